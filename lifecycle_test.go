@@ -1,0 +1,259 @@
+package hotline_test
+
+import (
+	"testing"
+	"time"
+
+	"hotline"
+)
+
+var (
+	agent      = hotline.Actor{UserID: 1, Name: "话务员", Role: hotline.RoleCallAgent}
+	dispatcher = hotline.Actor{UserID: 2, Name: "工单员", Role: hotline.RoleDispatcher}
+	unitA      = hotline.Actor{UserID: 3, Name: "水务", Role: hotline.RoleUnit, UnitID: 100}
+	unitB      = hotline.Actor{UserID: 4, Name: "电力", Role: hotline.RoleUnit, UnitID: 200}
+	lead       = hotline.Actor{UserID: 5, Name: "班长", Role: hotline.RoleTeamLead}
+	callback   = hotline.Actor{UserID: 6, Name: "回访员", Role: hotline.RoleCallbackAgent}
+)
+
+func yes() *bool { b := true; return &b }
+func no() *bool  { b := false; return &b }
+
+type world struct {
+	tb  testing.TB
+	env hotline.Env
+}
+
+func newWorld(tb testing.TB, start string) *world {
+	pol := hotline.DefaultSLAPolicies()[0]
+	for _, p := range hotline.DefaultSLAPolicies() {
+		if p.AppealKind == hotline.Complaint && p.Urgency == hotline.Normal {
+			pol = p
+		}
+	}
+	return &world{tb: tb, env: hotline.Env{Now: at(tb, start).UTC(), Calendar: hotline.NewCalendar(hotline.OfficialDays()),
+		Policy: pol, Rules: hotline.DefaultRules()}}
+}
+
+func (w *world) advance(d time.Duration) { w.env.Now = w.env.Now.Add(d) }
+
+func (w *world) newTicket() *hotline.Ticket {
+	w.tb.Helper()
+	tk := &hotline.Ticket{ID: 1, Channel: hotline.ChannelPhone, AppealKind: hotline.Complaint, CategoryID: 1,
+		Urgency: hotline.Normal, Title: "小区噪音", Content: "夜间施工噪音扰民",
+		Requester: hotline.Requester{Name: "张三", Phone: "138 0000 5678"}, Location: hotline.Location{Address: "安源区凤凰街"}}
+	if _, err := hotline.NewTicket(tk, agent, w.env); err != nil {
+		w.tb.Fatal(err)
+	}
+	return tk
+}
+
+// must applies an action that has to succeed.
+func (w *world) must(tk *hotline.Ticket, a hotline.Actor, cmd hotline.Command, want hotline.Status) *hotline.Event {
+	w.tb.Helper()
+	ev, err := tk.Apply(a, cmd, w.env)
+	if err != nil {
+		w.tb.Fatalf("%s by %s: %v", cmd.Action, a.Role, err)
+	}
+	if tk.Status != want || ev.ToStatus != want {
+		w.tb.Fatalf("%s: status %s, want %s", cmd.Action, tk.Status, want)
+	}
+	return ev
+}
+
+// refuse applies an action that has to fail with code, leaving tk unchanged.
+func (w *world) refuse(tk *hotline.Ticket, a hotline.Actor, cmd hotline.Command, code string) error {
+	w.tb.Helper()
+	before := *tk
+	_, err := tk.Apply(a, cmd, w.env)
+	if got := hotline.ErrorCode(err); got != code {
+		w.tb.Fatalf("%s by %s: error %v (code %q), want code %q", cmd.Action, a.Role, err, got, code)
+	}
+	if tk.Status != before.Status || tk.UpdatedAt != before.UpdatedAt || tk.ReturnCount != before.ReturnCount {
+		w.tb.Fatalf("%s refused but ticket changed", cmd.Action)
+	}
+	return err
+}
+
+func TestLifecycle_HappyPath(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00") // Monday
+	tk := w.newTicket()
+	if tk.Requester.Phone != "13800005678" {
+		t.Errorf("phone not normalised: %q", tk.Requester.Phone)
+	}
+	w.must(tk, agent, hotline.Command{Action: hotline.ActionSubmit}, hotline.StatusPendingDispatch)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100, CoUnitIDs: []int64{200}}, hotline.StatusDispatched)
+	if tk.NextDueKind != "acknowledge" || !tk.NextDueAt.Equal(at(t, "2026-11-24 17:30")) {
+		t.Errorf("next due %s %v, want acknowledge Tue 17:30", tk.NextDueKind, tk.NextDueAt)
+	}
+	if want := at(t, "2026-12-14 17:30"); !tk.ReplyDueAt.Equal(want) { // 15 working days
+		t.Errorf("reply due %v, want %v", tk.ReplyDueAt.In(hotline.ChinaZone), want)
+	}
+	w.refuse(tk, unitB, hotline.Command{Action: hotline.ActionAcknowledge}, hotline.EForbidden) // co-unit
+	w.advance(time.Hour)
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionAcknowledge}, hotline.StatusHandling)
+	if tk.NextDueKind != "reply" {
+		t.Errorf("next due kind %q after acknowledge", tk.NextDueKind)
+	}
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionReply, Content: "已责令停工"}, hotline.StatusReplied)
+	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionReview}, hotline.EInvalid)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionReview, Approve: no(), Comment: "答复不完整"}, hotline.StatusHandling)
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionReply, Content: "已责令停工并罚款"}, hotline.StatusReplied)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionReview, Approve: yes()}, hotline.StatusConcluded)
+	if tk.NextDueKind != "callback" || tk.CallbackDueAt == nil {
+		t.Errorf("no callback deadline after conclusion")
+	}
+	w.refuse(tk, callback, hotline.Command{Action: hotline.ActionArchive}, hotline.EConflict)
+	w.must(tk, callback, hotline.Command{Action: hotline.ActionCallback, Reached: no()}, hotline.StatusConcluded)
+	w.must(tk, callback, hotline.Command{Action: hotline.ActionCallback, Reached: yes(), Rating: hotline.Satisfied, Resolved: yes()}, hotline.StatusConcluded)
+	w.refuse(tk, callback, hotline.Command{Action: hotline.ActionReopen, Reason: "x"}, hotline.EConflict)
+	w.must(tk, callback, hotline.Command{Action: hotline.ActionArchive}, hotline.StatusArchived)
+	if tk.CallbackAttempts != 2 || tk.NextDueAt != nil {
+		t.Errorf("attempts %d, next due %v", tk.CallbackAttempts, tk.NextDueAt)
+	}
+	err := w.refuse(tk, lead, hotline.Command{Action: hotline.ActionSupervise, Note: "x"}, hotline.EConflict)
+	if msg := hotline.ErrorMessage(err); msg != "工单当前状态为“已归档”，不能督办" {
+		t.Errorf("message %q does not name the state", msg)
+	}
+}
+
+func TestLifecycle_ResolveOnCall(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00")
+	tk := w.newTicket()
+	w.refuse(tk, agent, hotline.Command{Action: hotline.ActionResolveOnCall, Content: "答"}, hotline.EInvalid) // a complaint
+	tk.AppealKind = hotline.Consult
+	w.refuse(tk, agent, hotline.Command{Action: hotline.ActionResolveOnCall}, hotline.EInvalid)
+	other := hotline.Actor{UserID: 99, Role: hotline.RoleCallAgent}
+	w.refuse(tk, other, hotline.Command{Action: hotline.ActionResolveOnCall, Content: "答"}, hotline.EForbidden) // not the owner
+	w.must(tk, agent, hotline.Command{Action: hotline.ActionResolveOnCall, Content: "社保卡补办请带身份证到市民中心"}, hotline.StatusConcluded)
+	w.must(tk, callback, hotline.Command{Action: hotline.ActionArchive}, hotline.StatusArchived)
+}
+
+func TestLifecycle_ReturnsAndDesignation(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00")
+	tk := w.newTicket()
+	w.must(tk, agent, hotline.Command{Action: hotline.ActionSubmit}, hotline.StatusPendingDispatch)
+	for i := 0; i < 3; i++ {
+		w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.StatusDispatched)
+		w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReturn}, hotline.EInvalid) // no reason
+		ev := w.must(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "不属于本单位职责"}, hotline.StatusPendingDispatch)
+		if ev.Reason != "不属于本单位职责" || tk.LeadUnitID != 0 {
+			t.Fatalf("return event %+v, lead %d", ev, tk.LeadUnitID)
+		}
+	}
+	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.EConflict)
+	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionDesignate, LeadUnitID: 100}, hotline.EForbidden)
+	w.must(tk, lead, hotline.Command{Action: hotline.ActionDesignate, LeadUnitID: 100}, hotline.StatusDispatched)
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "还是不归我们"}, hotline.EConflict)
+}
+
+func TestLifecycle_ReturnWindow(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00")
+	tk := w.newTicket()
+	w.must(tk, agent, hotline.Command{Action: hotline.ActionSubmit}, hotline.StatusPendingDispatch)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.StatusDispatched)
+	w.advance(33 * time.Hour) // Tuesday 18:00: past the 1-working-day window
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "不归我们"}, hotline.EConflict)
+}
+
+func TestLifecycle_ExtensionAndSuspension(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00")
+	tk := w.newTicket()
+	w.must(tk, agent, hotline.Command{Action: hotline.ActionSubmit}, hotline.StatusPendingDispatch)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.StatusDispatched)
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionAcknowledge}, hotline.StatusHandling)
+	due := *tk.ReplyDueAt
+	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionApproveExtension}, hotline.EConflict)
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionRequestExtension, Reason: "需现场勘查"}, hotline.EInvalid)
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionRequestExtension, Reason: "需现场勘查", WorkingDays: 5}, hotline.StatusHandling)
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionRequestSuspend, Reason: "x"}, hotline.EConflict)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionApproveExtension}, hotline.StatusHandling)
+	if want := w.env.Calendar.AddWorkingDays(due, 5); !tk.ReplyDueAt.Equal(want) || !tk.NextDueAt.Equal(want) {
+		t.Fatalf("extension: reply due %v next %v, want %v", tk.ReplyDueAt, tk.NextDueAt, want)
+	}
+	due = *tk.ReplyDueAt
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionRequestSuspend, Reason: "等待诉求人提供材料"}, hotline.StatusHandling)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionApproveSuspend}, hotline.StatusSuspended)
+	if tk.NextDueAt != nil {
+		t.Errorf("suspended ticket still has a deadline")
+	}
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReply, Content: "x"}, hotline.EConflict)
+	w.advance(48 * time.Hour) // Mon 09:00 → Wed 09:00: 14 office hours
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionResume}, hotline.StatusHandling)
+	if want := w.env.Calendar.AddWorkingTime(due, 14*time.Hour); !tk.ReplyDueAt.Equal(want) {
+		t.Errorf("resume: reply due %v, want %v", tk.ReplyDueAt.In(hotline.ChinaZone), want.In(hotline.ChinaZone))
+	}
+}
+
+func TestLifecycle_Reopen(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00")
+	tk := w.newTicket()
+	for _, s := range []struct {
+		a   hotline.Actor
+		cmd hotline.Command
+		st  hotline.Status
+	}{
+		{agent, hotline.Command{Action: hotline.ActionSubmit}, hotline.StatusPendingDispatch},
+		{dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.StatusDispatched},
+		{unitA, hotline.Command{Action: hotline.ActionAcknowledge}, hotline.StatusHandling},
+		{unitA, hotline.Command{Action: hotline.ActionReply, Content: "已处理"}, hotline.StatusReplied},
+		{dispatcher, hotline.Command{Action: hotline.ActionReview, Approve: yes()}, hotline.StatusConcluded},
+		{callback, hotline.Command{Action: hotline.ActionCallback, Reached: yes(), Rating: hotline.Unsatisfied, Resolved: no()}, hotline.StatusConcluded},
+	} {
+		w.must(tk, s.a, s.cmd, s.st)
+	}
+	w.refuse(tk, callback, hotline.Command{Action: hotline.ActionArchive}, hotline.EConflict)
+	w.must(tk, callback, hotline.Command{Action: hotline.ActionReopen, Reason: "噪音仍在"}, hotline.StatusHandling)
+	if tk.ReopenCount != 1 || tk.LeadUnitID != 100 || !tk.ReplyDueAt.Equal(w.env.Calendar.AddWorkingDays(w.env.Now, 5)) {
+		t.Errorf("reopen: count %d lead %d due %v", tk.ReopenCount, tk.LeadUnitID, tk.ReplyDueAt)
+	}
+}
+
+func TestLifecycle_IllegalActionsNameTheState(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00")
+	tk := w.newTicket()
+	for _, cmd := range []hotline.Command{
+		{Action: hotline.ActionAcknowledge}, {Action: hotline.ActionReply, Content: "x"},
+		{Action: hotline.ActionArchive}, {Action: hotline.ActionResume},
+	} {
+		a := map[hotline.Action]hotline.Actor{hotline.ActionArchive: callback, hotline.ActionResume: dispatcher}[cmd.Action]
+		if a.Role == "" {
+			a = unitA
+			tk.LeadUnitID = 100
+		}
+		err := w.refuse(tk, a, cmd, hotline.EConflict)
+		if msg := hotline.ErrorMessage(err); msg[:len("工单当前状态为“已受理”")] != "工单当前状态为“已受理”" {
+			t.Errorf("%s: message %q", cmd.Action, msg)
+		}
+		tk.LeadUnitID = 0
+	}
+}
+
+func TestTicket_Validate(t *testing.T) {
+	for _, tt := range []struct {
+		field string
+		mod   func(*hotline.Ticket)
+	}{
+		{"channel", func(t *hotline.Ticket) { t.Channel = "fax" }},
+		{"appeal_kind", func(t *hotline.Ticket) { t.AppealKind = "" }},
+		{"category_id", func(t *hotline.Ticket) { t.CategoryID = 0 }},
+		{"urgency", func(t *hotline.Ticket) { t.Urgency = "x" }},
+		{"title", func(t *hotline.Ticket) { t.Title = "  " }},
+		{"content", func(t *hotline.Ticket) { t.Content = "" }},
+		{"requester.name", func(t *hotline.Ticket) { t.Requester.Name = "" }},
+		{"requester.phone", func(t *hotline.Ticket) { t.Requester.Phone = "abc" }},
+		{"location.address", func(t *hotline.Ticket) { t.Location.Address = "" }},
+	} {
+		tk := &hotline.Ticket{Channel: "phone", AppealKind: "consult", CategoryID: 1, Urgency: "normal", Title: "t", Content: "c",
+			Requester: hotline.Requester{Name: "n", Phone: "13800000000"}, Location: hotline.Location{Address: "a"}}
+		tt.mod(tk)
+		if err := tk.Validate(); hotline.ErrorField(err) != tt.field {
+			t.Errorf("%s: got %v", tt.field, err)
+		}
+	}
+	anon := &hotline.Ticket{Channel: "web", AppealKind: "consult", CategoryID: 1, Urgency: "normal", Title: "t", Content: "c",
+		Requester: hotline.Requester{Anonymous: true}, Location: hotline.Location{Address: "a"}}
+	if err := anon.Validate(); err != nil {
+		t.Errorf("anonymous ticket refused: %v", err)
+	}
+}

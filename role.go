@@ -1,0 +1,129 @@
+package hotline
+
+import "time"
+
+// Role is what a user does at the hotline; permissions follow from it.
+type Role string
+
+// Roles (GLOSSARY), plus admin, the centre's read-only supervisor and the
+// staff of handling units.
+const (
+	RoleAdmin          Role = "admin"
+	RoleCallAgent      Role = "call_agent"      // 话务员
+	RoleDispatcher     Role = "dispatcher"      // 工单员
+	RoleInspector      Role = "inspector"       // 质检员
+	RoleCallbackAgent  Role = "callback_agent"  // 回访员
+	RoleTeamLead       Role = "team_lead"       // 班长
+	RoleProjectManager Role = "project_manager" // 项目经理
+	RoleOpsSupervisor  Role = "ops_supervisor"  // 运营主管
+	RoleAnalyst        Role = "analyst"         // 数据分析员
+	RoleSupervisor     Role = "supervisor"      // 中心监管（只读）
+	RoleUnit           Role = "unit"            // 承办单位
+)
+
+var roleNames = map[Role]string{
+	RoleAdmin: "系统管理员", RoleCallAgent: "话务员", RoleDispatcher: "工单员", RoleInspector: "质检员",
+	RoleCallbackAgent: "回访员", RoleTeamLead: "班长", RoleProjectManager: "项目经理",
+	RoleOpsSupervisor: "运营主管", RoleAnalyst: "数据分析员", RoleSupervisor: "中心监管", RoleUnit: "承办单位",
+}
+
+// Roles lists every role.
+var Roles = []Role{RoleAdmin, RoleCallAgent, RoleDispatcher, RoleInspector, RoleCallbackAgent,
+	RoleTeamLead, RoleProjectManager, RoleOpsSupervisor, RoleAnalyst, RoleSupervisor, RoleUnit}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { _, ok := roleNames[r]; return ok }
+
+// Label is the Chinese name of the role.
+func (r Role) Label() string { return roleNames[r] }
+
+// User is someone who logs in.
+type User struct {
+	ID          int64     `json:"id"`
+	Username    string    `json:"username"`
+	DisplayName string    `json:"display_name"`
+	Role        Role      `json:"role"`
+	UnitID      int64     `json:"unit_id,omitempty"` // for RoleUnit
+	Active      bool      `json:"active"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Actor is who performs an action: the system sweep is the zero Actor.
+type Actor struct {
+	UserID int64
+	Name   string
+	Role   Role
+	UnitID int64
+}
+
+// ActorOf returns the actor for a user.
+func ActorOf(u *User) Actor {
+	return Actor{UserID: u.ID, Name: u.DisplayName, Role: u.Role, UnitID: u.UnitID}
+}
+
+// Centre reports whether the actor works at the hotline centre (not a unit).
+func (a Actor) Centre() bool { return a.Role != RoleUnit && a.Role != "" }
+
+// permissions is the role × action table. Unit actions are further limited
+// to the ticket's lead unit by Ticket.Apply.
+var permissions = map[Action][]Role{
+	ActionAccept:           {RoleCallAgent, RoleDispatcher, RoleTeamLead},
+	ActionSubmit:           {RoleCallAgent, RoleDispatcher, RoleTeamLead},
+	ActionResolveOnCall:    {RoleCallAgent, RoleTeamLead},
+	ActionDispatch:         {RoleDispatcher, RoleTeamLead},
+	ActionDesignate:        {RoleTeamLead, RoleProjectManager, RoleOpsSupervisor},
+	ActionAcknowledge:      {RoleUnit},
+	ActionReturn:           {RoleUnit},
+	ActionRequestExtension: {RoleUnit},
+	ActionApproveExtension: {RoleDispatcher, RoleTeamLead, RoleProjectManager},
+	ActionRefuseExtension:  {RoleDispatcher, RoleTeamLead, RoleProjectManager},
+	ActionRequestSuspend:   {RoleUnit},
+	ActionApproveSuspend:   {RoleDispatcher, RoleTeamLead, RoleProjectManager},
+	ActionRefuseSuspend:    {RoleDispatcher, RoleTeamLead, RoleProjectManager},
+	ActionResume:           {RoleUnit, RoleDispatcher, RoleTeamLead},
+	ActionReply:            {RoleUnit},
+	ActionReview:           {RoleDispatcher, RoleTeamLead, RoleProjectManager},
+	ActionSupervise:        {RoleDispatcher, RoleTeamLead, RoleProjectManager, RoleOpsSupervisor},
+	ActionUrge:             {RoleDispatcher, RoleTeamLead, RoleProjectManager, RoleOpsSupervisor},
+	ActionCallback:         {RoleCallbackAgent, RoleTeamLead},
+	ActionReopen:           {RoleCallbackAgent, RoleDispatcher, RoleTeamLead},
+	ActionMerge:            {RoleDispatcher, RoleTeamLead},
+	ActionCancel:           {RoleCallAgent, RoleDispatcher, RoleTeamLead},
+	ActionArchive:          {RoleCallbackAgent, RoleTeamLead, RoleProjectManager},
+	ActionTransfer:         {RoleTeamLead, RoleProjectManager},
+}
+
+// Can reports whether the role may take the action at all (state and unit
+// checks come on top).
+func (r Role) Can(a Action) bool {
+	for _, x := range permissions[a] {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// CanSeeTicket reports whether the actor may read the ticket: the centre
+// sees every ticket, a unit only those dispatched to it as lead or co-unit.
+func (a Actor) CanSeeTicket(t *Ticket) bool {
+	if a.Centre() {
+		return true
+	}
+	if a.Role != RoleUnit || a.UnitID == 0 {
+		return false
+	}
+	if t.LeadUnitID == a.UnitID {
+		return true
+	}
+	for _, id := range t.CoUnitIDs {
+		if id == a.UnitID {
+			return true
+		}
+	}
+	return false
+}
+
+// CanManageConfig reports whether the role may change reference data,
+// calendar, policies and users.
+func (r Role) CanManageConfig() bool { return r == RoleAdmin }
