@@ -1,0 +1,223 @@
+// Package sqldb stores the hotline in SQLite (embedded default) or
+// PostgreSQL (production). Each exported method is one use case in one
+// transaction; the domain package decides, sqldb records.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"hotline"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is the hotline's database.
+type DB struct {
+	dialect dialect
+	write   *sql.DB // SQLite: one connection, so writers queue in Go, not in busy loops
+	read    *sql.DB // SQLite: a small pool of readers beside the writer (WAL)
+
+	// Now is the clock; tests set it. Every transaction reads it once.
+	Now func() time.Time
+	// Rules are the centre's lifecycle rules.
+	Rules hotline.Rules
+	// Requesters seals and opens requester personal data (see requester.go).
+	Requesters RequesterCodec
+
+	calMu      sync.Mutex
+	calVersion int64
+	cal        *hotline.Calendar
+}
+
+// Open opens the database named by dsn: a postgres:// URL, or a SQLite file
+// path (created if missing). It applies pending migrations.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), Requesters: PlainRequesters{}}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db.dialect = postgres
+		if db.write, err = sql.Open("pgx", dsn); err != nil {
+			return nil, err
+		}
+		db.write.SetMaxOpenConns(20)
+		db.write.SetMaxIdleConns(20)
+		db.read = db.write
+	} else {
+		db.dialect = sqlite
+		if dir := filepath.Dir(dsn); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, err
+			}
+		}
+		// WAL lets readers run beside the writer; synchronous(FULL) fsyncs the
+		// WAL on every commit, so a ticket acknowledged to a caller survives a
+		// crash or power cut; foreign_keys is off by default in SQLite;
+		// _txlock=immediate takes the write lock at BEGIN, so a transaction
+		// never fails half-way on an upgrade from read to write.
+		base := "file:" + dsn + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+		if db.write, err = sql.Open("sqlite", base+"&_txlock=immediate"); err != nil {
+			return nil, err
+		}
+		db.write.SetMaxOpenConns(1)
+		if db.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)"); err != nil {
+			return nil, err
+		}
+		db.read.SetMaxOpenConns(4)
+	}
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", db.dialect, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	if db.read != nil && db.read != db.write {
+		db.read.Close()
+	}
+	if db.write != nil {
+		return db.write.Close()
+	}
+	return nil
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (db *DB) Dialect() string { return string(db.dialect) }
+
+// migrate applies the embedded migrations of the dialect not yet recorded.
+func (db *DB) migrate(ctx context.Context) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	unlock, err := db.dialect.lockMigrations(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("lock migrations: %w", err)
+	}
+	defer unlock()
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := MigrationNames(string(db.dialect))
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		var n int
+		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = $1`, name).Scan(&n); err != nil {
+			return err
+		} else if n > 0 {
+			continue
+		}
+		body, err := fs.ReadFile(migrations, "migrations/"+string(db.dialect)+"/"+name)
+		if err != nil {
+			return err
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)`, name, time.Now().UnixMilli()); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// MigrationNames lists the migration files of a dialect in order.
+func MigrationNames(dialect string) ([]string, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+dialect)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Tx is a transaction with the one clock reading it runs under.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// begin starts a write transaction.
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond)}, nil
+}
+
+// beginRead starts a read-only transaction (a consistent snapshot).
+func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect == postgres})
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond)}, nil
+}
+
+// ms converts a time to storage (UTC milliseconds); nil stays NULL.
+func ms(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts stored milliseconds back to a UTC time.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// nullTime scans a nullable millisecond column into a *time.Time.
+type nullTime struct{ dst **time.Time }
+
+// Scan implements sql.Scanner.
+func (n nullTime) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*n.dst = nil
+	case int64:
+		t := fromMS(v)
+		*n.dst = &t
+	default:
+		return fmt.Errorf("nullTime: unexpected %T", src)
+	}
+	return nil
+}

@@ -1,0 +1,35 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+)
+
+// dialect holds the few differences between SQLite and PostgreSQL; all
+// other SQL is written once with $N placeholders.
+type dialect string
+
+const (
+	sqlite   dialect = "sqlite"
+	postgres dialect = "postgres"
+)
+
+// forUpdate locks the selected rows until commit. SQLite needs none: its
+// write transactions are serialised by BEGIN IMMEDIATE.
+func (d dialect) forUpdate() string {
+	if d == postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// lockMigrations keeps two instances from migrating one PostgreSQL at once.
+func (d dialect) lockMigrations(ctx context.Context, conn *sql.Conn) (func(), error) {
+	if d != postgres {
+		return func() {}, nil
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(12345)`); err != nil {
+		return nil, err
+	}
+	return func() { conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(12345)`) }, nil
+}

@@ -1,0 +1,315 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"hotline"
+)
+
+// NumberPrefix starts every ticket number: PX (Pingxiang) + date + serial.
+const NumberPrefix = "PX"
+
+// CreateTicket accepts a new ticket on behalf of actor (受理). With submit
+// it goes on to the dispatch queue in the same transaction. The ticket is
+// durable when this returns.
+func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.Ticket, submit bool) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if t.CategoryID > 0 {
+		if err := checkExists(ctx, tx, "categories", t.CategoryID, "category_id", "诉求分类"); err != nil {
+			return err
+		}
+	}
+	if t.Location.UnitID != 0 {
+		if err := checkExists(ctx, tx, "units", t.Location.UnitID, "location.unit_id", "所属区域"); err != nil {
+			return err
+		}
+	}
+	env := hotline.Env{Now: tx.now, Rules: db.Rules}
+	if t.AppealKind.Valid() && t.Urgency.Valid() {
+		if env, err = tx.env(ctx, t); err != nil {
+			return err
+		}
+	}
+	accept, err := hotline.NewTicket(t, actor, env)
+	if err != nil {
+		return err
+	}
+	day := tx.now.In(hotline.ChinaZone).Format("20060102")
+	serial, err := nextCounter(ctx, tx, "ticket:"+day)
+	if err != nil {
+		return err
+	}
+	t.Number = fmt.Sprintf("%s%s%05d", NumberPrefix, day, serial)
+	sealed, err := db.Requesters.Seal(t.Requester)
+	if err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO tickets (number, channel, appeal_kind, category_id, urgency, title, content,
+		requester_anonymous, requester_name, requester_phone, requester_address, requester_phone_key,
+		location_address, location_unit_id, lat, lng, confidential, status, owner_id, calendar_clock, sla_state, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id`,
+		t.Number, t.Channel, t.AppealKind, t.CategoryID, t.Urgency, t.Title, t.Content,
+		t.Requester.Anonymous, sealed.Name, sealed.Phone, sealed.Address, sealed.PhoneKey,
+		t.Location.Address, nullID(t.Location.UnitID), t.Location.Lat, t.Location.Lng, t.Confidential, t.Status, t.OwnerID,
+		t.CalendarClock, t.SLAState, tx.now.UnixMilli()).Scan(&t.ID); err != nil {
+		return err
+	}
+	accept.TicketID = t.ID
+	if err := insertEvent(ctx, tx, accept); err != nil {
+		return err
+	}
+	t.CoUnitIDs = []int64{}
+	t.Events = []*hotline.Event{accept}
+	if submit {
+		ev, err := t.Apply(actor, hotline.Command{Action: hotline.ActionSubmit}, env)
+		if err != nil {
+			return err
+		}
+		if err := updateTicket(ctx, tx, t); err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		t.Events = append(t.Events, ev)
+	}
+	return tx.Commit()
+}
+
+// FindTicketByID returns a ticket the actor may see, with its timeline.
+// Tickets outside a unit's reach are reported as not found.
+func (db *DB) FindTicketByID(ctx context.Context, actor hotline.Actor, id int64) (*hotline.Ticket, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	t, err := findTicket(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.CanSeeTicket(t) {
+		return nil, hotline.Errorf(hotline.ENotFound, "工单不存在")
+	}
+	if t.Events, err = findEvents(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// TicketFilter selects tickets for lists. Zero fields do not filter.
+type TicketFilter struct {
+	Status     []hotline.Status
+	UnitID     int64 // lead or co-unit
+	Overdue    *bool
+	Channel    hotline.Channel
+	AppealKind hotline.AppealKind
+	CategoryID int64
+	OwnerID    int64
+	Phone      string // the caller's number: finds their earlier tickets
+	From, To   time.Time
+	Page       int // 1-based
+	PageSize   int // default 20, at most 200
+}
+
+// FindTickets returns one page of the tickets the actor may see, newest
+// first, and how many match in all.
+func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilter) ([]*hotline.Ticket, int, error) {
+	if !actor.Centre() && (actor.Role != hotline.RoleUnit || actor.UnitID == 0) {
+		return nil, 0, hotline.Errorf(hotline.EForbidden, "无权查看工单")
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PageSize < 1 {
+		f.PageSize = 20
+	} else if f.PageSize > 200 {
+		f.PageSize = 200
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	inUnit := func(id int64) string {
+		p := arg(id)
+		return "(lead_unit_id = " + p + " OR id IN (SELECT ticket_id FROM ticket_co_units WHERE unit_id = " + p + "))"
+	}
+	if actor.Role == hotline.RoleUnit {
+		where = append(where, inUnit(actor.UnitID))
+	}
+	if f.UnitID != 0 {
+		where = append(where, inUnit(f.UnitID))
+	}
+	if len(f.Status) > 0 {
+		var ps []string
+		for _, s := range f.Status {
+			ps = append(ps, arg(s))
+		}
+		where = append(where, "status IN ("+strings.Join(ps, ", ")+")")
+	}
+	if f.Overdue != nil {
+		if *f.Overdue {
+			where = append(where, "next_due_at < "+arg(tx.now.UnixMilli()))
+		} else {
+			where = append(where, "(next_due_at IS NULL OR next_due_at >= "+arg(tx.now.UnixMilli())+")")
+		}
+	}
+	if f.Channel != "" {
+		where = append(where, "channel = "+arg(f.Channel))
+	}
+	if f.AppealKind != "" {
+		where = append(where, "appeal_kind = "+arg(f.AppealKind))
+	}
+	if f.CategoryID != 0 {
+		where = append(where, "category_id = "+arg(f.CategoryID))
+	}
+	if f.OwnerID != 0 {
+		where = append(where, "owner_id = "+arg(f.OwnerID))
+	}
+	if f.Phone != "" {
+		where = append(where, "requester_phone_key = "+arg(db.Requesters.PhoneKey(f.Phone)))
+	}
+	if !f.From.IsZero() {
+		where = append(where, "created_at >= "+arg(f.From.UnixMilli()))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "created_at < "+arg(f.To.UnixMilli()))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	q := `SELECT ` + ticketColumns + ` FROM tickets` + cond + ` ORDER BY created_at DESC, id DESC LIMIT ` +
+		arg(f.PageSize) + ` OFFSET ` + arg((f.Page-1)*f.PageSize)
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	items := []*hotline.Ticket{}
+	for rows.Next() {
+		t, err := db.scanTicket(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		items = append(items, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	rows.Close()
+	if err := loadCoUnits(ctx, tx, items); err != nil {
+		return nil, 0, err
+	}
+	return items, total, nil
+}
+
+// ApplyAction takes one lifecycle action on a ticket: it checks the actor
+// and the state in the domain, writes the change and its event in one
+// transaction, and returns the ticket with its timeline.
+func (db *DB) ApplyAction(ctx context.Context, actor hotline.Actor, id int64, cmd hotline.Command) (*hotline.Ticket, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	t, err := findTicket(ctx, tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.CanSeeTicket(t) {
+		return nil, hotline.Errorf(hotline.ENotFound, "工单不存在")
+	}
+	env, err := tx.env(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	into, err := checkReferences(ctx, tx, t, cmd)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := t.Apply(actor, cmd, env)
+	if err != nil {
+		return nil, err
+	}
+	if err := updateTicket(ctx, tx, t); err != nil {
+		return nil, err
+	}
+	if err := insertEvent(ctx, tx, ev); err != nil {
+		return nil, err
+	}
+	switch cmd.Action {
+	case hotline.ActionDispatch, hotline.ActionDesignate, hotline.ActionReturn:
+		err = replaceCoUnits(ctx, tx, t)
+	case hotline.ActionSupervise:
+		_, err = insertSupervision(ctx, tx, &hotline.Supervision{TicketID: t.ID, Source: "manual", DueKind: t.NextDueKind,
+			DueAt: tx.now, UnitID: t.LeadUnitID, CreatedBy: actor.UserID, Note: ev.Reason, CreatedAt: tx.now})
+	case hotline.ActionUrge:
+		err = insertUrge(ctx, tx, t, actor, ev.Reason)
+	case hotline.ActionMerge:
+		err = insertEvent(ctx, tx, &hotline.Event{TicketID: cmd.IntoID, Action: hotline.ActionMergedFrom, ActorID: actor.UserID,
+			ActorName: actor.Name, FromStatus: into.Status, ToStatus: into.Status,
+			Payload: map[string]any{"ticket_id": t.ID, "number": t.Number}, CreatedAt: tx.now})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.Events, err = findEvents(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	return t, tx.Commit()
+}
+
+// checkReferences validates the ids a command points at, so that a bad id
+// is a 400 naming the field rather than a foreign-key failure. For a merge
+// it returns the main ticket.
+func checkReferences(ctx context.Context, tx *Tx, t *hotline.Ticket, cmd hotline.Command) (into *hotline.Ticket, err error) {
+	switch cmd.Action {
+	case hotline.ActionDispatch, hotline.ActionDesignate:
+		if cmd.LeadUnitID > 0 {
+			if err := checkExists(ctx, tx, "units", cmd.LeadUnitID, "lead_unit_id", "主办单位"); err != nil {
+				return nil, err
+			}
+		}
+		for _, id := range cmd.CoUnitIDs {
+			if err := checkExists(ctx, tx, "units", id, "co_unit_ids", "协办单位"); err != nil {
+				return nil, err
+			}
+		}
+	case hotline.ActionMerge:
+		if cmd.IntoID <= 0 || cmd.IntoID == t.ID {
+			return nil, nil // the domain names the field
+		}
+		into, err = findTicket(ctx, tx, cmd.IntoID, true)
+		if hotline.ErrorCode(err) == hotline.ENotFound {
+			return nil, hotline.Invalid("into_id", "主工单不存在")
+		} else if err != nil {
+			return nil, err
+		}
+		if !into.Status.Open() || into.Status == hotline.StatusMerged {
+			return nil, hotline.Errorf(hotline.EConflict, "主工单%s当前状态为“%s”，不能并入", into.Number, into.Status.Label())
+		}
+	case hotline.ActionTransfer:
+		if cmd.OwnerID > 0 {
+			if err := checkExists(ctx, tx, "users", cmd.OwnerID, "owner_id", "负责人"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return into, nil
+}
