@@ -39,7 +39,7 @@ func TestCalendar_OfficialSchedule(t *testing.T) {
 		{"2026-09-20", true}, // Sunday, make-up
 		{"2026-10-07", false},
 		{"2026-10-08", true},
-		{"2026-10-10", true}, // Saturday, make-up
+		{"2026-10-10", true},  // Saturday, make-up
 		{"2026-11-28", false}, // plain Saturday
 		{"2026-11-30", true},  // plain Monday
 	} {
