@@ -127,3 +127,11 @@ func (a Actor) CanSeeTicket(t *Ticket) bool {
 // CanManageConfig reports whether the role may change reference data,
 // calendar, policies and users.
 func (r Role) CanManageConfig() bool { return r == RoleAdmin }
+
+// RedactFor hides what the actor may not see of a ticket it can read: units
+// never see the requester of a confidential ticket (保密).
+func (t *Ticket) RedactFor(a Actor) {
+	if t.Confidential && !a.Centre() {
+		t.Requester = Requester{Anonymous: t.Requester.Anonymous, Name: "（保密）"}
+	}
+}

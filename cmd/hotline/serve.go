@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"hotline/demo"
+	"hotline/jobs"
+	"hotline/web"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f dbFlags
+	fs := newFlagSet("serve", "hotline serve：启动热线平台（JSON API 在 /api/v1）", stderr)
+	f.register(fs)
+	addr := fs.String("addr", envOr("HOTLINE_ADDR", "127.0.0.1:8080"), "监听地址")
+	withDemo := fs.Bool("demo", false, "空库时载入萍乡演示城市（单位、分类、派单目录、用户和数百张工单）")
+	sweep := fs.Duration("sweep-interval", time.Minute, "时限扫描间隔")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	db, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *withDemo {
+		password := envOr("HOTLINE_DEMO_PASSWORD", "hotline12345")
+		loaded, err := demo.Loaded(ctx, db)
+		if err != nil {
+			return err
+		}
+		if !loaded {
+			n, _ := strconv.Atoi(envOr("HOTLINE_DEMO_TICKETS", "300"))
+			fmt.Fprintf(stdout, "正在载入萍乡演示数据（%d 张工单）…\n", n)
+			if err := demo.Load(ctx, db, demo.Options{Password: password, Tickets: n, Now: time.Now(), Seed: 12345}); err != nil {
+				return fmt.Errorf("载入演示数据: %w", err)
+			}
+		}
+		fmt.Fprintf(stdout, "演示账号：admin, agent, dispatcher, inspector, callback, lead, manager, analyst, supervisor，"+
+			"以及以单位编码命名的单位账号（如 util-water, anyuan）；密码 %s\n", passwordHint(password))
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: web.NewServer(db, logger), ReadHeaderTimeout: 10 * time.Second}
+	go (&jobs.Sweeper{DB: db, Interval: *sweep, Logger: logger}).Run(ctx)
+	fmt.Fprintf(stdout, "hotline 已启动：http://%s （数据库 %s）\n", ln.Addr(), db.Dialect())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func passwordHint(p string) string {
+	if os.Getenv("HOTLINE_DEMO_PASSWORD") != "" {
+		return "为 HOTLINE_DEMO_PASSWORD 的值"
+	}
+	return p
+}
+

@@ -1,0 +1,150 @@
+// Package demo loads a demo city — Pingxiang's units, a category tree, a
+// dispatch catalogue, one user per role and per unit, and a few hundred
+// tickets in every state over the last 90 days — into an empty database.
+// The tickets are made by running the real lifecycle with the clock set in
+// the past, so the demo exercises the same code as production.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"hotline"
+	"hotline/sqldb"
+)
+
+// Options tune the demo.
+type Options struct {
+	Password string    // every demo user's password
+	Tickets  int       // how many tickets to make
+	Now      time.Time // the present; tickets lie in the 90 days before
+	Seed     uint64
+}
+
+// Loaded reports whether the database already holds a city.
+func Loaded(ctx context.Context, db *sqldb.DB) (bool, error) {
+	units, err := db.FindUnits(ctx)
+	return len(units) > 0, err
+}
+
+// Load fills an empty database with the demo city.
+func Load(ctx context.Context, db *sqldb.DB, o Options) error {
+	if ok, err := Loaded(ctx, db); err != nil || ok {
+		return err
+	}
+	var rows [][4]string
+	for _, u := range units {
+		rows = append(rows, [4]string{u.code, u.name, u.kind, u.parent})
+	}
+	if _, err := db.ImportUnits(ctx, rows); err != nil {
+		return fmt.Errorf("demo units: %w", err)
+	}
+	var catRows [][]string
+	for _, c := range categories {
+		catRows = append(catRows, []string{c[0], c[1], c[2]})
+	}
+	if _, err := db.ImportCategories(ctx, catRows); err != nil {
+		return fmt.Errorf("demo categories: %w", err)
+	}
+	c, err := newCity(ctx, db)
+	if err != nil {
+		return err
+	}
+	if err := c.users(ctx, o.Password); err != nil {
+		return err
+	}
+	if err := c.catalogue(ctx); err != nil {
+		return err
+	}
+	return c.tickets(ctx, o)
+}
+
+// city indexes what Load created.
+type city struct {
+	db        *sqldb.DB
+	unitByKey map[string]*hotline.Unit
+	districts []*hotline.Unit
+	towns     map[int64][]*hotline.Unit
+	catByPath map[string]*hotline.Category
+	leaves    []*hotline.Category
+	actors    map[string]hotline.Actor
+	unitActor map[int64]hotline.Actor
+}
+
+func newCity(ctx context.Context, db *sqldb.DB) (*city, error) {
+	c := &city{db: db, unitByKey: map[string]*hotline.Unit{}, towns: map[int64][]*hotline.Unit{},
+		catByPath: map[string]*hotline.Category{}, actors: map[string]hotline.Actor{}, unitActor: map[int64]hotline.Actor{}}
+	us, err := db.FindUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range us {
+		c.unitByKey[u.Code] = u
+		switch u.Kind {
+		case hotline.UnitDistrict:
+			c.districts = append(c.districts, u)
+		case hotline.UnitTownship:
+			c.towns[u.ParentID] = append(c.towns[u.ParentID], u)
+		}
+	}
+	cats, err := db.FindCategories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, cat := range cats {
+		c.catByPath[cat.Path] = cat
+		if cat.Level == 3 {
+			c.leaves = append(c.leaves, cat)
+		}
+	}
+	return c, nil
+}
+
+func (c *city) users(ctx context.Context, password string) error {
+	for _, r := range roleUsers {
+		u := &hotline.User{Username: r[0], Role: hotline.Role(r[1]), DisplayName: r[2]}
+		if err := c.db.CreateUser(ctx, u, password); err != nil {
+			return fmt.Errorf("demo user %s: %w", r[0], err)
+		}
+		c.actors[r[0]] = hotline.ActorOf(u)
+	}
+	for _, row := range units {
+		unit := c.unitByKey[row.code]
+		u := &hotline.User{Username: row.code, Role: hotline.RoleUnit, UnitID: unit.ID, DisplayName: unit.Name}
+		if err := c.db.CreateUser(ctx, u, password); err != nil {
+			return fmt.Errorf("demo user %s: %w", row.code, err)
+		}
+		c.unitActor[unit.ID] = hotline.ActorOf(u)
+	}
+	return nil
+}
+
+// catalogue maps every level-2 category to its lead unit; "district"
+// categories go to the district of the place, with city urban management
+// as the fallback for places outside any district.
+func (c *city) catalogue(ctx context.Context) error {
+	v := &hotline.CatalogueVersion{Note: "演示派单目录"}
+	seen := map[string]bool{}
+	for _, row := range categories {
+		path := row[0] + "/" + row[1]
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		cat := c.catByPath[path]
+		if row[3] != "district" {
+			e := hotline.CatalogueEntry{CategoryID: cat.ID, LeadUnitID: c.unitByKey[row[3]].ID}
+			if row[3] == "util-water" || row[3] == "util-power" {
+				e.CoUnitIDs = []int64{c.unitByKey["dept-urban"].ID}
+			}
+			v.Entries = append(v.Entries, e)
+			continue
+		}
+		v.Entries = append(v.Entries, hotline.CatalogueEntry{CategoryID: cat.ID, LeadUnitID: c.unitByKey["dept-urban"].ID})
+		for _, d := range c.districts {
+			v.Entries = append(v.Entries, hotline.CatalogueEntry{CategoryID: cat.ID, RegionUnitID: d.ID, LeadUnitID: d.ID})
+		}
+	}
+	return c.db.PublishCatalogue(ctx, c.actors["admin"], v)
+}

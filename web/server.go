@@ -1,0 +1,194 @@
+// Package web serves the hotline over HTTP: the JSON API under /api/v1
+// (HTML pages come with the workstation). Handlers parse, call sqldb and
+// render; rules live in the domain and storage.
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"hotline"
+	"hotline/sqldb"
+)
+
+// MaxBodyBytes bounds every request body.
+const MaxBodyBytes = 1 << 20
+
+// Server is the HTTP server of one hotline instance.
+type Server struct {
+	DB     *sqldb.DB
+	Logger *slog.Logger
+	mux    *http.ServeMux
+}
+
+// NewServer returns a server with every route registered.
+func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
+	s := &Server{DB: db, Logger: logger, mux: http.NewServeMux()}
+	s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	m.HandleFunc("POST /api/v1/auth/login", s.handleLogin)
+	m.HandleFunc("POST /api/v1/auth/logout", s.auth(s.handleLogout))
+	m.HandleFunc("GET /api/v1/me", s.auth(s.handleMe))
+
+	m.HandleFunc("POST /api/v1/tickets", s.auth(s.handleCreateTicket))
+	m.HandleFunc("GET /api/v1/tickets", s.auth(s.handleListTickets))
+	m.HandleFunc("GET /api/v1/tickets/{id}", s.auth(s.handleGetTicket))
+	m.HandleFunc("GET /api/v1/tickets/{id}/supervisions", s.auth(s.handleSupervisions))
+	m.HandleFunc("POST /api/v1/tickets/{id}/{action}", s.auth(s.handleAction))
+
+	m.HandleFunc("GET /api/v1/units", s.auth(s.handleUnits))
+	m.HandleFunc("POST /api/v1/units", s.auth(s.handleCreateUnit))
+	m.HandleFunc("GET /api/v1/categories", s.auth(s.handleCategories))
+	m.HandleFunc("GET /api/v1/calendar/{year}", s.auth(s.handleCalendar))
+	m.HandleFunc("PUT /api/v1/calendar/days/{day}", s.auth(s.handleSetCalendarDay))
+	m.HandleFunc("GET /api/v1/sla-policies", s.auth(s.handlePolicies))
+	m.HandleFunc("PUT /api/v1/sla-policies", s.auth(s.handleSetPolicy))
+	m.HandleFunc("POST /api/v1/catalogue", s.auth(s.handlePublishCatalogue))
+	m.HandleFunc("GET /api/v1/catalogue/suggest", s.auth(s.handleSuggest))
+	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "没有这个接口：%s %s", r.Method, r.URL.Path))
+	})
+}
+
+type ctxKey int
+
+const userKey ctxKey = 1
+
+// auth wraps a handler that needs a logged-in user (Bearer token).
+func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || token == "" {
+			s.error(w, r, hotline.Errorf(hotline.EUnauthorized, "请先登录（Authorization: Bearer 令牌）"))
+			return
+		}
+		u, err := s.DB.UserByToken(r.Context(), token)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
+	}
+}
+
+func userFrom(r *http.Request) *hotline.User { return r.Context().Value(userKey).(*hotline.User) }
+
+func actorFrom(r *http.Request) hotline.Actor { return hotline.ActorOf(userFrom(r)) }
+
+var statusOf = map[string]int{
+	hotline.EInvalid: http.StatusBadRequest, hotline.EUnauthorized: http.StatusUnauthorized,
+	hotline.EForbidden: http.StatusForbidden, hotline.ENotFound: http.StatusNotFound,
+	hotline.EConflict: http.StatusConflict, hotline.EInternal: http.StatusInternalServerError,
+}
+
+// error renders err as {"error":{"code","message","field"}}; internal errors
+// are logged here, once, and shown without detail.
+func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
+	code := hotline.ErrorCode(err)
+	if code == hotline.EInternal {
+		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	body := map[string]string{"code": code, "message": hotline.ErrorMessage(err)}
+	if f := hotline.ErrorField(err); f != "" {
+		body["field"] = f
+	}
+	writeJSON(w, statusOf[code], map[string]any{"error": body})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// decode reads a JSON body into v, refusing unknown fields and naming the
+// field of a type mismatch.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	var typeErr *json.UnmarshalTypeError
+	var maxErr *http.MaxBytesError
+	switch {
+	case err == nil:
+		if dec.More() {
+			return hotline.Invalid("body", "请求体只能包含一个 JSON 对象")
+		}
+		return nil
+	case errors.Is(err, io.EOF):
+		return hotline.Invalid("body", "请求体为空，应为 JSON 对象")
+	case errors.As(err, &typeErr):
+		return hotline.Invalid(typeErr.Field, "字段类型错误，应为 %s", typeErr.Type.String())
+	case errors.As(err, &maxErr):
+		return hotline.Invalid("body", "请求体超过 %d 字节", maxErr.Limit)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return hotline.Invalid(f, "未知字段“%s”", f)
+	default:
+		return hotline.Invalid("body", "JSON 格式错误：%s", err.Error())
+	}
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := decode(r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if in.Username == "" {
+		s.error(w, r, hotline.Invalid("username", "请填写用户名"))
+		return
+	}
+	token, u, err := s.DB.Login(r.Context(), in.Username, in.Password)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"token": token, "user": u})
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if err := s.DB.RevokeToken(r.Context(), token); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, userFrom(r))
+}
+
+// pathID parses the {id} path value.
+func pathID(r *http.Request) (int64, error) {
+	var id int64
+	if _, err := fmt.Sscan(r.PathValue("id"), &id); err != nil || id <= 0 {
+		return 0, hotline.Errorf(hotline.ENotFound, "工单不存在")
+	}
+	return id, nil
+}
