@@ -70,6 +70,7 @@ type city struct {
 	leaves    []*hotline.Category
 	actors    map[string]hotline.Actor
 	unitActor map[int64]hotline.Actor
+	prev      *hotline.Ticket // the story before, a merge target
 }
 
 func newCity(ctx context.Context, db *sqldb.DB) (*city, error) {

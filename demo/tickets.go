@@ -16,10 +16,16 @@ func (c *city) tickets(ctx context.Context, o Options) error {
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x12345))
 	saved := c.db.Now
 	defer func() { c.db.Now = saved }()
-	start := o.Now.Add(-90 * 24 * time.Hour)
+	// 85% of the tickets over the 90 days, the rest in the last 3 days, so
+	// that the live queues (to dispatch, to acknowledge) are not empty.
+	start, recent := o.Now.Add(-90*24*time.Hour), o.Now.Add(-72*time.Hour)
+	older := o.Tickets * 85 / 100
 	for i := 0; i < o.Tickets; i++ {
-		at := start.Add(time.Duration(float64(o.Now.Sub(start)) * float64(i) / float64(o.Tickets)))
-		at = at.Add(time.Duration(rng.IntN(3600)) * time.Second)
+		at := start.Add(time.Duration(float64(recent.Sub(start)) * float64(i) / float64(max(older, 1))))
+		if i >= older {
+			at = recent.Add(time.Duration(float64(72*time.Hour) * float64(i-older) / float64(o.Tickets-older)))
+		}
+		at = at.Add(time.Duration(rng.IntN(1800)) * time.Second)
 		s := &story{c: c, rng: rng, now: at, end: o.Now}
 		if err := s.run(ctx); err != nil {
 			return fmt.Errorf("demo ticket %d: %w", i, err)
@@ -109,8 +115,19 @@ func (s *story) run(ctx context.Context) error {
 		s.wait(1)
 		return s.do(ctx, agent, hotline.Command{Action: hotline.ActionResolveOnCall, Content: "已依据知识库答复：" + leaf.Name + "相关政策及办理流程，来电人表示清楚。"})
 	}
+	recent := s.end.Sub(s.now) < 36*time.Hour
+	if recent && rng.IntN(4) == 0 { // a web message the agent has not yet submitted
+		return c.db.CreateTicket(ctx, agent, s.t, false)
+	}
 	if err := c.db.CreateTicket(ctx, agent, s.t, true); err != nil {
 		return err
+	}
+	defer func() { c.prev = s.t }()
+	if p := c.prev; p != nil && p.Status.Open() && p.Status != hotline.StatusMerged && rng.IntN(25) == 0 && s.wait(1) {
+		return s.do(ctx, dispatcher, hotline.Command{Action: hotline.ActionMerge, IntoID: p.ID})
+	}
+	if recent && rng.IntN(3) == 0 {
+		return nil // waiting in the dispatch queue
 	}
 	if rng.IntN(30) == 0 && s.wait(2) {
 		return s.do(ctx, dispatcher, hotline.Command{Action: hotline.ActionCancel, Reason: "重复来电，诉求人已撤回"})
@@ -163,6 +180,17 @@ func (s *story) run(ctx context.Context) error {
 	}
 	if rng.IntN(12) == 0 {
 		return s.do(ctx, lead, hotline.Command{Action: hotline.ActionSupervise, Note: "请加快办理进度并及时答复诉求人"})
+	}
+	if rng.IntN(12) == 0 {
+		if err := s.do(ctx, unit, hotline.Command{Action: hotline.ActionRequestSuspend, Reason: "等待诉求人补充材料"}); err != nil || !s.wait(8) {
+			return err
+		}
+		if err := s.do(ctx, dispatcher, hotline.Command{Action: hotline.ActionApproveSuspend, Comment: "同意挂起"}); err != nil || !s.wait(60) || rng.IntN(3) == 0 {
+			return err
+		}
+		if err := s.do(ctx, unit, hotline.Command{Action: hotline.ActionResume}); err != nil || !s.wait(20) {
+			return err
+		}
 	}
 	if err := s.do(ctx, unit, hotline.Command{Action: hotline.ActionReply, Content: "经核查，" + s.pick(replies)}); err != nil || !s.wait(8) {
 		return err
