@@ -77,4 +77,3 @@ func passwordHint(p string) string {
 	}
 	return p
 }
-
