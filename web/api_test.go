@@ -289,4 +289,3 @@ func TestAPI_LogoutRevokes(t *testing.T) {
 	e.call("agent", "GET", "/api/v1/me", nil, 401, nil)
 	e.call("", "POST", "/api/v1/auth/login", map[string]string{"username": "agent", "password": "wrong-password"}, 401, nil)
 }
-

@@ -158,4 +158,3 @@ func TestHelp(t *testing.T) {
 		t.Errorf("usage: %s", out)
 	}
 }
-

@@ -1,0 +1,58 @@
+package demo_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"hotline"
+	"hotline/demo"
+	"hotline/sqldb"
+)
+
+func TestLoad(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqldb.Open(ctx, filepath.Join(t.TempDir(), "hotline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.SeedCalendar(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SeedSLAPolicies(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, hotline.ChinaZone)
+	if err := demo.Load(ctx, db, demo.Options{Password: "hotline12345", Tickets: 300, Now: now, Seed: 12345}); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(ctx, db, demo.Options{Password: "x", Tickets: 10, Now: now}); err != nil {
+		t.Fatal("second load on a loaded database:", err)
+	}
+	units, _ := db.FindUnits(ctx)
+	kinds := map[hotline.UnitKind]int{}
+	for _, u := range units {
+		kinds[u.Kind]++
+	}
+	if kinds[hotline.UnitDistrict] != 7 || kinds[hotline.UnitTownship] < 14 || kinds[hotline.UnitDepartment]+kinds[hotline.UnitUtility]+kinds[hotline.UnitCompany] < 40 {
+		t.Errorf("unit kinds %v", kinds)
+	}
+	lead := hotline.Actor{Role: hotline.RoleTeamLead}
+	for _, s := range hotline.Statuses {
+		_, n, err := db.FindTickets(ctx, lead, sqldb.TicketFilter{Status: []hotline.Status{s}})
+		if err != nil || n == 0 {
+			t.Errorf("no demo ticket in state %s (%v)", s, err)
+		}
+	}
+	_, total, _ := db.FindTickets(ctx, lead, sqldb.TicketFilter{})
+	if total != 300 {
+		t.Errorf("%d tickets, want 300", total)
+	}
+	for _, name := range []string{"admin", "agent", "dispatcher", "inspector", "callback", "lead", "manager", "analyst", "supervisor", "util-water", "anyuan"} {
+		if _, _, err := db.Login(ctx, name, "hotline12345"); err != nil {
+			t.Errorf("demo user %s cannot log in: %v", name, err)
+		}
+	}
+}
