@@ -38,6 +38,12 @@ type DB struct {
 	// Requesters seals and opens requester personal data (see requester.go).
 	Requesters RequesterCodec
 
+	// writeTurn queues SQLite writers first come, first served: waiters on
+	// a channel are woken in order, whereas database/sql hands a free
+	// connection to a random waiter, which makes tail latency explode
+	// under concurrent writes. Nil on PostgreSQL.
+	writeTurn chan struct{}
+
 	calMu      sync.Mutex
 	calVersion int64
 	cal        *hotline.Calendar
@@ -53,8 +59,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if db.write, err = sql.Open("pgx", dsn); err != nil {
 			return nil, err
 		}
-		db.write.SetMaxOpenConns(20)
-		db.write.SetMaxIdleConns(20)
+		db.write.SetMaxOpenConns(40)
+		db.write.SetMaxIdleConns(40)
 		db.read = db.write
 	} else {
 		db.dialect = sqlite
@@ -74,6 +80,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, err
 		}
 		db.write.SetMaxOpenConns(1)
+		db.writeTurn = make(chan struct{}, 1)
 		if db.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)"); err != nil {
 			return nil, err
 		}
@@ -172,17 +179,49 @@ func MigrationNames(dialect string) ([]string, error) {
 // Tx is a transaction with the one clock reading it runs under.
 type Tx struct {
 	*sql.Tx
-	db  *DB
-	now time.Time
+	db   *DB
+	now  time.Time
+	turn chan struct{} // held writer turn, released at the end
 }
 
 // begin starts a write transaction.
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	if db.writeTurn != nil {
+		select {
+		case db.writeTurn <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
+		if db.writeTurn != nil {
+			<-db.writeTurn
+		}
 		return nil, err
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond)}, nil
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond), turn: db.writeTurn}, nil
+}
+
+// Commit commits and ends the writer's turn.
+func (tx *Tx) Commit() error {
+	err := tx.Tx.Commit()
+	tx.release()
+	return err
+}
+
+// Rollback rolls back (a no-op after Commit) and ends the writer's turn.
+func (tx *Tx) Rollback() error {
+	err := tx.Tx.Rollback()
+	tx.release()
+	return err
+}
+
+func (tx *Tx) release() {
+	if tx.turn != nil {
+		<-tx.turn
+		tx.turn = nil
+	}
 }
 
 // beginRead starts a read-only transaction (a consistent snapshot).

@@ -2,11 +2,6 @@ package sqldb_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +9,7 @@ import (
 
 	"hotline"
 	"hotline/sqldb"
+	"hotline/sqldb/sqldbtest"
 )
 
 // clock is a settable test clock.
@@ -25,47 +21,9 @@ type clock struct {
 func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// testDSN returns a DSN for a fresh database: a temporary SQLite file, or,
-// when dialect is "postgres", a new schema in HOTLINE_TEST_POSTGRES dropped
-// at the end of the test.
-func testDSN(tb testing.TB, dialect string) string {
-	tb.Helper()
-	if dialect == "sqlite" {
-		return filepath.Join(tb.TempDir(), "hotline.db")
-	}
-	base := os.Getenv("HOTLINE_TEST_POSTGRES")
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
-}
-
-// dialects lists the databases the suite runs on.
-func dialects() []string {
-	if os.Getenv("HOTLINE_TEST_POSTGRES") != "" {
-		return []string{"sqlite", "postgres"}
-	}
-	return []string{"sqlite"}
-}
-
 // forEachDB runs fn as a subtest on every database.
 func forEachDB(t *testing.T, fn func(t *testing.T, f *fixture)) {
-	for _, d := range dialects() {
+	for _, d := range sqldbtest.Dialects() {
 		t.Run(d, func(t *testing.T) { fn(t, MustFixture(t, d)) })
 	}
 }
@@ -100,7 +58,7 @@ func MustFixture(tb testing.TB, dialect string) *fixture {
 	tb.Helper()
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, hotline.ChinaZone)}
-	f := &fixture{DSN: testDSN(tb, dialect), Clock: c, Units: map[string]*hotline.Unit{}, Actors: map[string]hotline.Actor{}, Context: ctx}
+	f := &fixture{DSN: sqldbtest.DSN(tb, dialect), Clock: c, Units: map[string]*hotline.Unit{}, Actors: map[string]hotline.Actor{}, Context: ctx}
 	f.DB = MustOpenDB(tb, f.DSN, c)
 	must := func(err error) {
 		tb.Helper()

@@ -33,3 +33,13 @@ func (d dialect) lockMigrations(ctx context.Context, conn *sql.Conn) (func(), er
 	}
 	return func() { conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(12345)`) }, nil
 }
+
+// nextTicketSerial returns the next ticket serial number (never reused).
+func (d dialect) nextTicketSerial(ctx context.Context, tx *Tx) (int64, error) {
+	if d == postgres {
+		var v int64
+		err := tx.QueryRowContext(ctx, `SELECT nextval('ticket_serial')`).Scan(&v)
+		return v, err
+	}
+	return nextCounter(ctx, tx, "ticket")
+}

@@ -9,7 +9,8 @@ import (
 	"hotline"
 )
 
-// NumberPrefix starts every ticket number: PX (Pingxiang) + date + serial.
+// NumberPrefix starts every ticket number: PX (Pingxiang) + the date of
+// acceptance + a serial of at least six digits that never repeats.
 const NumberPrefix = "PX"
 
 // CreateTicket accepts a new ticket on behalf of actor (受理). With submit
@@ -42,11 +43,11 @@ func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.
 		return err
 	}
 	day := tx.now.In(hotline.ChinaZone).Format("20060102")
-	serial, err := nextCounter(ctx, tx, "ticket:"+day)
+	serial, err := db.dialect.nextTicketSerial(ctx, tx)
 	if err != nil {
 		return err
 	}
-	t.Number = fmt.Sprintf("%s%s%05d", NumberPrefix, day, serial)
+	t.Number = fmt.Sprintf("%s%s%06d", NumberPrefix, day, serial)
 	sealed, err := db.Requesters.Seal(t.Requester)
 	if err != nil {
 		return err

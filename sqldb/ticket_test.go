@@ -15,7 +15,7 @@ func yes() *bool { b := true; return &b }
 func TestTicket_WholeLifecycle(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		tk := f.NewTicket(t, "138-0000-5678", false)
-		if !regexp.MustCompile(`^PX20261123\d{5}$`).MatchString(tk.Number) {
+		if !regexp.MustCompile(`^PX20261123\d{6}$`).MatchString(tk.Number) {
 			t.Errorf("number %q", tk.Number)
 		}
 		water := f.Units["px-water"].ID

@@ -9,11 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"hotline"
 	"hotline/sqldb"
+	"hotline/sqldb/sqldbtest"
 	"hotline/web"
 )
 
@@ -27,12 +27,14 @@ type env struct {
 	cat    int64
 }
 
-// MustServer starts the API on a fresh SQLite database (PostgreSQL when
-// HOTLINE_TEST_POSTGRES is set is covered by the storage suite).
-func MustServer(tb testing.TB) *env {
+// MustServer starts the API on a fresh SQLite database.
+func MustServer(tb testing.TB) *env { return MustServerOn(tb, "sqlite") }
+
+// MustServerOn starts the API on a fresh database of the dialect.
+func MustServerOn(tb testing.TB, dialect string) *env {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqldb.Open(ctx, filepath.Join(tb.TempDir(), "hotline.db"))
+	db, err := sqldb.Open(ctx, sqldbtest.DSN(tb, dialect))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -125,7 +127,12 @@ func (e *env) newTicket(extra map[string]any) hotline.Ticket {
 }
 
 func TestAPI_WholeLifecycle(t *testing.T) {
-	e := MustServer(t)
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d, func(t *testing.T) { testWholeLifecycle(t, MustServerOn(t, d)) })
+	}
+}
+
+func testWholeLifecycle(t *testing.T, e *env) {
 	tk := e.newTicket(nil)
 	if tk.ID == 0 || tk.Number == "" || tk.Status != hotline.StatusAccepted {
 		t.Fatalf("created %+v", tk)

@@ -1,0 +1,57 @@
+// Package sqldbtest gives tests and benchmarks fresh databases: a temporary
+// SQLite file, or a new schema in the PostgreSQL named by
+// HOTLINE_TEST_POSTGRES.
+package sqldbtest
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+)
+
+// Dialects lists the databases a suite runs on: SQLite always, PostgreSQL
+// when HOTLINE_TEST_POSTGRES is set.
+func Dialects() []string {
+	if os.Getenv("HOTLINE_TEST_POSTGRES") != "" {
+		return []string{"sqlite", "postgres"}
+	}
+	return []string{"sqlite"}
+}
+
+// DSN returns the DSN of a fresh, empty database of the dialect, removed
+// when the test ends.
+func DSN(tb testing.TB, dialect string) string {
+	tb.Helper()
+	if dialect == "sqlite" {
+		return filepath.Join(tb.TempDir(), "hotline.db")
+	}
+	base := os.Getenv("HOTLINE_TEST_POSTGRES")
+	if base == "" {
+		tb.Fatal("HOTLINE_TEST_POSTGRES is not set")
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+		admin.Close()
+	})
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema
+}

@@ -1,0 +1,65 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"hotline/sqldb/sqldbtest"
+)
+
+// BenchmarkAPI_CreateTicket posts tickets through real HTTP from 32
+// concurrent clients (b.SetParallelism on 2 cores) and reports tickets/s
+// and latency percentiles.
+func BenchmarkAPI_CreateTicket(b *testing.B) {
+	for _, d := range sqldbtest.Dialects() {
+		b.Run(d, func(b *testing.B) {
+			e := MustServerOn(b, d)
+			body, _ := json.Marshal(map[string]any{"channel": "phone", "appeal_kind": "complaint", "category_id": e.cat, "urgency": "normal",
+				"title": "小区停水", "content": "凤凰街小区停水两天，无人处理，请尽快恢复供水。", "submit": true,
+				"requester": map[string]any{"name": "王五", "phone": "13912345678", "address": "凤凰街2号"},
+				"location": map[string]any{"address": "安源区凤凰街"}})
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+			var mu sync.Mutex
+			var lat []time.Duration
+			b.SetParallelism(32 / max(1, runtimeProcs()))
+			b.ResetTimer()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				var mine []time.Duration
+				for pb.Next() {
+					req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/tickets", bytes.NewReader(body))
+					req.Header.Set("Authorization", "Bearer "+e.tokens["agent"])
+					t0 := time.Now()
+					resp, err := client.Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					resp.Body.Close()
+					mine = append(mine, time.Since(t0))
+					if resp.StatusCode != 201 {
+						b.Errorf("status %d", resp.StatusCode)
+						return
+					}
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			})
+			elapsed := time.Since(start)
+			b.StopTimer()
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+			b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "tickets/s")
+			b.ReportMetric(pct(0.50), "p50_ms")
+			b.ReportMetric(pct(0.99), "p99_ms")
+			fmt.Printf("# %s: %d tickets, %.0f tickets/s, p50 %.1f ms, p99 %.1f ms\n", d, len(lat), float64(len(lat))/elapsed.Seconds(), pct(0.5), pct(0.99))
+		})
+	}
+}
