@@ -23,7 +23,7 @@ func BenchmarkAPI_CreateTicket(b *testing.B) {
 			body, _ := json.Marshal(map[string]any{"channel": "phone", "appeal_kind": "complaint", "category_id": e.cat, "urgency": "normal",
 				"title": "小区停水", "content": "凤凰街小区停水两天，无人处理，请尽快恢复供水。", "submit": true,
 				"requester": map[string]any{"name": "王五", "phone": "13912345678", "address": "凤凰街2号"},
-				"location": map[string]any{"address": "安源区凤凰街"}})
+				"location":  map[string]any{"address": "安源区凤凰街"}})
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 			var mu sync.Mutex
 			var lat []time.Duration
