@@ -216,6 +216,43 @@ func (db *DB) PublishCatalogue(ctx context.Context, actor hotline.Actor, v *hotl
 	return tx.Commit()
 }
 
+// FindCatalogue returns the current version of the dispatch catalogue with
+// its entries; ENotFound if none was ever published.
+func (db *DB) FindCatalogue(ctx context.Context) (*hotline.CatalogueVersion, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	v := &hotline.CatalogueVersion{Entries: []hotline.CatalogueEntry{}}
+	var created int64
+	var by sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT id, note, created_by, created_at FROM catalogue_versions ORDER BY id DESC LIMIT 1`).
+		Scan(&v.ID, &v.Note, &by, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, hotline.Errorf(hotline.ENotFound, "尚未发布派单目录")
+	} else if err != nil {
+		return nil, err
+	}
+	v.CreatedBy, v.CreatedAt = by.Int64, fromMS(created)
+	rows, err := tx.QueryContext(ctx, `SELECT category_id, region_unit_id, lead_unit_id, co_unit_ids FROM catalogue_entries
+		WHERE version_id = $1 ORDER BY category_id, region_unit_id`, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e hotline.CatalogueEntry
+		var co string
+		if err := rows.Scan(&e.CategoryID, &e.RegionUnitID, &e.LeadUnitID, &co); err != nil {
+			return nil, err
+		}
+		e.CoUnitIDs = splitIDs(co)
+		v.Entries = append(v.Entries, e)
+	}
+	return v, rows.Err()
+}
+
 // SuggestDispatch returns the catalogue's entry for a category in a region:
 // the most specific match, walking from the category up to its ancestors,
 // and from the region up to "any region".

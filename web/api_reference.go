@@ -97,6 +97,15 @@ func (s *Server) handleSetPolicy(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, p)
 }
 
+func (s *Server) handleCatalogue(w http.ResponseWriter, r *http.Request) {
+	v, err := s.DB.FindCatalogue(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
 func (s *Server) handlePublishCatalogue(w http.ResponseWriter, r *http.Request) {
 	var v hotline.CatalogueVersion
 	if err := decode(r, &v); err != nil {

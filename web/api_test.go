@@ -270,6 +270,7 @@ func TestAPI_ReferenceData(t *testing.T) {
 	if last := cal.Days[len(cal.Days)-1]; last.Day != "2026-12-31" || last.Kind != hotline.DayHoliday {
 		t.Errorf("edited day missing: %+v", last)
 	}
+	e.call("dispatcher", "GET", "/api/v1/catalogue", nil, 404, nil)
 	var units, cats struct{ Items []map[string]any }
 	e.call("agent", "GET", "/api/v1/units", nil, 200, &units)
 	e.call("agent", "GET", "/api/v1/categories", nil, 200, &cats)
@@ -278,6 +279,11 @@ func TestAPI_ReferenceData(t *testing.T) {
 	}
 	e.call("admin", "POST", "/api/v1/catalogue", map[string]any{"note": "v1", "entries": []map[string]any{
 		{"category_id": e.cat, "lead_unit_id": e.units["util-water"], "co_unit_ids": []int64{e.units["anyuan"]}}}}, 201, nil)
+	var cat hotline.CatalogueVersion
+	e.call("dispatcher", "GET", "/api/v1/catalogue", nil, 200, &cat)
+	if cat.Note != "v1" || len(cat.Entries) != 1 || cat.Entries[0].LeadUnitID != e.units["util-water"] {
+		t.Errorf("catalogue %+v", cat)
+	}
 	var sug hotline.CatalogueEntry
 	e.call("dispatcher", "GET", fmt.Sprintf("/api/v1/catalogue/suggest?category_id=%d&region_unit_id=%d", e.cat, e.units["anyuan"]), nil, 200, &sug)
 	if sug.LeadUnitID != e.units["util-water"] || len(sug.CoUnitIDs) != 1 {

@@ -62,6 +62,7 @@ func (s *Server) routes() {
 	m.HandleFunc("PUT /api/v1/calendar/days/{day}", s.auth(s.handleSetCalendarDay))
 	m.HandleFunc("GET /api/v1/sla-policies", s.auth(s.handlePolicies))
 	m.HandleFunc("PUT /api/v1/sla-policies", s.auth(s.handleSetPolicy))
+	m.HandleFunc("GET /api/v1/catalogue", s.auth(s.handleCatalogue))
 	m.HandleFunc("POST /api/v1/catalogue", s.auth(s.handlePublishCatalogue))
 	m.HandleFunc("GET /api/v1/catalogue/suggest", s.auth(s.handleSuggest))
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

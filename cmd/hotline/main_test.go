@@ -41,6 +41,12 @@ func runCLI(t *testing.T, bin string, args ...string) string {
 func startServer(t *testing.T, bin, data string) (string, *exec.Cmd) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0")
+	return startCmd(t, cmd), cmd
+}
+
+// startCmd starts a serve command and waits for it to print its address.
+func startCmd(t *testing.T, cmd *exec.Cmd) string {
+	t.Helper()
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
@@ -52,11 +58,11 @@ func startServer(t *testing.T, bin, data string) (string, *exec.Cmd) {
 	for sc.Scan() {
 		if m := re.FindStringSubmatch(sc.Text()); m != nil {
 			go io.Copy(io.Discard, stdout)
-			return "http://" + m[1], cmd
+			return "http://" + m[1]
 		}
 	}
 	t.Fatal("server did not print its address")
-	return "", nil
+	return ""
 }
 
 func post(t *testing.T, url, token string, body any) (int, map[string]any) {
