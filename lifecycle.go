@@ -191,14 +191,15 @@ func (t *Ticket) apply(actor Actor, cmd Command, env Env, ev *Event) (err error)
 		if ev.Reason, err = need("reason", "申请理由", cmd.Reason); err != nil {
 			return err
 		}
-		t.PendingRequest, t.PendingReason = "suspend", ev.Reason
-		if cmd.Action == ActionRequestExtension {
-			if cmd.WorkingDays < 1 || cmd.WorkingDays > 30 {
-				return Invalid("working_days", "延期天数必须为 1 到 30 个工作日")
-			}
-			t.PendingRequest, t.PendingDays = "extension", cmd.WorkingDays
-			ev.Payload["working_days"] = cmd.WorkingDays
+		if cmd.Action == ActionRequestSuspend {
+			t.PendingRequest, t.PendingReason = "suspend", ev.Reason
+			break
 		}
+		if cmd.WorkingDays < 1 || cmd.WorkingDays > 30 {
+			return Invalid("working_days", "延期天数必须为 1 到 30 个工作日")
+		}
+		t.PendingRequest, t.PendingDays, t.PendingReason = "extension", cmd.WorkingDays, ev.Reason
+		ev.Payload["working_days"] = cmd.WorkingDays
 
 	case ActionApproveExtension, ActionRefuseExtension:
 		if t.PendingRequest != "extension" {

@@ -9,11 +9,7 @@ import (
 
 func (s *Server) handleUnits(w http.ResponseWriter, r *http.Request) {
 	units, err := s.DB.FindUnits(r.Context())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": units})
+	s.respond(w, r, http.StatusOK, map[string]any{"items": units}, err)
 }
 
 func (s *Server) handleCreateUnit(w http.ResponseWriter, r *http.Request) {
@@ -26,20 +22,13 @@ func (s *Server) handleCreateUnit(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if err := s.DB.CreateUnit(r.Context(), &u); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, u)
+	err := s.DB.CreateUnit(r.Context(), &u)
+	s.respond(w, r, http.StatusCreated, u, err)
 }
 
 func (s *Server) handleCategories(w http.ResponseWriter, r *http.Request) {
 	cats, err := s.DB.FindCategories(r.Context())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": cats})
+	s.respond(w, r, http.StatusOK, map[string]any{"items": cats}, err)
 }
 
 func (s *Server) handleCalendar(w http.ResponseWriter, r *http.Request) {
@@ -68,20 +57,13 @@ func (s *Server) handleSetCalendarDay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Day = r.PathValue("day")
-	if err := s.DB.SetCalendarDay(r.Context(), actorFrom(r), d); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	err := s.DB.SetCalendarDay(r.Context(), actorFrom(r), d)
+	s.respond(w, r, http.StatusOK, d, err)
 }
 
 func (s *Server) handlePolicies(w http.ResponseWriter, r *http.Request) {
 	ps, err := s.DB.FindSLAPolicies(r.Context())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": ps})
+	s.respond(w, r, http.StatusOK, map[string]any{"items": ps}, err)
 }
 
 func (s *Server) handleSetPolicy(w http.ResponseWriter, r *http.Request) {
@@ -90,20 +72,13 @@ func (s *Server) handleSetPolicy(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if err := s.DB.SetSLAPolicy(r.Context(), actorFrom(r), &p); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
+	err := s.DB.SetSLAPolicy(r.Context(), actorFrom(r), &p)
+	s.respond(w, r, http.StatusOK, p, err)
 }
 
 func (s *Server) handleCatalogue(w http.ResponseWriter, r *http.Request) {
 	v, err := s.DB.FindCatalogue(r.Context())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.respond(w, r, http.StatusOK, v, err)
 }
 
 func (s *Server) handlePublishCatalogue(w http.ResponseWriter, r *http.Request) {
@@ -112,11 +87,8 @@ func (s *Server) handlePublishCatalogue(w http.ResponseWriter, r *http.Request) 
 		s.error(w, r, err)
 		return
 	}
-	if err := s.DB.PublishCatalogue(r.Context(), actorFrom(r), &v); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, v)
+	err := s.DB.PublishCatalogue(r.Context(), actorFrom(r), &v)
+	s.respond(w, r, http.StatusCreated, v, err)
 }
 
 func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
@@ -127,9 +99,5 @@ func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
 	}
 	region, _ := strconv.ParseInt(r.URL.Query().Get("region_unit_id"), 10, 64)
 	e, err := s.DB.SuggestDispatch(r.Context(), cat, region)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, e)
+	s.respond(w, r, http.StatusOK, e, err)
 }
