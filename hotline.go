@@ -16,6 +16,7 @@ const (
 	EForbidden    = "forbidden"    // logged in but not allowed
 	ENotFound     = "not_found"    // no such thing, or not visible to the actor
 	EConflict     = "conflict"     // illegal in the current state
+	ETooMany      = "too_many"     // rate limited or locked out for a while
 	EInternal     = "internal"     // everything else
 )
 

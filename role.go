@@ -54,6 +54,7 @@ type Actor struct {
 	Name   string
 	Role   Role
 	UnitID int64
+	IP     string // client address, for the audit log
 }
 
 // ActorOf returns the actor for a user.
@@ -124,14 +125,63 @@ func (a Actor) CanSeeTicket(t *Ticket) bool {
 	return false
 }
 
-// CanManageConfig reports whether the role may change reference data,
-// calendar, policies and users.
-func (r Role) CanManageConfig() bool { return r == RoleAdmin }
+// Permission is something a role may do besides ticket actions: a page, an
+// export, a kind of data. Checked in one place (Role.Has) for pages, the
+// API and exports alike.
+type Permission string
 
-// RedactFor hides what the actor may not see of a ticket it can read: units
-// never see the requester of a confidential ticket (保密).
-func (t *Ticket) RedactFor(a Actor) {
-	if t.Confidential && !a.Centre() {
-		t.Requester = Requester{Anonymous: t.Requester.Anonymous, Name: "（保密）"}
+// Permissions.
+const (
+	PermRevealRequester Permission = "ticket.reveal" // see a requester's name, phone and address unmasked
+	PermExportTickets   Permission = "ticket.export" // export ticket lists
+	PermReadAudit       Permission = "audit.read"    // search the audit log
+	PermManageConfig    Permission = "config.manage" // units, categories, catalogue, calendar, time limits
+	PermManageUsers     Permission = "user.manage"   // users, roles, tokens of others
+	PermRotateKeys      Permission = "keys.rotate"   // data-key rotation
+)
+
+// rolePermissions is the role × permission table.
+var rolePermissions = map[Role][]Permission{
+	RoleAdmin:          {PermManageConfig, PermManageUsers, PermReadAudit, PermRotateKeys},
+	RoleCallAgent:      {PermRevealRequester},
+	RoleDispatcher:     {PermExportTickets},
+	RoleInspector:      {PermExportTickets},
+	RoleCallbackAgent:  {PermRevealRequester},
+	RoleTeamLead:       {PermRevealRequester, PermExportTickets},
+	RoleProjectManager: {PermRevealRequester, PermExportTickets},
+	RoleOpsSupervisor:  {PermExportTickets},
+	RoleAnalyst:        {PermExportTickets},
+	RoleSupervisor:     {PermReadAudit, PermExportTickets},
+	RoleUnit:           {PermRevealRequester}, // only on its own, non-confidential tickets
+}
+
+// Has reports whether the role holds the permission.
+func (r Role) Has(p Permission) bool {
+	for _, x := range rolePermissions[r] {
+		if x == p {
+			return true
+		}
 	}
+	return false
+}
+
+// CanRevealRequester reports whether the actor may reveal the requester of a
+// ticket it can see: never a unit on a confidential ticket.
+func (a Actor) CanRevealRequester(t *Ticket) bool {
+	if !a.Role.Has(PermRevealRequester) || !a.CanSeeTicket(t) || t.Requester.Anonymous {
+		return false
+	}
+	return a.Centre() || !t.Confidential
+}
+
+// RedactFor masks the requester for display: everyone sees the masked form
+// (张*, 138****5678, a shortened address) until they reveal it, and units
+// never see the requester of a confidential ticket (保密) at all.
+func (t *Ticket) RedactFor(a Actor) {
+	r := &t.Requester
+	if t.Confidential && !a.Centre() {
+		*r = Requester{Anonymous: r.Anonymous, Name: "（保密）"}
+		return
+	}
+	r.Name, r.Phone, r.Address = MaskName(r.Name), MaskPhone(r.Phone), MaskAddress(r.Address)
 }

@@ -37,14 +37,14 @@ func Load(ctx context.Context, db *sqldb.DB, o Options) error {
 	for _, u := range units {
 		rows = append(rows, [4]string{u.code, u.name, u.kind, u.parent})
 	}
-	if _, err := db.ImportUnits(ctx, rows); err != nil {
+	if _, err := db.ImportUnits(ctx, sqldb.SystemActor, rows); err != nil {
 		return fmt.Errorf("demo units: %w", err)
 	}
 	var catRows [][]string
 	for _, c := range categories {
 		catRows = append(catRows, []string{c[0], c[1], c[2]})
 	}
-	if _, err := db.ImportCategories(ctx, catRows); err != nil {
+	if _, err := db.ImportCategories(ctx, sqldb.SystemActor, catRows); err != nil {
 		return fmt.Errorf("demo categories: %w", err)
 	}
 	c, err := newCity(ctx, db)
@@ -105,7 +105,7 @@ func newCity(ctx context.Context, db *sqldb.DB) (*city, error) {
 func (c *city) users(ctx context.Context, password string) error {
 	for _, r := range roleUsers {
 		u := &hotline.User{Username: r[0], Role: hotline.Role(r[1]), DisplayName: r[2]}
-		if err := c.db.CreateUser(ctx, u, password); err != nil {
+		if err := c.db.CreateUser(ctx, sqldb.SystemActor, u, password); err != nil {
 			return fmt.Errorf("demo user %s: %w", r[0], err)
 		}
 		c.actors[r[0]] = hotline.ActorOf(u)
@@ -113,7 +113,7 @@ func (c *city) users(ctx context.Context, password string) error {
 	for _, row := range units {
 		unit := c.unitByKey[row.code]
 		u := &hotline.User{Username: row.code, Role: hotline.RoleUnit, UnitID: unit.ID, DisplayName: unit.Name}
-		if err := c.db.CreateUser(ctx, u, password); err != nil {
+		if err := c.db.CreateUser(ctx, sqldb.SystemActor, u, password); err != nil {
 			return fmt.Errorf("demo user %s: %w", row.code, err)
 		}
 		c.unitActor[unit.ID] = hotline.ActorOf(u)

@@ -9,15 +9,12 @@ import (
 	"hotline"
 	"hotline/demo"
 	"hotline/sqldb"
+	"hotline/sqldb/sqldbtest"
 )
 
 func TestLoad(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqldb.Open(ctx, filepath.Join(t.TempDir(), "hotline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := sqldbtest.Open(t, filepath.Join(t.TempDir(), "hotline.db"))
 	if err := db.SeedCalendar(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +48,7 @@ func TestLoad(t *testing.T) {
 		t.Errorf("%d tickets, want 300", total)
 	}
 	for _, name := range []string{"admin", "agent", "dispatcher", "inspector", "callback", "lead", "manager", "analyst", "supervisor", "util-water", "anyuan"} {
-		if _, _, err := db.Login(ctx, name, "hotline12345"); err != nil {
+		if _, err := db.Login(ctx, sqldb.LoginRequest{Username: name, Password: "hotline12345"}); err != nil {
 			t.Errorf("demo user %s cannot log in: %v", name, err)
 		}
 	}

@@ -287,3 +287,14 @@ func (k *Keyring) HasIndexKey() bool {
 	defer k.mu.RUnlock()
 	return k.index != nil
 }
+
+// HashFunc returns the hash for an audit chain: "sha256" (or "") or "sm3".
+func HashFunc(name string) (func() hash.Hash, error) {
+	switch name {
+	case "", "sha256":
+		return sha256.New, nil
+	case "sm3":
+		return sm3.New, nil
+	}
+	return nil, fmt.Errorf("unknown audit hash %q (want sha256 or sm3)", name)
+}

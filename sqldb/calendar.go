@@ -3,7 +3,9 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"hotline"
@@ -34,7 +36,7 @@ func (db *DB) SeedCalendar(ctx context.Context) error {
 // SetCalendarDay adds, changes (kind "holiday" or "workday") or removes
 // (kind "") one override day.
 func (db *DB) SetCalendarDay(ctx context.Context, actor hotline.Actor, d hotline.CalendarDay) error {
-	if !actor.Role.CanManageConfig() {
+	if !actor.Role.Has(hotline.PermManageConfig) {
 		return hotline.Errorf(hotline.EForbidden, "只有系统管理员可以修改工作日历")
 	}
 	if _, err := time.Parse("2006-01-02", d.Day); err != nil {
@@ -57,6 +59,9 @@ func (db *DB) SetCalendarDay(ctx context.Context, actor hotline.Actor, d hotline
 		}
 	}
 	if err := bumpCounter(ctx, tx, "calendar"); err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, tx, actor, "config.calendar", "calendar:"+d.Day, fmt.Sprintf("kind=%s name=%s", d.Kind, d.Name)); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -168,7 +173,7 @@ func (db *DB) FindSLAPolicies(ctx context.Context) ([]*hotline.SLAPolicy, error)
 // SetSLAPolicy creates or replaces the policy for its kind × urgency
 // (× category); it applies to deadlines set from now on.
 func (db *DB) SetSLAPolicy(ctx context.Context, actor hotline.Actor, p *hotline.SLAPolicy) error {
-	if !actor.Role.CanManageConfig() {
+	if !actor.Role.Has(hotline.PermManageConfig) {
 		return hotline.Errorf(hotline.EForbidden, "只有系统管理员可以修改时限规则")
 	}
 	if err := p.Validate(); err != nil {
@@ -185,6 +190,10 @@ func (db *DB) SetSLAPolicy(ctx context.Context, actor hotline.Actor, p *hotline.
 		}
 	}
 	if err := upsertPolicy(ctx, tx, p); err != nil {
+		return err
+	}
+	detail, _ := json.Marshal(p)
+	if err := appendAudit(ctx, tx, actor, "config.sla_policy", fmt.Sprintf("sla_policy:%d", p.ID), string(detail)); err != nil {
 		return err
 	}
 	return tx.Commit()

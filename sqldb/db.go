@@ -8,18 +8,21 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	"hash"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
 
 	"hotline"
+	"hotline/keyring"
 )
 
 //go:embed migrations
@@ -38,6 +41,10 @@ type DB struct {
 	// Requesters seals and opens requester personal data (see requester.go).
 	Requesters RequesterCodec
 
+	keys        *keyring.Keyring
+	keysVersion atomic.Int64
+	auditHash   func() hash.Hash
+
 	// writeTurn queues SQLite writers first come, first served: waiters on
 	// a channel are woken in order, whereas database/sql hands a free
 	// connection to a random waiter, which makes tail latency explode
@@ -49,11 +56,35 @@ type DB struct {
 	cal        *hotline.Calendar
 }
 
+// Config is what Open needs besides the DSN.
+type Config struct {
+	// MasterKey wraps the data keys that encrypt personal data; it never
+	// enters the database. 32 bytes.
+	MasterKey []byte
+	// Cipher is the suite for personal data: keyring.AES256GCM (default) or
+	// keyring.SM4GCM.
+	Cipher keyring.Algorithm
+	// AuditHash chains the audit log: "sha256" (default) or "sm3".
+	AuditHash string
+}
+
 // Open opens the database named by dsn: a postgres:// URL, or a SQLite file
-// path (created if missing). It applies pending migrations.
-func Open(ctx context.Context, dsn string) (*DB, error) {
-	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), Requesters: PlainRequesters{}}
-	var err error
+// path (created if missing). It applies pending migrations and loads (on a
+// new database, creates) the data keys.
+func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
+	if cfg.Cipher == "" {
+		cfg.Cipher = keyring.AES256GCM
+	}
+	keys, err := keyring.New(cfg.MasterKey, cfg.Cipher)
+	if err != nil {
+		return nil, err
+	}
+	auditHash, err := keyring.HashFunc(cfg.AuditHash)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), keys: keys, auditHash: auditHash}
+	db.Requesters = keyringCodec{db}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.dialect = postgres
 		if db.write, err = sql.Open("pgx", dsn); err != nil {
@@ -91,6 +122,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", db.dialect, err)
 	}
 	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.bootstrapKeys(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

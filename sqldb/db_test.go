@@ -42,12 +42,8 @@ type fixture struct {
 // MustOpenDB opens a database on dsn with the fixture's clock.
 func MustOpenDB(tb testing.TB, dsn string, c *clock) *sqldb.DB {
 	tb.Helper()
-	db, err := sqldb.Open(context.Background(), dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	db := sqldbtest.Open(tb, dsn)
 	db.Now = c.Now
-	tb.Cleanup(func() { db.Close() })
 	return db
 }
 
@@ -77,10 +73,10 @@ func MustFixture(tb testing.TB, dialect string) *fixture {
 		if u.Code != "px" {
 			u.ParentID = f.Units["px"].ID
 		}
-		must(f.DB.CreateUnit(ctx, u))
+		must(f.DB.CreateUnit(ctx, sqldb.SystemActor, u))
 		f.Units[u.Code] = u
 	}
-	_, err := f.DB.ImportCategories(ctx, [][]string{{"城乡建设", "供水", "停水"}, {"城乡建设", "供电", "停电"}})
+	_, err := f.DB.ImportCategories(ctx, sqldb.SystemActor, [][]string{{"城乡建设", "供水", "停水"}, {"城乡建设", "供电", "停电"}})
 	must(err)
 	cats, err := f.DB.FindCategories(ctx)
 	must(err)
@@ -99,7 +95,7 @@ func MustFixture(tb testing.TB, dialect string) *fixture {
 		"power":      {Role: hotline.RoleUnit, UnitID: f.Units["px-power"].ID},
 	} {
 		u.Username = name
-		must(f.DB.CreateUser(ctx, u, "hotline12345"))
+		must(f.DB.CreateUser(ctx, sqldb.SystemActor, u, "hotline12345"))
 		f.Actors[name] = hotline.ActorOf(u)
 	}
 	return f

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -11,7 +12,10 @@ import (
 )
 
 // CreateUnit adds a unit; its parent, if any, must exist.
-func (db *DB) CreateUnit(ctx context.Context, u *hotline.Unit) error {
+func (db *DB) CreateUnit(ctx context.Context, actor hotline.Actor, u *hotline.Unit) error {
+	if !actor.Role.Has(hotline.PermManageConfig) {
+		return hotline.Errorf(hotline.EForbidden, "只有系统管理员可以维护承办单位")
+	}
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -21,6 +25,9 @@ func (db *DB) CreateUnit(ctx context.Context, u *hotline.Unit) error {
 	}
 	defer tx.Rollback()
 	if err := createUnit(ctx, tx, u); err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, tx, actor, "config.unit", fmt.Sprintf("unit:%d %s", u.ID, u.Code), u.Name); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -78,7 +85,10 @@ func (db *DB) FindUnitByCode(ctx context.Context, code string) (*hotline.Unit, e
 
 // ImportUnits adds units given as (code, name, kind, parent code) rows, in
 // one transaction: a bad row rejects the whole file. Existing codes are kept.
-func (db *DB) ImportUnits(ctx context.Context, rows [][4]string) (added int, err error) {
+func (db *DB) ImportUnits(ctx context.Context, actor hotline.Actor, rows [][4]string) (added int, err error) {
+	if !actor.Role.Has(hotline.PermManageConfig) {
+		return 0, hotline.Errorf(hotline.EForbidden, "只有系统管理员可以导入承办单位")
+	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return 0, err
@@ -109,12 +119,18 @@ func (db *DB) ImportUnits(ctx context.Context, rows [][4]string) (added int, err
 		}
 		added++
 	}
+	if err := appendAudit(ctx, tx, actor, "config.units_import", "units", fmt.Sprintf("新增 %d 个单位", added)); err != nil {
+		return 0, err
+	}
 	return added, tx.Commit()
 }
 
 // ImportCategories adds the three-level category paths (level 1, 2, 3 names
 // per row), creating missing parents. Existing paths are kept.
-func (db *DB) ImportCategories(ctx context.Context, rows [][]string) (added int, err error) {
+func (db *DB) ImportCategories(ctx context.Context, actor hotline.Actor, rows [][]string) (added int, err error) {
+	if !actor.Role.Has(hotline.PermManageConfig) {
+		return 0, hotline.Errorf(hotline.EForbidden, "只有系统管理员可以导入诉求分类")
+	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return 0, err
@@ -158,6 +174,9 @@ func (db *DB) ImportCategories(ctx context.Context, rows [][]string) (added int,
 			return 0, hotline.Invalid("name", "第%d行：分类名称为空", i+1)
 		}
 	}
+	if err := appendAudit(ctx, tx, actor, "config.categories_import", "categories", fmt.Sprintf("新增 %d 个分类", added)); err != nil {
+		return 0, err
+	}
 	return added, tx.Commit()
 }
 
@@ -182,7 +201,7 @@ func (db *DB) FindCategories(ctx context.Context) ([]*hotline.Category, error) {
 // PublishCatalogue stores a new version of the dispatch catalogue, which
 // from now on is the one suggestions come from.
 func (db *DB) PublishCatalogue(ctx context.Context, actor hotline.Actor, v *hotline.CatalogueVersion) error {
-	if !actor.Role.CanManageConfig() {
+	if !actor.Role.Has(hotline.PermManageConfig) {
 		return hotline.Errorf(hotline.EForbidden, "只有系统管理员可以发布派单目录")
 	}
 	tx, err := db.begin(ctx)
@@ -212,6 +231,9 @@ func (db *DB) PublishCatalogue(ctx context.Context, actor hotline.Actor, v *hotl
 			v.ID, e.CategoryID, e.RegionUnitID, e.LeadUnitID, joinIDs(e.CoUnitIDs)); err != nil {
 			return hotline.Invalid(field, "派单目录中分类与区域的组合重复")
 		}
+	}
+	if err := appendAudit(ctx, tx, actor, "config.catalogue", fmt.Sprintf("catalogue:%d", v.ID), fmt.Sprintf("%d 条：%s", len(v.Entries), v.Note)); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"fmt"
 
 	"hotline"
 )
@@ -90,6 +91,9 @@ func (db *DB) sweepBatch(ctx context.Context, source, query string) (int, error)
 		ev := &hotline.Event{TicketID: s.TicketID, Action: action, ActorName: "系统", FromStatus: statuses[i], ToStatus: statuses[i],
 			Payload: map[string]any{"due_kind": s.DueKind, "due_at": s.DueAt, "supervision_id": s.ID}, CreatedAt: tx.now}
 		if err := insertEvent(ctx, tx, ev); err != nil {
+			return 0, err
+		}
+		if err := appendAudit(ctx, tx, hotline.Actor{}, "ticket."+string(action), fmt.Sprintf("ticket:%d", s.TicketID), s.DueKind); err != nil {
 			return 0, err
 		}
 	}

@@ -48,18 +48,21 @@ func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.
 		return err
 	}
 	t.Number = fmt.Sprintf("%s%s%06d", NumberPrefix, day, serial)
+	if err := tx.refreshKeys(ctx); err != nil {
+		return err
+	}
 	sealed, err := db.Requesters.Seal(t.Requester)
 	if err != nil {
 		return err
 	}
 	if err := tx.QueryRowContext(ctx, `INSERT INTO tickets (number, channel, appeal_kind, category_id, urgency, title, content,
 		requester_anonymous, requester_name, requester_phone, requester_address, requester_phone_key,
-		location_address, location_unit_id, lat, lng, confidential, status, owner_id, calendar_clock, sla_state, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id`,
+		location_address, location_unit_id, lat, lng, confidential, status, owner_id, calendar_clock, sla_state, created_at, updated_at, requester_key_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23) RETURNING id`,
 		t.Number, t.Channel, t.AppealKind, t.CategoryID, t.Urgency, t.Title, t.Content,
 		t.Requester.Anonymous, sealed.Name, sealed.Phone, sealed.Address, sealed.PhoneKey,
 		t.Location.Address, nullID(t.Location.UnitID), t.Location.Lat, t.Location.Lng, t.Confidential, t.Status, t.OwnerID,
-		t.CalendarClock, t.SLAState, tx.now.UnixMilli()).Scan(&t.ID); err != nil {
+		t.CalendarClock, t.SLAState, tx.now.UnixMilli(), sealed.KeyID).Scan(&t.ID); err != nil {
 		return err
 	}
 	accept.TicketID = t.ID
@@ -81,8 +84,13 @@ func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.
 		}
 		t.Events = append(t.Events, ev)
 	}
+	if err := appendAudit(ctx, tx, actor, "ticket.accept", ticketTarget(t), ""); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
+
+func ticketTarget(t *hotline.Ticket) string { return fmt.Sprintf("ticket:%d %s", t.ID, t.Number) }
 
 // FindTicketByID returns a ticket the actor may see, with its timeline.
 // Tickets outside a unit's reach are reported as not found.
@@ -270,10 +278,41 @@ func (db *DB) ApplyAction(ctx context.Context, actor hotline.Actor, id int64, cm
 	if err != nil {
 		return nil, err
 	}
+	if err := appendAudit(ctx, tx, actor, "ticket."+string(cmd.Action), ticketTarget(t), ev.Reason); err != nil {
+		return nil, err
+	}
 	if t.Events, err = findEvents(ctx, tx, id); err != nil {
 		return nil, err
 	}
 	return t, tx.Commit()
+}
+
+// RevealRequester returns a ticket's requester unmasked to an actor who may
+// see it, and records the reveal and its reason in the audit log.
+func (db *DB) RevealRequester(ctx context.Context, actor hotline.Actor, id int64, reason string) (hotline.Requester, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return hotline.Requester{}, hotline.Invalid("reason", "请填写查看诉求人信息的原因")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return hotline.Requester{}, err
+	}
+	defer tx.Rollback()
+	t, err := findTicket(ctx, tx, id, false)
+	if err != nil {
+		return hotline.Requester{}, err
+	}
+	if !actor.CanSeeTicket(t) {
+		return hotline.Requester{}, hotline.Errorf(hotline.ENotFound, "工单不存在")
+	}
+	if !actor.CanRevealRequester(t) {
+		return hotline.Requester{}, hotline.Errorf(hotline.EForbidden, "无权查看该工单诉求人的完整信息")
+	}
+	if err := appendAudit(ctx, tx, actor, "ticket.reveal", ticketTarget(t), reason); err != nil {
+		return hotline.Requester{}, err
+	}
+	return t.Requester, tx.Commit()
 }
 
 // checkReferences validates the ids a command points at, so that a bad id

@@ -12,14 +12,21 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/crypto/argon2"
 
 	"hotline"
 )
 
-// TokenLifetime is how long an API token stays valid.
-const TokenLifetime = 12 * time.Hour
+// Session and token lifetimes.
+const (
+	TokenLifetime      = 12 * time.Hour   // API tokens and sessions: absolute
+	SessionIdleTimeout = 30 * time.Minute // sessions: idle
+	LockoutThreshold   = 5                // failed logins before a lockout
+	LockoutBase        = time.Minute      // first lockout; doubles per further failure
+	LockoutMax         = time.Hour
+)
 
 // argon2id parameters (RFC 9106's second recommended option, memory-light).
 const (
@@ -49,21 +56,53 @@ func CheckPassword(hash, password string) bool {
 	}
 	var m, t uint32
 	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m > 1<<20 || t > 10 || p == 0 {
 		return false
 	}
 	b64 := base64.RawStdEncoding
 	salt, err1 := b64.DecodeString(parts[4])
 	want, err2 := b64.DecodeString(parts[5])
-	if err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil || len(want) == 0 {
 		return false
 	}
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
+// ValidatePassword applies the password policy: at least 8 characters with
+// letters and digits, not containing the username, not a well-known one.
+func ValidatePassword(username, password string) error {
+	if len([]rune(password)) < 8 || len(password) > 256 {
+		return hotline.Invalid("password", "密码长度应为 8 到 256 个字符")
+	}
+	var letter, digit bool
+	for _, r := range password {
+		letter = letter || unicode.IsLetter(r)
+		digit = digit || unicode.IsDigit(r)
+	}
+	if !letter || !digit {
+		return hotline.Invalid("password", "密码须同时包含字母和数字")
+	}
+	lower := strings.ToLower(password)
+	if username != "" && strings.Contains(lower, strings.ToLower(username)) {
+		return hotline.Invalid("password", "密码不能包含用户名")
+	}
+	for _, weak := range []string{"password1", "passw0rd", "12345678a", "a12345678", "qwerty123", "abc12345", "admin123", "1qaz2wsx"} {
+		if lower == weak {
+			return hotline.Invalid("password", "密码过于常见，请换一个")
+		}
+	}
+	return nil
+}
+
+// SystemActor is who acts for the command line and the demo loader.
+var SystemActor = hotline.Actor{Name: "命令行", Role: hotline.RoleAdmin}
+
 // CreateUser adds a user with the given password.
-func (db *DB) CreateUser(ctx context.Context, u *hotline.User, password string) error {
+func (db *DB) CreateUser(ctx context.Context, actor hotline.Actor, u *hotline.User, password string) error {
+	if !actor.Role.Has(hotline.PermManageUsers) {
+		return hotline.Errorf(hotline.EForbidden, "只有系统管理员可以添加用户")
+	}
 	u.Username = strings.TrimSpace(u.Username)
 	if u.Username == "" || len(u.Username) > 64 || strings.ContainsAny(u.Username, " \t/") {
 		return hotline.Invalid("username", "用户名必填，不超过64个字符，不能含空格")
@@ -77,8 +116,8 @@ func (db *DB) CreateUser(ctx context.Context, u *hotline.User, password string) 
 	if (u.Role == hotline.RoleUnit) != (u.UnitID != 0) {
 		return hotline.Invalid("unit_id", "承办单位用户必须且只能指定所属单位")
 	}
-	if len([]rune(password)) < 8 {
-		return hotline.Invalid("password", "密码至少8位")
+	if err := ValidatePassword(u.Username, password); err != nil {
+		return err
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -105,6 +144,9 @@ func (db *DB) CreateUser(ctx context.Context, u *hotline.User, password string) 
 		VALUES ($1, $2, $3, $4, $5, TRUE, $6) RETURNING id`, u.Username, u.DisplayName, hash, u.Role, nullID(u.UnitID), tx.now.UnixMilli()).Scan(&u.ID); err != nil {
 		return err
 	}
+	if err := appendAudit(ctx, tx, actor, "user.create", fmt.Sprintf("user:%d %s", u.ID, u.Username), fmt.Sprintf("role=%s unit=%d", u.Role, u.UnitID)); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
@@ -127,72 +169,6 @@ func (db *DB) FindUserByID(ctx context.Context, id int64) (*hotline.User, error)
 	return u, err
 }
 
-// Login checks a username and password and issues an API token.
-func (db *DB) Login(ctx context.Context, username, password string) (token string, u *hotline.User, err error) {
-	var hash string
-	var created int64
-	u = &hotline.User{}
-	err = db.read.QueryRowContext(ctx, `SELECT id, username, display_name, role, COALESCE(unit_id, 0), active, created_at, password_hash FROM users WHERE username = $1`, username).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Active, &created, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		CheckPassword(dummyHash, password) // same work as a real check: no user enumeration by timing
-		return "", nil, hotline.Errorf(hotline.EUnauthorized, "用户名或密码错误")
-	} else if err != nil {
-		return "", nil, err
-	}
-	if !CheckPassword(hash, password) || !u.Active {
-		return "", nil, hotline.Errorf(hotline.EUnauthorized, "用户名或密码错误")
-	}
-	u.CreatedAt = fromMS(created)
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return "", nil, err
-	}
-	token = base64.RawURLEncoding.EncodeToString(raw)
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return "", nil, err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		tokenHash(token), u.ID, tx.now.UnixMilli(), tx.now.Add(TokenLifetime).UnixMilli()); err != nil {
-		return "", nil, err
-	}
-	return token, u, tx.Commit()
-}
-
-// dummyHash is checked against when the user does not exist.
-const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-
-func tokenHash(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
-
-// UserByToken returns the active user a valid, unrevoked token belongs to.
-func (db *DB) UserByToken(ctx context.Context, token string) (*hotline.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.active, u.created_at
-		FROM tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.active`, tokenHash(token), db.Now().UnixMilli()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, hotline.Errorf(hotline.EUnauthorized, "登录已失效，请重新登录")
-	}
-	return u, err
-}
-
-// RevokeToken ends a token at once.
-func (db *DB) RevokeToken(ctx context.Context, token string) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL`, tx.now.UnixMilli(), tokenHash(token)); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
 // FindUsers returns every user.
 func (db *DB) FindUsers(ctx context.Context) ([]*hotline.User, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY id`)
@@ -209,4 +185,17 @@ func (db *DB) FindUsers(ctx context.Context) ([]*hotline.User, error) {
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+func tokenHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+func randomToken() string {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(raw)
 }

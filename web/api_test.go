@@ -34,11 +34,7 @@ func MustServer(tb testing.TB) *env { return MustServerOn(tb, "sqlite") }
 func MustServerOn(tb testing.TB, dialect string) *env {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqldb.Open(ctx, sqldbtest.DSN(tb, dialect))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db := sqldbtest.Open(tb, sqldbtest.DSN(tb, dialect))
 	e := &env{tb: tb, db: db, tokens: map[string]string{}, units: map[string]int64{}}
 	check := func(err error) {
 		if err != nil {
@@ -47,14 +43,14 @@ func MustServerOn(tb testing.TB, dialect string) *env {
 	}
 	check(db.SeedCalendar(ctx))
 	check(db.SeedSLAPolicies(ctx))
-	_, err = db.ImportUnits(ctx, [][4]string{{"px", "萍乡市", "city", ""}, {"util-water", "水务公司", "utility", "px"},
+	_, err := db.ImportUnits(ctx, sqldb.SystemActor, [][4]string{{"px", "萍乡市", "city", ""}, {"util-water", "水务公司", "utility", "px"},
 		{"util-power", "供电公司", "utility", "px"}, {"anyuan", "安源区", "district", "px"}})
 	check(err)
 	us, _ := db.FindUnits(ctx)
 	for _, u := range us {
 		e.units[u.Code] = u.ID
 	}
-	_, err = db.ImportCategories(ctx, [][]string{{"公共事业", "供水", "停水"}})
+	_, err = db.ImportCategories(ctx, sqldb.SystemActor, [][]string{{"公共事业", "供水", "停水"}})
 	check(err)
 	cats, _ := db.FindCategories(ctx)
 	e.cat = cats[len(cats)-1].ID
@@ -64,7 +60,7 @@ func MustServerOn(tb testing.TB, dialect string) *env {
 		"util-water": {Role: hotline.RoleUnit, UnitID: e.units["util-water"]}, "util-power": {Role: hotline.RoleUnit, UnitID: e.units["util-power"]},
 	} {
 		u.Username = name
-		check(db.CreateUser(ctx, u, "hotline12345"))
+		check(db.CreateUser(ctx, sqldb.SystemActor, u, "hotline12345"))
 	}
 	e.srv = httptest.NewServer(web.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	tb.Cleanup(e.srv.Close)
@@ -249,9 +245,20 @@ func TestAPI_ConfidentialHiddenFromUnits(t *testing.T) {
 	if bytes.Contains(raw, []byte("13912345678")) {
 		t.Errorf("unit list shows the requester of a confidential ticket")
 	}
-	raw = e.call("dispatcher", "GET", "/api/v1/tickets/"+id, nil, 200, nil)
-	if !bytes.Contains(raw, []byte("13912345678")) {
-		t.Errorf("centre cannot see the requester")
+	var ae apiError
+	e.call("util-water", "POST", "/api/v1/tickets/"+id+"/reveal", map[string]string{"reason": "联系诉求人"}, 403, &ae)
+	raw = e.call("lead", "GET", "/api/v1/tickets/"+id, nil, 200, nil)
+	if bytes.Contains(raw, []byte("13912345678")) || !bytes.Contains(raw, []byte("139****5678")) || !bytes.Contains(raw, []byte("王*")) {
+		t.Errorf("centre detail is not masked: %s", raw)
+	}
+	e.call("lead", "POST", "/api/v1/tickets/"+id+"/reveal", map[string]string{}, 400, &ae)
+	if ae.Error.Field != "reason" {
+		t.Errorf("reveal without reason: %+v", ae)
+	}
+	var rev struct{ Requester hotline.Requester }
+	e.call("lead", "POST", "/api/v1/tickets/"+id+"/reveal", map[string]string{"reason": "回访需要联系诉求人"}, 200, &rev)
+	if rev.Requester.Phone != "13912345678" || rev.Requester.Name != "王五" {
+		t.Errorf("revealed %+v", rev.Requester)
 	}
 }
 

@@ -4,7 +4,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,20 +23,36 @@ const MaxBodyBytes = 1 << 20
 type Server struct {
 	DB     *sqldb.DB
 	Logger *slog.Logger
-	mux    *http.ServeMux
+	// SecureCookies marks session cookies Secure (HTTPS only). On by
+	// default; the demo on http://127.0.0.1 turns it off.
+	SecureCookies bool
+	mux           *http.ServeMux
+	loginLimit    *limiter
 }
 
 // NewServer returns a server with every route registered.
 func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
-	s := &Server{DB: db, Logger: logger, mux: http.NewServeMux()}
+	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: http.NewServeMux(), loginLimit: newLimiter(20, 10)}
 	s.routes()
 	return s
 }
 
+// securityHeaders go on every response: no inline scripts, no framing, no
+// referrer, no MIME sniffing.
+var securityHeaders = map[string]string{
+	"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+	"X-Frame-Options":        "DENY",
+	"X-Content-Type-Options": "nosniff",
+	"Referrer-Policy":        "no-referrer",
+	"Cache-Control":          "no-store",
+}
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Referrer-Policy", "no-referrer")
+	for k, v := range securityHeaders {
+		w.Header().Set(k, v)
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	s.mux.ServeHTTP(w, r)
 }
@@ -45,14 +60,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
-	m.HandleFunc("POST /api/v1/auth/login", s.handleLogin)
+	m.HandleFunc("POST /api/v1/auth/login", s.limit(s.loginLimit, s.handleLogin))
+	m.HandleFunc("POST /api/v1/auth/session", s.limit(s.loginLimit, s.handleSessionLogin))
 	m.HandleFunc("POST /api/v1/auth/logout", s.auth(s.handleLogout))
+	m.HandleFunc("POST /api/v1/auth/logout-all", s.auth(s.handleLogoutAll))
+	m.HandleFunc("GET /api/v1/auth/tokens", s.auth(s.handleTokens))
+	m.HandleFunc("DELETE /api/v1/auth/tokens/{id}", s.auth(s.handleRevokeToken))
 	m.HandleFunc("GET /api/v1/me", s.auth(s.handleMe))
+	m.HandleFunc("GET /api/v1/audit", s.auth(s.handleAudit))
 
 	m.HandleFunc("POST /api/v1/tickets", s.auth(s.handleCreateTicket))
 	m.HandleFunc("GET /api/v1/tickets", s.auth(s.handleListTickets))
 	m.HandleFunc("GET /api/v1/tickets/{id}", s.auth(s.handleGetTicket))
 	m.HandleFunc("GET /api/v1/tickets/{id}/supervisions", s.auth(s.handleSupervisions))
+	m.HandleFunc("POST /api/v1/tickets/{id}/reveal", s.auth(s.handleReveal))
 	m.HandleFunc("POST /api/v1/tickets/{id}/{action}", s.auth(s.handleAction))
 
 	m.HandleFunc("GET /api/v1/units", s.auth(s.handleUnits))
@@ -70,35 +91,11 @@ func (s *Server) routes() {
 	})
 }
 
-type ctxKey int
-
-const userKey ctxKey = 1
-
-// auth wraps a handler that needs a logged-in user (Bearer token).
-func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" {
-			s.error(w, r, hotline.Errorf(hotline.EUnauthorized, "请先登录（Authorization: Bearer 令牌）"))
-			return
-		}
-		u, err := s.DB.UserByToken(r.Context(), token)
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
-	}
-}
-
-func userFrom(r *http.Request) *hotline.User { return r.Context().Value(userKey).(*hotline.User) }
-
-func actorFrom(r *http.Request) hotline.Actor { return hotline.ActorOf(userFrom(r)) }
-
 var statusOf = map[string]int{
 	hotline.EInvalid: http.StatusBadRequest, hotline.EUnauthorized: http.StatusUnauthorized,
 	hotline.EForbidden: http.StatusForbidden, hotline.ENotFound: http.StatusNotFound,
 	hotline.EConflict: http.StatusConflict, hotline.EInternal: http.StatusInternalServerError,
+	hotline.ETooMany: http.StatusTooManyRequests,
 }
 
 // error renders err as {"error":{"code","message","field"}}; internal errors
@@ -158,40 +155,6 @@ func decode(r *http.Request, v any) error {
 	default:
 		return hotline.Invalid("body", "JSON 格式错误：%s", err.Error())
 	}
-}
-
-func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Username string `json:"username"`
-		Password string `json:"password"`
-	}
-	if err := decode(r, &in); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if in.Username == "" {
-		s.error(w, r, hotline.Invalid("username", "请填写用户名"))
-		return
-	}
-	token, u, err := s.DB.Login(r.Context(), in.Username, in.Password)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"token": token, "user": u})
-}
-
-func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if err := s.DB.RevokeToken(r.Context(), token); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, userFrom(r))
 }
 
 // pathID parses the {id} path value.

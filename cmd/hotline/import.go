@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"hotline/sqldb"
 )
 
 func runImport(ctx context.Context, what string, args []string, stdout, stderr io.Writer) error {
@@ -28,7 +30,7 @@ func runImport(ctx context.Context, what string, args []string, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	db, err := f.open(ctx)
+	db, err := f.open(ctx, stderr, false)
 	if err != nil {
 		return err
 	}
@@ -39,7 +41,7 @@ func runImport(ctx context.Context, what string, args []string, stdout, stderr i
 		if len(rows) > 0 && strings.Contains(rows[0][0], "分类") {
 			rows = rows[1:] // header
 		}
-		added, err = db.ImportCategories(ctx, rows)
+		added, err = db.ImportCategories(ctx, sqldb.SystemActor, rows)
 	case "units":
 		if len(rows) > 0 && rows[0][0] == "code" {
 			rows = rows[1:]
@@ -53,7 +55,7 @@ func runImport(ctx context.Context, what string, args []string, stdout, stderr i
 			copy(u[:], r)
 			units = append(units, u)
 		}
-		added, err = db.ImportUnits(ctx, units)
+		added, err = db.ImportUnits(ctx, sqldb.SystemActor, units)
 	}
 	if err != nil {
 		return describe(err)

@@ -4,6 +4,9 @@
 //	hotline migrate [--data DIR] [--db DSN]
 //	hotline user add --username NAME --role ROLE [--unit CODE] [--password P]
 //	hotline import categories|units FILE
+//	hotline keys init|rotate
+//	hotline audit verify
+//	hotline backup OUT | hotline restore IN
 package main
 
 import (
@@ -18,6 +21,7 @@ import (
 	"syscall"
 
 	"hotline"
+	"hotline/keyring"
 	"hotline/sqldb"
 )
 
@@ -29,6 +33,11 @@ const usage = `hotline — 12345 政务服务便民热线平台
   hotline user add --username NAME --role ROLE [--unit CODE] [--password P] 添加用户
   hotline import categories FILE                                            导入诉求分类（CSV：一级,二级,三级）
   hotline import units FILE                                                 导入承办单位（CSV：code,name,kind,parent_code）
+  hotline keys init                                                         生成主密钥文件（或使用环境变量 HOTLINE_MASTER_KEY）
+  hotline keys rotate                                                       轮换数据密钥并重新加密诉求人信息（不停机）
+  hotline audit verify                                                      校验审计日志哈希链
+  hotline backup OUT                                                        在线备份（SQLite）；PostgreSQL 打印 pg_dump 步骤
+  hotline restore IN                                                        从备份恢复（SQLite，需先停止服务）
 
 数据库: 默认 SQLite 文件 DATA_DIR/hotline.db；--db postgres://… 或环境变量 HOTLINE_DB 使用 PostgreSQL。
 每个子命令都支持 --help。
@@ -65,25 +74,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("用法: hotline import categories|units FILE")
 		}
 		return runImport(ctx, args[1], args[2:], stdout, stderr)
+	case "keys":
+		return runKeys(ctx, args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("未知子命令 %q\n\n%s", args[0], usage)
 }
 
-// dbFlags are the storage flags every subcommand shares.
-type dbFlags struct{ data, dsn string }
+// dbFlags are the storage and key flags every subcommand shares.
+type dbFlags struct{ data, dsn, keyFile, cipher, auditHash string }
 
 func (f *dbFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.data, "data", envOr("HOTLINE_DATA", "./data"), "数据目录（SQLite 文件、密钥）")
+	fs.StringVar(&f.data, "data", envOr("HOTLINE_DATA", "./data"), "数据目录（SQLite 文件、密钥文件）")
 	fs.StringVar(&f.dsn, "db", os.Getenv("HOTLINE_DB"), "数据库：postgres://… 或 SQLite 文件路径（默认 DATA_DIR/hotline.db）")
+	fs.StringVar(&f.keyFile, "key-file", os.Getenv("HOTLINE_KEY_FILE"), "主密钥文件（默认 DATA_DIR/master.key；环境变量 HOTLINE_MASTER_KEY 优先）")
+	fs.StringVar(&f.cipher, "cipher", envOr("HOTLINE_CIPHER", "aes-256-gcm"), "个人信息加密算法：aes-256-gcm 或 sm4-gcm（国密）")
+	fs.StringVar(&f.auditHash, "audit-hash", envOr("HOTLINE_AUDIT_HASH", "sha256"), "审计日志哈希链算法：sha256 或 sm3（国密）")
+}
+
+func (f *dbFlags) dsnOrFile() string {
+	if f.dsn != "" {
+		return f.dsn
+	}
+	return filepath.Join(f.data, "hotline.db")
 }
 
 // open opens the database and seeds the calendar and SLA policies if empty.
-func (f *dbFlags) open(ctx context.Context) (*sqldb.DB, error) {
-	dsn := f.dsn
-	if dsn == "" {
-		dsn = filepath.Join(f.data, "hotline.db")
+// With demo, a missing master key file is generated.
+func (f *dbFlags) open(ctx context.Context, stderr io.Writer, demo bool) (*sqldb.DB, error) {
+	key, err := f.masterKey(stderr, demo)
+	if err != nil {
+		return nil, err
 	}
-	db, err := sqldb.Open(ctx, dsn)
+	db, err := sqldb.Open(ctx, f.dsnOrFile(), sqldb.Config{MasterKey: key, Cipher: keyring.Algorithm(f.cipher), AuditHash: f.auditHash})
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +150,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := f.open(ctx)
+	db, err := f.open(ctx, stderr, false)
 	if err != nil {
 		return err
 	}
@@ -143,7 +171,7 @@ func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := f.open(ctx)
+	db, err := f.open(ctx, stderr, false)
 	if err != nil {
 		return err
 	}
@@ -156,7 +184,7 @@ func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		u.UnitID = un.ID
 	}
-	if err := db.CreateUser(ctx, u, *password); err != nil {
+	if err := db.CreateUser(ctx, sqldb.SystemActor, u, *password); err != nil {
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "已添加用户 %s（%s，id %d）\n", u.Username, u.Role.Label(), u.ID)

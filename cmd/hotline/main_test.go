@@ -90,6 +90,7 @@ func TestCrashAfterCreated(t *testing.T) {
 	data := t.TempDir()
 	csv := filepath.Join(data, "cats.csv")
 	os.WriteFile(csv, []byte("一级分类,二级分类,三级分类\n公共事业,供水,停水\n"), 0o600)
+	runCLI(t, bin, "keys", "init", "--data", data)
 	if out := runCLI(t, bin, "import", "categories", "--data", data, csv); !strings.Contains(out, "已导入 3 条") {
 		t.Fatalf("import: %s", out)
 	}

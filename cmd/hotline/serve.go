@@ -24,11 +24,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("HOTLINE_ADDR", "127.0.0.1:8080"), "监听地址")
 	withDemo := fs.Bool("demo", false, "空库时载入萍乡演示城市（单位、分类、派单目录、用户和数百张工单）")
 	sweep := fs.Duration("sweep-interval", time.Minute, "时限扫描间隔")
+	insecure := fs.Bool("insecure-cookies", false, "会话 Cookie 不加 Secure 标记（仅限本机 http 调试；--demo 时自动开启）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	db, err := f.open(ctx)
+	db, err := f.open(ctx, stderr, *withDemo)
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: web.NewServer(db, logger), ReadHeaderTimeout: 10 * time.Second}
+	handler := web.NewServer(db, logger)
+	handler.SecureCookies = !*insecure && !*withDemo
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute,
+		MaxHeaderBytes: 64 << 10}
 	go (&jobs.Sweeper{DB: db, Interval: *sweep, Logger: logger}).Run(ctx)
 	fmt.Fprintf(stdout, "hotline 已启动：http://%s （数据库 %s）\n", ln.Addr(), db.Dialect())
 	errc := make(chan error, 1)

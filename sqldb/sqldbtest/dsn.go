@@ -4,6 +4,7 @@
 package sqldbtest
 
 import (
+	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
@@ -13,6 +14,9 @@ import (
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+
+	"hotline/keyring"
+	"hotline/sqldb"
 )
 
 // Dialects lists the databases a suite runs on: SQLite always, PostgreSQL
@@ -54,4 +58,23 @@ func DSN(tb testing.TB, dialect string) string {
 		sep = "&"
 	}
 	return base + sep + "search_path=" + schema
+}
+
+// masterKey is this test process's master key: every database a test opens
+// and reopens uses it.
+var masterKey, _ = keyring.ParseMasterKey(keyring.GenerateMasterKey())
+
+// Config returns the configuration tests open databases with.
+func Config() sqldb.Config { return sqldb.Config{MasterKey: masterKey} }
+
+// Open opens the database at dsn with the test configuration, closed when
+// the test ends.
+func Open(tb testing.TB, dsn string) *sqldb.DB {
+	tb.Helper()
+	db, err := sqldb.Open(context.Background(), dsn, Config())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
 }

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"hotline/sqldb"
+)
+
+func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f dbFlags
+	fs := newFlagSet("backup", "hotline backup OUT：服务运行中对 SQLite 做一致性快照到 OUT（不覆盖已有文件）；PostgreSQL 打印 pg_dump 备份步骤。主密钥不在备份里，请另行保管。", stderr)
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if strings.HasPrefix(f.dsnOrFile(), "postgres") {
+		fmt.Fprintf(stdout, sqldb.PostgresBackupProcedure+"\n", f.dsnOrFile())
+		return nil
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("请指定备份文件路径")
+	}
+	db, err := f.open(ctx, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := db.Backup(ctx, sqldb.SystemActor, fs.Arg(0)); err != nil {
+		return describe(err)
+	}
+	st, _ := os.Stat(fs.Arg(0))
+	fmt.Fprintf(stdout, "已备份到 %s（%d 字节，用时 %s）\n", fs.Arg(0), st.Size(), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f dbFlags
+	fs := newFlagSet("restore", "hotline restore IN：用备份文件替换数据目录中的 SQLite 数据库（先停止服务；原库改名保留为 .bak-时间）。", stderr)
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("请指定备份文件")
+	}
+	target := f.dsnOrFile()
+	if strings.HasPrefix(target, "postgres") {
+		return fmt.Errorf("PostgreSQL 请用 pg_restore 恢复（见 hotline backup 的说明）")
+	}
+	in := fs.Arg(0)
+	if err := checkSQLite(ctx, in); err != nil {
+		return fmt.Errorf("备份文件 %s 不可用：%w", in, err)
+	}
+	if _, err := os.Stat(target); err == nil {
+		if err := checkIdle(ctx, target); err != nil {
+			return err
+		}
+		aside := fmt.Sprintf("%s.bak-%s", target, time.Now().Format("20060102-150405"))
+		if err := os.Rename(target, aside); err != nil {
+			return err
+		}
+		os.Remove(target + "-wal")
+		os.Remove(target + "-shm")
+		fmt.Fprintf(stdout, "原数据库已改名为 %s\n", aside)
+	}
+	b, err := os.ReadFile(in)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(target, b, 0o600); err != nil {
+		return err
+	}
+	db, err := f.open(ctx, stderr, false) // proves the key opens it, and migrates an older backup
+	if err != nil {
+		return fmt.Errorf("恢复后的数据库无法打开（主密钥是否与备份时相同？）：%w", err)
+	}
+	defer db.Close()
+	fmt.Fprintf(stdout, "已从 %s 恢复到 %s\n", in, target)
+	return nil
+}
+
+// checkSQLite runs SQLite's integrity check on a file.
+func checkSQLite(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return err
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+		return err
+	} else if res != "ok" {
+		return fmt.Errorf("integrity_check: %s", res)
+	}
+	return nil
+}
+
+// checkIdle refuses to replace a database a running server holds.
+func checkIdle(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `BEGIN EXCLUSIVE; ROLLBACK`); err != nil {
+		return fmt.Errorf("数据库 %s 正在使用，请先停止 hotline 服务：%w", path, err)
+	}
+	return nil
+}
