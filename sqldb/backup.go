@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 
@@ -27,7 +28,14 @@ func (db *DB) Backup(ctx context.Context, actor hotline.Actor, out string) error
 	if _, err := os.Stat(out); err == nil {
 		return hotline.Invalid("out", "备份文件 %s 已存在，不会覆盖", out)
 	}
-	if _, err := db.read.ExecContext(ctx, `VACUUM INTO $1`, out); err != nil {
+	// A connection of its own: the readers are query-only, and the writer
+	// must stay free for the service.
+	conn, err := sql.Open("sqlite", db.sqliteDSN)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO $1`, out); err != nil {
 		return fmt.Errorf("backup to %s: %w", out, err)
 	}
 	return db.audit(ctx, actor, "backup.create", "file:"+out, "")

@@ -50,6 +50,7 @@ type DB struct {
 	// connection to a random waiter, which makes tail latency explode
 	// under concurrent writes. Nil on PostgreSQL.
 	writeTurn chan struct{}
+	sqliteDSN string // for one-off connections (backup)
 
 	calMu      sync.Mutex
 	calVersion int64
@@ -112,6 +113,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 		}
 		db.write.SetMaxOpenConns(1)
 		db.writeTurn = make(chan struct{}, 1)
+		db.sqliteDSN = base
 		if db.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)"); err != nil {
 			return nil, err
 		}

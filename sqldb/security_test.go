@@ -1,0 +1,298 @@
+package sqldb_test
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"hotline"
+	"hotline/sqldb"
+)
+
+// personal data the tests write and then look for in the raw storage.
+const (
+	secretPhone = "13987654321"
+	secretName  = "欧阳翠花"
+	secretAddr  = "凤凰街道幸福里88栋"
+)
+
+func (f *fixture) secretTicket(tb testing.TB) *hotline.Ticket {
+	tb.Helper()
+	t := &hotline.Ticket{Channel: hotline.ChannelPhone, AppealKind: hotline.Help, CategoryID: f.Cat.ID, Urgency: hotline.Normal,
+		Title: "求助", Content: "家中停水", Requester: hotline.Requester{Name: secretName, Phone: secretPhone, Address: secretAddr},
+		Location: hotline.Location{Address: "安源区"}}
+	if err := f.DB.CreateTicket(f.Context, f.Actors["agent"], t, true); err != nil {
+		tb.Fatal(err)
+	}
+	return t
+}
+
+// rawContents returns every byte of the stored data: the SQLite files (with
+// the WAL), or the text of every row of every table on PostgreSQL.
+func rawContents(tb testing.TB, f *fixture) []byte {
+	tb.Helper()
+	if !strings.HasPrefix(f.DSN, "postgres") {
+		var all []byte
+		for _, suffix := range []string{"", "-wal", "-journal"} {
+			b, err := os.ReadFile(f.DSN + suffix)
+			if err == nil {
+				all = append(all, b...)
+			}
+		}
+		if len(all) == 0 {
+			tb.Fatal("no database file")
+		}
+		return all
+	}
+	raw := rawDB(tb, f)
+	rows, err := raw.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		rows.Scan(&t)
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if len(tables) < 10 {
+		tb.Fatalf("only %d tables in the schema", len(tables))
+	}
+	var buf bytes.Buffer
+	for _, t := range tables {
+		rs, err := raw.Query(fmt.Sprintf(`SELECT x::text FROM %q x`, t))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for rs.Next() {
+			var s string
+			rs.Scan(&s)
+			buf.WriteString(s)
+		}
+		rs.Close()
+	}
+	return buf.Bytes()
+}
+
+func TestSecurity_NoPlaintextAtRest(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		tk := f.secretTicket(t)
+		f.Do(t, "dispatcher", tk.ID, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: f.Units["px-water"].ID})
+		raw := rawContents(t, f)
+		for _, s := range []string{secretPhone, secretName, secretAddr, "98765432", "翠花"} {
+			if bytes.Contains(raw, []byte(s)) {
+				t.Errorf("%q is stored in plain text", s)
+			}
+		}
+		if !bytes.Contains(raw, []byte("家中停水")) {
+			t.Fatal("the raw read does not see the data at all")
+		}
+		// And the application still reads it and finds the caller by phone.
+		got, _ := f.DB.FindTicketByID(f.Context, f.Actors["lead"], tk.ID)
+		if got.Requester.Phone != secretPhone || got.Requester.Name != secretName || got.Requester.Address != secretAddr {
+			t.Errorf("decrypted requester %+v", got.Requester)
+		}
+		_, n, _ := f.DB.FindTickets(f.Context, f.Actors["agent"], sqldb.TicketFilter{Phone: "139-8765-4321"})
+		if n != 1 {
+			t.Errorf("caller lookup by phone finds %d", n)
+		}
+	})
+}
+
+func TestSecurity_KeyRotation(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		var ids []int64
+		for i := 0; i < 7; i++ {
+			ids = append(ids, f.secretTicket(t).ID)
+		}
+		if _, err := f.DB.RotateDataKey(f.Context, f.Actors["lead"], nil); hotline.ErrorCode(err) != hotline.EForbidden {
+			t.Errorf("team lead rotated keys: %v", err)
+		}
+		var calls int
+		p, err := f.DB.RotateDataKey(f.Context, f.Actors["admin"], func(sqldb.RotationProgress) { calls++ })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Done != 7 || p.Remaining != 0 || calls == 0 {
+			t.Errorf("rotation %+v after %d progress calls", p, calls)
+		}
+		var left int
+		rawDB(t, f).QueryRow(`SELECT COUNT(*) FROM tickets WHERE requester_key_id <> $1`, p.KeyID).Scan(&left)
+		if left != 0 {
+			t.Errorf("%d tickets still under an old key", left)
+		}
+		// A second instance that loaded its keys before the rotation reads the
+		// re-encrypted rows by loading the new key on demand.
+		other := MustOpenDB(t, f.DSN, f.Clock)
+		for _, id := range ids {
+			got, err := other.FindTicketByID(f.Context, f.Actors["lead"], id)
+			if err != nil || got.Requester.Phone != secretPhone {
+				t.Fatalf("ticket %d after rotation: %v %+v", id, err, got)
+			}
+		}
+		_, n, _ := f.DB.FindTickets(f.Context, f.Actors["agent"], sqldb.TicketFilter{Phone: secretPhone})
+		if n != 7 {
+			t.Errorf("phone lookup after rotation finds %d", n)
+		}
+	})
+}
+
+func TestSecurity_AuditChain(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		for i := 0; i < 5; i++ {
+			tk := f.secretTicket(t)
+			f.Do(t, "dispatcher", tk.ID, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: f.Units["px-water"].ID})
+			if _, err := f.DB.RevealRequester(f.Context, f.Actors["lead"], tk.ID, "回访核实"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := f.DB.VerifyAudit(f.Context)
+		if err != nil || rep.Broken != "" || rep.Entries < 20 {
+			t.Fatalf("untouched log: %+v %v", rep, err)
+		}
+		entries, _, _ := f.DB.FindAudit(f.Context, f.Actors["admin"], sqldb.AuditFilter{Action: "ticket.reveal"})
+		if len(entries) != 5 || entries[0].Detail != "回访核实" || entries[0].ActorID != f.Actors["lead"].UserID {
+			t.Fatalf("reveal entries %+v", entries)
+		}
+		if _, _, err := f.DB.FindAudit(f.Context, f.Actors["lead"], sqldb.AuditFilter{}); hotline.ErrorCode(err) != hotline.EForbidden {
+			t.Errorf("team lead read the audit log: %v", err)
+		}
+		raw := rawDB(t, f)
+		victim := entries[2].ID
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := raw.Exec(q, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var detail string
+		raw.QueryRow(`SELECT detail FROM audit_log WHERE id = $1`, victim).Scan(&detail)
+		exec(`UPDATE audit_log SET detail = 'nothing to see' WHERE id = $1`, victim)
+		rep, _ = f.DB.VerifyAudit(f.Context)
+		if rep.BrokenID != victim || !strings.Contains(rep.Broken, fmt.Sprint(victim)) {
+			t.Errorf("altered entry %d: report %+v", victim, rep)
+		}
+		exec(`UPDATE audit_log SET detail = $1 WHERE id = $2`, detail, victim)
+		if rep, _ = f.DB.VerifyAudit(f.Context); rep.Broken != "" {
+			t.Fatalf("restored log still broken: %s", rep.Broken)
+		}
+		// Deleting an entry in the middle of its chain names its successor.
+		var chain int
+		var seq int64
+		raw.QueryRow(`SELECT chain, seq FROM audit_log WHERE id = $1`, victim).Scan(&chain, &seq)
+		var next sql.NullInt64
+		raw.QueryRow(`SELECT MIN(id) FROM audit_log WHERE chain = $1 AND seq > $2`, chain, seq).Scan(&next)
+		exec(`DELETE FROM audit_log WHERE id = $1`, victim)
+		rep, _ = f.DB.VerifyAudit(f.Context)
+		if rep.Broken == "" || (next.Valid && rep.BrokenID != next.Int64) {
+			t.Errorf("deleted entry %d: report %+v (successor %v)", victim, rep, next)
+		}
+	})
+}
+
+func TestSecurity_AuditDeleteLast(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		f.secretTicket(t)
+		raw := rawDB(t, f)
+		if _, err := raw.Exec(`DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)`); err != nil {
+			t.Fatal(err)
+		}
+		if rep, _ := f.DB.VerifyAudit(f.Context); rep.Broken == "" {
+			t.Error("deleting the newest entry went unnoticed")
+		}
+	})
+}
+
+func TestSecurity_LoginLockout(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		try := func(pw string) error {
+			_, err := f.DB.Login(f.Context, sqldb.LoginRequest{Username: "agent", Password: pw, IP: "10.0.0.9"})
+			return err
+		}
+		for i := 1; i < sqldb.LockoutThreshold; i++ {
+			if err := try("guess-" + fmt.Sprint(i)); hotline.ErrorCode(err) != hotline.EUnauthorized {
+				t.Fatalf("attempt %d: %v", i, err)
+			}
+		}
+		if err := try("guess-5"); hotline.ErrorCode(err) != hotline.ETooMany {
+			t.Fatalf("threshold attempt: %v", err)
+		}
+		if err := try("hotline12345"); hotline.ErrorCode(err) != hotline.ETooMany {
+			t.Fatalf("right password while locked: %v", err)
+		}
+		f.Clock.Advance(sqldb.LockoutBase + time.Second)
+		if err := try("guess-6"); hotline.ErrorCode(err) != hotline.ETooMany {
+			t.Fatalf("failure after the lock: %v", err) // locks again, for twice as long
+		}
+		f.Clock.Advance(sqldb.LockoutBase + time.Second)
+		if err := try("hotline12345"); hotline.ErrorCode(err) != hotline.ETooMany {
+			t.Fatalf("second lock should last %v: %v", 2*sqldb.LockoutBase, err)
+		}
+		f.Clock.Advance(sqldb.LockoutBase)
+		if err := try("hotline12345"); err != nil {
+			t.Fatalf("right password after the lock: %v", err)
+		}
+		if err := try("wrong-again1"); hotline.ErrorCode(err) != hotline.EUnauthorized {
+			t.Fatalf("success did not reset the count: %v", err)
+		}
+		entries, _, _ := f.DB.FindAudit(f.Context, f.Actors["admin"], sqldb.AuditFilter{Action: "auth."})
+		kinds := map[string]int{}
+		for _, e := range entries {
+			kinds[e.Action]++
+			if e.IP != "10.0.0.9" {
+				t.Errorf("audit entry without the client address: %+v", e)
+			}
+		}
+		if kinds["auth.login_failed"] != 7 || kinds["auth.locked"] != 2 || kinds["auth.login"] != 1 {
+			t.Errorf("audited logins %v", kinds)
+		}
+	})
+}
+
+func TestSecurity_BackupRestore(t *testing.T) {
+	f := MustFixture(t, "sqlite")
+	for i := 0; i < 6; i++ {
+		tk := f.secretTicket(t)
+		f.Do(t, "dispatcher", tk.ID, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: f.Units["px-water"].ID, CoUnitIDs: []int64{f.Units["px-anyuan"].ID}})
+		if i%2 == 0 {
+			f.Do(t, "water", tk.ID, hotline.Command{Action: hotline.ActionAcknowledge})
+			f.Do(t, "water", tk.ID, hotline.Command{Action: hotline.ActionReply, Content: fmt.Sprint("答复", i)})
+		}
+	}
+	out := filepath.Join(t.TempDir(), "backup.db")
+	if err := f.DB.Backup(f.Context, f.Actors["admin"], out); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.DB.Backup(f.Context, f.Actors["admin"], out); hotline.ErrorCode(err) != hotline.EInvalid {
+		t.Errorf("backup overwrote %s: %v", out, err)
+	}
+	restored := MustOpenDB(t, out, f.Clock)
+	lead := f.Actors["lead"]
+	want, wn, _ := f.DB.FindTickets(f.Context, lead, sqldb.TicketFilter{PageSize: 200})
+	got, gn, _ := restored.FindTickets(f.Context, lead, sqldb.TicketFilter{PageSize: 200})
+	if wn != gn || wn != 6 {
+		t.Fatalf("restored %d tickets, want %d", gn, wn)
+	}
+	for i := range want {
+		a, _ := f.DB.FindTicketByID(f.Context, lead, want[i].ID)
+		b, _ := restored.FindTicketByID(f.Context, lead, got[i].ID)
+		ja, _ := json.Marshal(a) // the ticket with every event of its timeline
+		jb, _ := json.Marshal(b)
+		if len(a.Events) < 3 || !bytes.Equal(ja, jb) {
+			t.Errorf("ticket %d differs after restore:\n%s\n%s", a.ID, ja, jb)
+		}
+		if b.Requester.Phone != secretPhone {
+			t.Errorf("restored requester %+v", b.Requester)
+		}
+	}
+	if rep, err := restored.VerifyAudit(f.Context); err != nil || rep.Broken != "" {
+		t.Errorf("restored audit log: %+v %v", rep, err)
+	}
+}
