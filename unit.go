@@ -93,3 +93,31 @@ type Supervision struct {
 	Note      string    `json:"note"`
 	CreatedAt time.Time `json:"created_at"`
 }
+
+// CategoryPath checks one row of a category import (level 1, 2, 3 names;
+// trailing levels may be empty) and returns the trimmed names.
+func CategoryPath(row []string) ([]string, error) {
+	var path []string
+	for i, name := range row {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			for _, rest := range row[i:] {
+				if strings.TrimSpace(rest) != "" {
+					return nil, Invalid("name", "分类名称不能跳级（第%d级为空）", i+1)
+				}
+			}
+			break
+		}
+		if i >= 3 {
+			return nil, Invalid("name", "分类最多三级")
+		}
+		if strings.ContainsAny(name, "/\n\r\t") || len([]rune(name)) > 50 {
+			return nil, Invalid("name", "分类名称不能含“/”或换行，且不超过50个字")
+		}
+		path = append(path, name)
+	}
+	if len(path) == 0 {
+		return nil, Invalid("name", "分类名称为空")
+	}
+	return path, nil
+}

@@ -138,18 +138,14 @@ func (db *DB) ImportCategories(ctx context.Context, actor hotline.Actor, rows []
 	defer tx.Rollback()
 	ids := map[string]int64{}
 	for i, r := range rows {
+		names, err := hotline.CategoryPath(r)
+		if err != nil {
+			e := err.(*hotline.Error)
+			return 0, hotline.Invalid(e.Field, "第%d行：%s", i+1, e.Message)
+		}
 		var parent int64
-		var path []string
-		for level, name := range r {
-			name = strings.TrimSpace(name)
-			if name == "" {
-				break
-			}
-			if level >= 3 || strings.Contains(name, "/") {
-				return 0, hotline.Invalid("name", "第%d行：分类最多三级，名称不能含“/”", i+1)
-			}
-			path = append(path, name)
-			p := strings.Join(path, "/")
+		for level := range names {
+			p := strings.Join(names[:level+1], "/")
 			if id, ok := ids[p]; ok {
 				parent = id
 				continue
@@ -157,21 +153,14 @@ func (db *DB) ImportCategories(ctx context.Context, actor hotline.Actor, rows []
 			var id int64
 			err := tx.QueryRowContext(ctx, `SELECT id FROM categories WHERE path = $1`, p).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
-				var par any
-				if parent != 0 {
-					par = parent
-				}
 				err = tx.QueryRowContext(ctx, `INSERT INTO categories (parent_id, level, name, path) VALUES ($1, $2, $3, $4) RETURNING id`,
-					par, level+1, name, p).Scan(&id)
+					nullID(parent), level+1, names[level], p).Scan(&id)
 				added++
 			}
 			if err != nil {
 				return 0, err
 			}
 			ids[p], parent = id, id
-		}
-		if len(path) == 0 {
-			return 0, hotline.Invalid("name", "第%d行：分类名称为空", i+1)
 		}
 	}
 	if err := appendAudit(ctx, tx, actor, "config.categories_import", "categories", fmt.Sprintf("新增 %d 个分类", added)); err != nil {

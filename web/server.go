@@ -145,12 +145,17 @@ func decode(r *http.Request, v any) error {
 		return nil
 	case errors.Is(err, io.EOF):
 		return hotline.Invalid("body", "请求体为空，应为 JSON 对象")
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return hotline.Invalid("body", "请求体应为 JSON 对象")
 	case errors.As(err, &typeErr):
-		return hotline.Invalid(typeErr.Field, "字段类型错误，应为 %s", typeErr.Type.String())
+		return hotline.Invalid(typeErr.Field, "字段类型错误，应为 %s", jsonTypeName(typeErr.Type.Kind().String()))
 	case errors.As(err, &maxErr):
 		return hotline.Invalid("body", "请求体超过 %d 字节", maxErr.Limit)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		if f == "" {
+			return hotline.Invalid("body", "请求体含有空的字段名")
+		}
 		return hotline.Invalid(f, "未知字段“%s”", f)
 	default:
 		return hotline.Invalid("body", "JSON 格式错误：%s", err.Error())
@@ -164,4 +169,19 @@ func pathID(r *http.Request) (int64, error) {
 		return 0, hotline.Errorf(hotline.ENotFound, "工单不存在")
 	}
 	return id, nil
+}
+
+// jsonTypeName says which JSON type a Go kind wants, in Chinese.
+func jsonTypeName(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
+		return "数字"
+	case kind == "string":
+		return "字符串"
+	case kind == "bool":
+		return "true 或 false"
+	case kind == "slice", kind == "array":
+		return "数组"
+	}
+	return "对象"
 }

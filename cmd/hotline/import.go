@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"hotline/sqldb"
 )
@@ -64,18 +65,28 @@ func runImport(ctx context.Context, what string, args []string, stdout, stderr i
 	return nil
 }
 
-// readCSV reads a UTF-8 CSV file (a BOM is dropped), allowing ragged rows.
+// readCSV reads a UTF-8 CSV file.
 func readCSV(path string) ([][]string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	rows, err := r.ReadAll()
+	rows, err := parseCSV(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return rows, nil
+}
+
+// parseCSV parses UTF-8 CSV (a BOM is dropped), allowing ragged rows;
+// anything that is not UTF-8 (a GBK export from Excel, say) is refused with
+// a hint rather than imported as mojibake.
+func parseCSV(b []byte) ([][]string, error) {
+	if !utf8.Valid(b) {
+		return nil, fmt.Errorf("文件不是 UTF-8 编码（Excel 请另存为“CSV UTF-8”）")
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	return r.ReadAll()
 }
