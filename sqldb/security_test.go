@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -12,7 +13,9 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/keyring"
 	"hotline/sqldb"
+	"hotline/sqldb/sqldbtest"
 )
 
 // personal data the tests write and then look for in the raw storage.
@@ -294,5 +297,43 @@ func TestSecurity_BackupRestore(t *testing.T) {
 	}
 	if rep, err := restored.VerifyAudit(f.Context); err != nil || rep.Broken != "" {
 		t.Errorf("restored audit log: %+v %v", rep, err)
+	}
+}
+
+// TestSecurity_NationalAlgorithms runs a ticket through a database
+// configured for SM4-GCM and an SM3 audit chain, and checks that a database
+// made with one suite refuses to open under the other.
+func TestSecurity_NationalAlgorithms(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "sm.db")
+	cfg := sqldbtest.Config()
+	cfg.Cipher, cfg.AuditHash = keyring.SM4GCM, "sm3"
+	db, err := sqldb.Open(context.Background(), dsn, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	db.SeedSLAPolicies(ctx)
+	db.ImportCategories(ctx, sqldb.SystemActor, [][]string{{"公共事业", "供水", "停水"}})
+	u := &hotline.User{Username: "agent", Role: hotline.RoleCallAgent}
+	if err := db.CreateUser(ctx, sqldb.SystemActor, u, "hotline12345"); err != nil {
+		t.Fatal(err)
+	}
+	tk := &hotline.Ticket{Channel: hotline.ChannelPhone, AppealKind: hotline.Help, CategoryID: 3, Urgency: hotline.Normal, Title: "t", Content: "c",
+		Requester: hotline.Requester{Name: secretName, Phone: secretPhone}, Location: hotline.Location{Address: "x"}}
+	if err := db.CreateTicket(ctx, hotline.ActorOf(u), tk, false); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.FindTicketByID(ctx, hotline.ActorOf(u), tk.ID)
+	if err != nil || got.Requester.Name != secretName {
+		t.Fatalf("SM4 round trip: %v %+v", err, got)
+	}
+	if rep, err := db.VerifyAudit(ctx); err != nil || rep.Broken != "" || rep.Entries == 0 {
+		t.Fatalf("SM3 audit chain: %+v %v", rep, err)
+	}
+	db.Close()
+	if other, err := sqldb.Open(ctx, dsn, sqldbtest.Config()); err == nil {
+		other.Close()
+		t.Error("an SM4 database opened with the AES suite")
 	}
 }
