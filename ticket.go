@@ -286,10 +286,13 @@ func NormalizePhone(s string) string {
 		}
 	}
 	p := b.String()
-	if strings.HasPrefix(p, "0086") {
-		p = p[4:]
-	} else if strings.HasPrefix(p, "86") && len(p) == 13 {
-		p = p[2:]
+	for { // until no prefix is left, so that normalising twice changes nothing
+		if strings.HasPrefix(p, "0086") {
+			p = p[4:]
+		} else if strings.HasPrefix(p, "86") && len(p) == 13 {
+			p = p[2:]
+		} else {
+			return p
+		}
 	}
-	return p
 }

@@ -24,31 +24,39 @@ type ctxKey int
 
 const sessionKey ctxKey = 1
 
-// auth wraps a handler that needs a logged-in user: a bearer token (API
+// authenticate finds the session of a request: a bearer token (API
 // clients) or a session cookie (browsers). Cookie-authenticated requests
 // that change state must carry the session's CSRF token, in the
 // X-CSRF-Token header or the csrf_token form field; bearer tokens are not
 // sent by browsers on their own, so they need none.
+func (s *Server) authenticate(r *http.Request) (*sqldb.Session, error) {
+	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token != "" {
+		return s.DB.Authenticate(r.Context(), token, sqldb.KindAPI)
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, hotline.Errorf(hotline.EUnauthorized, "请先登录（Authorization: Bearer 令牌）")
+	}
+	sess, err := s.DB.Authenticate(r.Context(), c.Value, sqldb.KindSession)
+	if err != nil {
+		return nil, err
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		token := r.Header.Get(CSRFHeader)
+		if token == "" {
+			token = r.PostFormValue(CSRFField)
+		}
+		if !sess.CheckCSRF(token) {
+			return nil, hotline.Errorf(hotline.EForbidden, "缺少或错误的 CSRF 令牌，请刷新页面后重试")
+		}
+	}
+	return sess, nil
+}
+
+// auth wraps an API handler that needs a logged-in user.
 func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		var sess *sqldb.Session
-		var err error
-		if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token != "" {
-			sess, err = s.DB.Authenticate(r.Context(), token, sqldb.KindAPI)
-		} else if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
-			sess, err = s.DB.Authenticate(r.Context(), c.Value, sqldb.KindSession)
-			if err == nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
-				token := r.Header.Get(CSRFHeader)
-				if token == "" {
-					token = r.PostFormValue(CSRFField)
-				}
-				if !sess.CheckCSRF(token) {
-					err = hotline.Errorf(hotline.EForbidden, "缺少或错误的 CSRF 令牌，请刷新页面后重试")
-				}
-			}
-		} else {
-			err = hotline.Errorf(hotline.EUnauthorized, "请先登录（Authorization: Bearer 令牌）")
-		}
+		sess, err := s.authenticate(r)
 		if err != nil {
 			s.error(w, r, err)
 			return
@@ -130,7 +138,12 @@ func (s *Server) limit(l *limiter, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if ok, wait := l.allow(clientIP(r)); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			s.error(w, r, hotline.Errorf(hotline.ETooMany, "请求过于频繁，请 %d 秒后再试", int(wait.Seconds())+1))
+			err := hotline.Errorf(hotline.ETooMany, "请求过于频繁，请 %d 秒后再试", int(wait.Seconds())+1)
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				s.error(w, r, err)
+			} else {
+				s.errorPage(w, r, err)
+			}
 			return
 		}
 		h(w, r)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -28,12 +29,15 @@ type Server struct {
 	SecureCookies bool
 	mux           *http.ServeMux
 	loginLimit    *limiter
+	pages         map[string]*template.Template
 }
 
 // NewServer returns a server with every route registered.
 func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
-	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: http.NewServeMux(), loginLimit: newLimiter(20, 10)}
+	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: http.NewServeMux(), loginLimit: newLimiter(30, 20),
+		pages: parseTemplates()}
 	s.routes()
+	s.pageRoutes()
 	return s
 }
 

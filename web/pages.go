@@ -1,0 +1,249 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"hotline"
+	"hotline/sqldb"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// page is what every page template gets; Content is the page's own data.
+type page struct {
+	Title    string
+	User     *hotline.User
+	CSRF     string
+	CanAudit bool
+	Flash    string
+	Content  any
+}
+
+// parseTemplates parses every page at start: a broken template stops the
+// server from starting rather than failing a user later.
+func parseTemplates() map[string]*template.Template {
+	funcs := template.FuncMap{"time": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(hotline.ChinaZone).Format("2006-01-02 15:04:05")
+	}}
+	out := map[string]*template.Template{}
+	for _, name := range []string{"login", "home", "audit", "sessions", "error"} {
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html"))
+	}
+	return out
+}
+
+func (s *Server) pageRoutes() {
+	m := s.mux
+	static, _ := fs.Sub(assets, "static")
+	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	m.HandleFunc("GET /login", s.handleLoginPage)
+	m.HandleFunc("POST /login", s.limit(s.loginLimit, s.handleLoginForm))
+	m.HandleFunc("POST /logout", s.pageAuth(s.handleLogoutForm))
+	m.HandleFunc("GET /{$}", s.pageAuth(s.handleHome))
+	m.HandleFunc("GET /admin/audit", s.pageAuth(s.handleAuditPage))
+	m.HandleFunc("GET /me/sessions", s.pageAuth(s.handleSessionsPage))
+	m.HandleFunc("POST /me/sessions/{id}/revoke", s.pageAuth(s.handleRevokeForm))
+	m.HandleFunc("POST /me/sessions/revoke-all", s.pageAuth(s.handleRevokeAllForm))
+}
+
+// pageAuth wraps a page: without a session it sends the browser to the
+// login page; other failures render the error page.
+func (s *Server) pageAuth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		sess, err := s.authenticate(r)
+		if hotline.ErrorCode(err) == hotline.EUnauthorized && r.Method == http.MethodGet {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		} else if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey, sess)))
+	}
+}
+
+// render writes a page; the body is built first so that a template error
+// never leaves half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, content any) {
+	p := page{Title: title, Content: content}
+	if sess, ok := r.Context().Value(sessionKey).(*sqldb.Session); ok {
+		p.User, p.CSRF, p.CanAudit = sess.User, sess.CSRF, sess.User.Role.Has(hotline.PermReadAudit)
+	}
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.Logger.Error("render page", "page", name, "err", err)
+		http.Error(w, "页面渲染失败，请稍后重试", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorPage renders an error in Chinese with the right status.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
+	code := hotline.ErrorCode(err)
+	if code == hotline.EInternal {
+		s.Logger.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	title := map[string]string{hotline.EForbidden: "无权访问", hotline.ENotFound: "找不到页面", hotline.EInvalid: "输入有误",
+		hotline.ETooMany: "操作过于频繁", hotline.EConflict: "无法办理", hotline.EUnauthorized: "请先登录"}[code]
+	if title == "" {
+		title = "系统错误"
+	}
+	s.render(w, r, statusOf[code], "error", title, errorContent{Title: title, Message: hotline.ErrorMessage(err)})
+}
+
+type errorContent struct{ Title, Message string }
+
+type loginContent struct{ Username, Error, Next string }
+
+func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "login", "登录", loginContent{Next: r.URL.Query().Get("next")})
+}
+
+func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
+	username := r.PostFormValue("username")
+	sess, err := s.DB.Login(r.Context(), sqldb.LoginRequest{Username: username, Password: r.PostFormValue("password"),
+		IP: clientIP(r), Kind: sqldb.KindSession})
+	if err != nil {
+		if hotline.ErrorCode(err) == hotline.EInternal {
+			s.errorPage(w, r, err)
+			return
+		}
+		s.render(w, r, statusOf[hotline.ErrorCode(err)], "login", "登录", loginContent{Username: username, Error: hotline.ErrorMessage(err)})
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
+		Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode, Expires: sess.ExpiresAt})
+	next := r.URL.Query().Get("next")
+	if u, err := url.Parse(next); err != nil || next == "" || u.Host != "" || u.Scheme != "" || next[0] != '/' || (len(next) > 1 && next[1] == '/') {
+		next = "/" // only local paths: no open redirect
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
+	if err := s.DB.Logout(r.Context(), actorFrom(r), sessionFrom(r).ID); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.SecureCookies,
+		SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "home", "首页", nil)
+}
+
+type auditContent struct {
+	Filter      sqldb.AuditFilter
+	From, To    string
+	Entries     []*hotline.AuditEntry
+	Total       int
+	Page, Pages int
+	Prev, Next  string
+	Error       string
+}
+
+func (s *Server) handleAuditPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	c := auditContent{Filter: sqldb.AuditFilter{Action: q.Get("action"), Target: q.Get("target"), PageSize: 50}, From: q.Get("from"), To: q.Get("to")}
+	c.Filter.Page, _ = strconv.Atoi(q.Get("page"))
+	c.Filter.Page = max(c.Filter.Page, 1)
+	if v := q.Get("actor_id"); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+			c.Filter.ActorID = n
+		} else {
+			c.Error = "操作人ID应为正整数"
+		}
+	}
+	for _, d := range []struct {
+		v   string
+		dst *time.Time
+		end bool
+	}{{c.From, &c.Filter.From, false}, {c.To, &c.Filter.To, true}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02", d.v, hotline.ChinaZone)
+		if err != nil {
+			c.Error = "日期格式应为 YYYY-MM-DD"
+			continue
+		}
+		if d.end {
+			t = t.AddDate(0, 0, 1)
+		}
+		*d.dst = t
+	}
+	entries, total, err := s.DB.FindAudit(r.Context(), actorFrom(r), c.Filter)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	c.Entries, c.Total, c.Page = entries, total, c.Filter.Page
+	c.Pages = max(1, (total+49)/50)
+	link := func(p int) string {
+		v := r.URL.Query()
+		v.Set("page", strconv.Itoa(p))
+		return "/admin/audit?" + v.Encode()
+	}
+	if c.Page > 1 {
+		c.Prev = link(c.Page - 1)
+	}
+	if c.Page < c.Pages {
+		c.Next = link(c.Page + 1)
+	}
+	s.render(w, r, http.StatusOK, "audit", "审计日志", c)
+}
+
+type sessionsContent struct {
+	Sessions []*sqldb.Session
+	Current  int64
+}
+
+func (s *Server) handleSessionsPage(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	items, err := s.DB.FindSessions(r.Context(), a, a.UserID)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "sessions", "登录会话", sessionsContent{Sessions: items, Current: sessionFrom(r).ID})
+}
+
+func (s *Server) handleRevokeForm(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "令牌不存在"))
+		return
+	}
+	a := actorFrom(r)
+	if _, err := s.DB.RevokeSessions(r.Context(), a, a.UserID, id); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/me/sessions", http.StatusSeeOther)
+}
+
+func (s *Server) handleRevokeAllForm(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	if _, err := s.DB.RevokeSessions(r.Context(), a, a.UserID, 0); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}

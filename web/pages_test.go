@@ -1,0 +1,108 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"hotline/web"
+)
+
+// browser is a cookie-keeping client that does not follow redirects, so
+// tests see them.
+func browser(t *testing.T) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func get(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == 303 {
+		return 303, resp.Header.Get("Location")
+	}
+	return resp.StatusCode, string(b)
+}
+
+func postForm(t *testing.T, c *http.Client, u string, v url.Values) (int, string) {
+	t.Helper()
+	resp, err := c.PostForm(u, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == 303 {
+		return 303, resp.Header.Get("Location")
+	}
+	return resp.StatusCode, string(b)
+}
+
+func TestPages_LoginAuditAndCSRF(t *testing.T) {
+	e := MustServer(t)
+	base := e.srv.URL
+	// The test server speaks plain http: Secure cookies would not be sent.
+	e.srv.Config.Handler.(*web.Server).SecureCookies = false
+
+	admin := browser(t)
+	if code, loc := get(t, admin, base+"/admin/audit"); code != 303 || !strings.HasPrefix(loc, "/login?next=") {
+		t.Fatalf("audit page without login: %d %s", code, loc)
+	}
+	code, body := postForm(t, admin, base+"/login?next=%2Fadmin%2Faudit", url.Values{"username": {"admin"}, "password": {"wrong-pass1"}})
+	if code != 401 || !strings.Contains(body, "用户名或密码错误") {
+		t.Fatalf("wrong password: %d", code)
+	}
+	code, loc := postForm(t, admin, base+"/login?next=%2Fadmin%2Faudit", url.Values{"username": {"admin"}, "password": {"hotline12345"}})
+	if code != 303 || loc != "/admin/audit" {
+		t.Fatalf("login: %d %s", code, loc)
+	}
+	code, body = get(t, admin, base+"/admin/audit?action=auth.login_failed")
+	if code != 200 || !strings.Contains(body, "auth.login_failed") || !strings.Contains(body, "共 1 条") || strings.Contains(body, "auth.login<") {
+		t.Fatalf("audit search: %d\n%s", code, body)
+	}
+	code, body = get(t, admin, base+"/admin/audit?from=yesterday")
+	if code != 200 || !strings.Contains(body, "日期格式应为") {
+		t.Errorf("bad date: %d", code)
+	}
+	// A form post without the session's CSRF token is refused.
+	code, body = postForm(t, admin, base+"/logout", url.Values{})
+	if code != 403 || !strings.Contains(body, "CSRF") {
+		t.Errorf("logout without CSRF token: %d", code)
+	}
+	_, home := get(t, admin, base+"/")
+	csrf := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(home)
+	if csrf == nil {
+		t.Fatal("no CSRF token in the page")
+	}
+	if code, loc := postForm(t, admin, base+"/logout", url.Values{"csrf_token": {csrf[1]}}); code != 303 || loc != "/login" {
+		t.Errorf("logout: %d %s", code, loc)
+	}
+	if code, _ := get(t, admin, base+"/admin/audit"); code != 303 {
+		t.Errorf("audit page after logout: %d", code)
+	}
+
+	agent := browser(t)
+	postForm(t, agent, base+"/login", url.Values{"username": {"agent"}, "password": {"hotline12345"}})
+	if code, body := get(t, agent, base+"/admin/audit"); code != 403 || !strings.Contains(body, "无权查看审计日志") {
+		t.Errorf("agent on the audit page: %d", code)
+	}
+	if code, loc := postForm(t, browser(t), base+"/login?next=https%3A%2F%2Fevil.example", url.Values{"username": {"agent"}, "password": {"hotline12345"}}); code != 303 || loc != "/" {
+		t.Errorf("open redirect: %d %s", code, loc)
+	}
+	code, body = get(t, agent, base+"/me/sessions")
+	if code != 200 || !strings.Contains(body, "当前") {
+		t.Errorf("sessions page: %d", code)
+	}
+	if code, body := get(t, agent, base+"/static/app.css"); code != 200 || !strings.Contains(body, "table.grid") {
+		t.Errorf("stylesheet: %d", code)
+	}
+}
