@@ -20,6 +20,7 @@ import (
 // env is a running API over a real database with a small city.
 type env struct {
 	tb     testing.TB
+	dsn    string
 	srv    *httptest.Server
 	db     *sqldb.DB
 	tokens map[string]string
@@ -34,8 +35,9 @@ func MustServer(tb testing.TB) *env { return MustServerOn(tb, "sqlite") }
 func MustServerOn(tb testing.TB, dialect string) *env {
 	tb.Helper()
 	ctx := context.Background()
-	db := sqldbtest.Open(tb, sqldbtest.DSN(tb, dialect))
-	e := &env{tb: tb, db: db, tokens: map[string]string{}, units: map[string]int64{}}
+	dsn := sqldbtest.DSN(tb, dialect)
+	db := sqldbtest.Open(tb, dsn)
+	e := &env{tb: tb, dsn: dsn, db: db, tokens: map[string]string{}, units: map[string]int64{}}
 	check := func(err error) {
 		if err != nil {
 			tb.Fatal(err)

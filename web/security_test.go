@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 )
@@ -132,5 +134,32 @@ func TestSecurity_LoginRateLimitAndHeaders(t *testing.T) {
 	e.call("agent", "POST", "/api/v1/tickets", `{"title":"`+strings.Repeat("x", 2<<20)+`"}`, 400, &ae)
 	if ae.Error.Field != "body" {
 		t.Errorf("2 MiB body: %+v", ae.Error)
+	}
+}
+
+// TestSecurity_APIWritesNoPlaintext creates tickets through the HTTP API
+// with a known name, phone and address, and greps the SQLite files.
+func TestSecurity_APIWritesNoPlaintext(t *testing.T) {
+	e := MustServer(t)
+	for i := 0; i < 3; i++ {
+		e.newTicket(map[string]any{"submit": true, "requester": map[string]any{"name": "司马相如", "phone": "+86 135-7924-6810", "address": "芦溪县宣风镇竹垣村"}})
+	}
+	var raw []byte
+	for _, suffix := range []string{"", "-wal"} {
+		b, _ := os.ReadFile(e.dsn + suffix)
+		raw = append(raw, b...)
+	}
+	if !bytes.Contains(raw, []byte("凤凰街停水两天")) {
+		t.Fatal("the raw read does not see the tickets")
+	}
+	for _, s := range []string{"司马相如", "13579246810", "135-7924-6810", "竹垣村"} {
+		if bytes.Contains(raw, []byte(s)) {
+			t.Errorf("%q is stored in plain text", s)
+		}
+	}
+	var list struct{ Total int }
+	e.call("agent", "GET", "/api/v1/tickets?phone=13579246810", nil, 200, &list)
+	if list.Total != 3 {
+		t.Errorf("caller history by phone: %d", list.Total)
 	}
 }
