@@ -467,3 +467,18 @@ func NewTicket(t *Ticket, actor Actor, env Env) (*Event, error) {
 	return &Event{Action: ActionAccept, ActorID: actor.UserID, ActorName: actor.Name,
 		ToStatus: StatusAccepted, CreatedAt: env.Now}, nil
 }
+
+// Available returns the actions actor may take on t now: those the role,
+// unit and state allow, whatever fields they will still need. It tries each
+// on a copy, so it can never disagree with Apply.
+func (t *Ticket) Available(actor Actor, env Env) []Action {
+	var out []Action
+	for _, a := range TicketActions {
+		c := *t
+		_, err := c.Apply(actor, Command{Action: a}, env)
+		if code := ErrorCode(err); err == nil || code == EInvalid {
+			out = append(out, a)
+		}
+	}
+	return out
+}

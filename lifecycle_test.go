@@ -1,6 +1,7 @@
 package hotline_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -255,5 +256,31 @@ func TestTicket_Validate(t *testing.T) {
 		Requester: hotline.Requester{Anonymous: true}, Location: hotline.Location{Address: "a"}}
 	if err := anon.Validate(); err != nil {
 		t.Errorf("anonymous ticket refused: %v", err)
+	}
+}
+
+func TestTicket_Available(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00")
+	tk := w.newTicket()
+	w.must(tk, agent, hotline.Command{Action: hotline.ActionSubmit}, hotline.StatusPendingDispatch)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.StatusDispatched)
+	got := func(a hotline.Actor) string {
+		var s []string
+		for _, x := range tk.Available(a, w.env) {
+			s = append(s, string(x))
+		}
+		return strings.Join(s, " ")
+	}
+	if g := got(unitA); g != "acknowledge return" {
+		t.Errorf("lead unit on a dispatched ticket: %q", g)
+	}
+	if g := got(unitB); g != "" {
+		t.Errorf("co-unit: %q", g)
+	}
+	if g := got(lead); g != "supervise urge transfer" {
+		t.Errorf("team lead: %q", g)
+	}
+	if tk.Status != hotline.StatusDispatched {
+		t.Errorf("Available changed the ticket to %s", tk.Status)
 	}
 }

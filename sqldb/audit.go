@@ -181,3 +181,37 @@ func (db *DB) VerifyAudit(ctx context.Context) (*AuditReport, error) {
 	}
 	return rep, nil
 }
+
+// MaxExportRows bounds one export.
+const MaxExportRows = 20000
+
+// ExportTickets returns up to MaxExportRows tickets matching f for an actor
+// who may export, masked for display, and records the export in the audit
+// log with its filter and size.
+func (db *DB) ExportTickets(ctx context.Context, actor hotline.Actor, f TicketFilter, describe string) ([]*hotline.Ticket, error) {
+	if !actor.Role.Has(hotline.PermExportTickets) {
+		return nil, hotline.Errorf(hotline.EForbidden, "%s无权导出工单", actor.Role.Label())
+	}
+	var out []*hotline.Ticket
+	f.PageSize = 200
+	for f.Page = 1; len(out) < MaxExportRows; f.Page++ {
+		items, _, err := db.FindTickets(ctx, actor, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range items {
+			t.RedactFor(actor)
+		}
+		out = append(out, items...)
+		if len(items) < f.PageSize {
+			break
+		}
+	}
+	if len(out) > MaxExportRows {
+		out = out[:MaxExportRows]
+	}
+	if err := db.audit(ctx, actor, "export.tickets", "tickets", fmt.Sprintf("%d 张；条件：%s", len(out), describe)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

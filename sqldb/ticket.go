@@ -124,8 +124,12 @@ type TicketFilter struct {
 	OwnerID    int64
 	Phone      string // the caller's number: finds their earlier tickets
 	From, To   time.Time
-	Page       int // 1-based
-	PageSize   int // default 20, at most 200
+	DueBefore  time.Time // next deadline before this (due soon)
+	Pending    bool      // a unit's extension or suspension request awaits the centre
+	Callback   bool      // concluded and still owed a callback
+	Sort       string    // "" newest first; "oldest"; "due" (next deadline first)
+	Page       int       // 1-based
+	PageSize   int       // default 20, at most 200
 }
 
 // FindTickets returns one page of the tickets the actor may see, newest
@@ -195,6 +199,15 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	if !f.To.IsZero() {
 		where = append(where, "created_at < "+arg(f.To.UnixMilli()))
 	}
+	if f.Pending {
+		where = append(where, "pending_request <> ''")
+	}
+	if f.Callback {
+		where = append(where, "status = 'concluded' AND NOT callback_done")
+	}
+	if !f.DueBefore.IsZero() {
+		where = append(where, "next_due_at < "+arg(f.DueBefore.UnixMilli()))
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
@@ -203,7 +216,11 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	q := `SELECT ` + ticketColumns + ` FROM tickets` + cond + ` ORDER BY created_at DESC, id DESC LIMIT ` +
+	order := map[string]string{"oldest": "created_at, id", "due": "next_due_at IS NULL, next_due_at, id"}[f.Sort]
+	if order == "" {
+		order = "created_at DESC, id DESC"
+	}
+	q := `SELECT ` + ticketColumns + ` FROM tickets` + cond + ` ORDER BY ` + order + ` LIMIT ` +
 		arg(f.PageSize) + ` OFFSET ` + arg((f.Page-1)*f.PageSize)
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {

@@ -23,23 +23,20 @@ type page struct {
 	Title    string
 	User     *hotline.User
 	CSRF     string
-	CanAudit bool
-	Flash    string
+	CanAudit  bool
+	CanIntake bool
+	Centre    bool
+	Flash     string
 	Content  any
 }
 
 // parseTemplates parses every page at start: a broken template stops the
 // server from starting rather than failing a user later.
-func parseTemplates() map[string]*template.Template {
-	funcs := template.FuncMap{"time": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(hotline.ChinaZone).Format("2006-01-02 15:04:05")
-	}}
+func (s *Server) parseTemplates() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "home", "audit", "sessions", "error"} {
-		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html"))
+	for _, name := range []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board"} {
+		out[name] = template.Must(template.New(name).Funcs(s.templateFuncs()).
+			ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+name+".html"))
 	}
 	return out
 }
@@ -54,6 +51,15 @@ func (s *Server) pageRoutes() {
 	m.HandleFunc("GET /{$}", s.pageAuth(s.handleHome))
 	m.HandleFunc("GET /admin/audit", s.pageAuth(s.handleAuditPage))
 	m.HandleFunc("GET /me/sessions", s.pageAuth(s.handleSessionsPage))
+	m.HandleFunc("GET /tickets", s.pageAuth(s.handleTicketList))
+	m.HandleFunc("GET /tickets/export.xlsx", s.pageAuth(s.handleExport))
+	m.HandleFunc("GET /tickets/{id}", s.pageAuth(s.handleTicketPage))
+	m.HandleFunc("POST /tickets/{id}/reveal", s.pageAuth(s.handleRevealForm))
+	m.HandleFunc("POST /tickets/{id}/act/{action}", s.pageAuth(s.handleActionForm))
+	m.HandleFunc("GET /queue/{name}", s.pageAuth(s.handleQueue))
+	m.HandleFunc("GET /board", s.pageAuth(s.handleBoard))
+	m.HandleFunc("GET /intake", s.pageAuth(s.handleIntakePage))
+	m.HandleFunc("POST /intake", s.pageAuth(s.handleIntakeForm))
 	m.HandleFunc("POST /me/sessions/{id}/revoke", s.pageAuth(s.handleRevokeForm))
 	m.HandleFunc("POST /me/sessions/revoke-all", s.pageAuth(s.handleRevokeAllForm))
 }
@@ -80,6 +86,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p := page{Title: title, Content: content}
 	if sess, ok := r.Context().Value(sessionKey).(*sqldb.Session); ok {
 		p.User, p.CSRF, p.CanAudit = sess.User, sess.CSRF, sess.User.Role.Has(hotline.PermReadAudit)
+		p.CanIntake, p.Centre = sess.User.Role.Can(hotline.ActionAccept), hotline.ActorOf(sess.User).Centre()
 	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
@@ -143,10 +150,6 @@ func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.SecureCookies,
 		SameSite: http.SameSiteStrictMode, MaxAge: -1})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "home", "首页", nil)
 }
 
 type auditContent struct {

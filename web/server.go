@@ -34,8 +34,8 @@ type Server struct {
 
 // NewServer returns a server with every route registered.
 func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
-	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: http.NewServeMux(), loginLimit: newLimiter(30, 20),
-		pages: parseTemplates()}
+	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: http.NewServeMux(), loginLimit: newLimiter(30, 20)}
+	s.pages = s.parseTemplates()
 	s.routes()
 	s.pageRoutes()
 	return s

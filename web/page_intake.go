@@ -1,0 +1,89 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"hotline"
+)
+
+type intakeContent struct {
+	In       map[string]string
+	Ref      *ref
+	Regions  []*hotline.Unit
+	Channels []hotline.Channel
+	Kinds    []hotline.AppealKind
+	Error    string
+	Field    string
+}
+
+var intakeFields = []string{"phone", "name", "anonymous", "address", "channel", "appeal_kind", "urgency", "confidential",
+	"category_id", "title", "content", "location", "location_unit_id", "answer"}
+
+func (s *Server) intakePage(w http.ResponseWriter, r *http.Request, status int, in map[string]string, err error) {
+	rf, rerr := s.loadRef(r.Context())
+	if rerr != nil {
+		s.errorPage(w, r, rerr)
+		return
+	}
+	c := intakeContent{In: in, Ref: rf, Regions: rf.regions(), Kinds: hotline.AppealKinds,
+		Channels: []hotline.Channel{hotline.ChannelPhone, hotline.ChannelWeb, hotline.ChannelWechat, hotline.ChannelGovPlatform, hotline.ChannelSMS, hotline.ChannelEmail}}
+	if err != nil {
+		c.Error, c.Field = hotline.ErrorMessage(err), fieldLabel(hotline.ErrorField(err))
+	}
+	s.render(w, r, status, "intake", "受理登记", c)
+}
+
+// fieldLabel names a field of the intake form in Chinese.
+func fieldLabel(f string) string {
+	if l, ok := map[string]string{"channel": "渠道", "appeal_kind": "类型", "category_id": "诉求分类", "urgency": "紧急程度",
+		"title": "标题", "content": "诉求内容", "requester.name": "姓名", "requester.phone": "来电号码",
+		"requester.address": "联系地址", "location.address": "事发地址", "location.unit_id": "所属区域"}[f]; ok {
+		return l
+	}
+	return f
+}
+
+func (s *Server) handleIntakePage(w http.ResponseWriter, r *http.Request) {
+	if !actorFrom(r).Role.Can(hotline.ActionAccept) {
+		s.errorPage(w, r, hotline.Errorf(hotline.EForbidden, "%s无权受理工单", actorFrom(r).Role.Label()))
+		return
+	}
+	s.intakePage(w, r, http.StatusOK, map[string]string{"channel": "phone", "appeal_kind": "consult", "urgency": "normal"}, nil)
+}
+
+func (s *Server) handleIntakeForm(w http.ResponseWriter, r *http.Request) {
+	in := map[string]string{}
+	for _, k := range intakeFields {
+		in[k] = r.PostFormValue(k)
+	}
+	t := &hotline.Ticket{Channel: hotline.Channel(in["channel"]), AppealKind: hotline.AppealKind(in["appeal_kind"]),
+		Urgency: hotline.Urgency(in["urgency"]), Title: in["title"], Content: in["content"], Confidential: in["confidential"] == "true",
+		Requester: hotline.Requester{Anonymous: in["anonymous"] == "true", Name: in["name"], Phone: in["phone"], Address: in["address"]},
+		Location:  hotline.Location{Address: in["location"]}}
+	t.CategoryID, _ = strconv.ParseInt(in["category_id"], 10, 64)
+	t.Location.UnitID, _ = strconv.ParseInt(in["location_unit_id"], 10, 64)
+	a := actorFrom(r)
+	mode := r.PostFormValue("mode")
+	if mode == "resolve" && in["answer"] == "" {
+		s.intakePage(w, r, http.StatusBadRequest, in, hotline.Invalid("answer", "直接办结时请填写答复内容"))
+		return
+	}
+	err := s.DB.CreateTicket(r.Context(), a, t, mode == "submit")
+	if err == nil && mode == "resolve" {
+		_, err = s.DB.ApplyAction(r.Context(), a, t.ID, hotline.Command{Action: hotline.ActionResolveOnCall, Content: in["answer"]})
+		if err != nil { // the ticket is accepted and safe; say why it was not concluded
+			http.Redirect(w, r, "/tickets/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+			return
+		}
+	}
+	if err != nil {
+		if hotline.ErrorCode(err) == hotline.EInternal {
+			s.errorPage(w, r, err)
+			return
+		}
+		s.intakePage(w, r, statusOf[hotline.ErrorCode(err)], in, err)
+		return
+	}
+	http.Redirect(w, r, "/tickets/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+}

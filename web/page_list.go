@@ -1,0 +1,251 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"hotline"
+	"hotline/sqldb"
+)
+
+// tab is one queue tab with its count.
+type tab struct {
+	Label, URL, Class string
+	Count             int
+	Active            bool
+}
+
+type listContent struct {
+	Heading     string
+	Tabs        []tab
+	ShowFilters bool
+	UnitFilter  bool
+	F           map[string]string
+	Statuses    []hotline.Status
+	Channels    []hotline.Channel
+	Kinds       []hotline.AppealKind
+	Ref         *ref
+	Tickets     []*hotline.Ticket
+	Total       int
+	Page, Pages int
+	Prev, Next  string
+	Export      string
+	Empty       string
+	Error       string
+}
+
+// queue is a named, role-scoped ticket list (a tab of a role's work).
+type queue struct {
+	Key, Label string
+	Filter     func(now time.Time, a hotline.Actor) sqldb.TicketFilter
+}
+
+var openStatuses = []hotline.Status{hotline.StatusDispatched, hotline.StatusHandling, hotline.StatusSuspended, hotline.StatusReplied}
+
+// queues are each role's work lists, in the order the home page shows them.
+func queuesFor(a hotline.Actor) []queue {
+	st := func(s ...hotline.Status) []hotline.Status { return s }
+	yes := true
+	overdue := queue{"overdue", "已超期", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+		return sqldb.TicketFilter{Status: openStatuses, Overdue: &yes, Sort: "due"}
+	}}
+	switch a.Role {
+	case hotline.RoleCallAgent:
+		return []queue{
+			{"mine-accepted", "我受理待提交", func(_ time.Time, a hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Status: st(hotline.StatusAccepted), OwnerID: a.UserID, Sort: "oldest"}
+			}},
+			{"mine-open", "我受理在办", func(_ time.Time, a hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Status: append(st(hotline.StatusPendingDispatch), openStatuses...), OwnerID: a.UserID, Sort: "due"}
+			}},
+		}
+	case hotline.RoleDispatcher, hotline.RoleTeamLead, hotline.RoleProjectManager:
+		return []queue{
+			{"accepted", "待提交（网络渠道等）", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Status: st(hotline.StatusAccepted), Sort: "oldest"}
+			}},
+			{"dispatch", "待派单", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Status: st(hotline.StatusPendingDispatch), Sort: "oldest"}
+			}},
+			{"review", "待审核答复", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Status: st(hotline.StatusReplied), Sort: "oldest"}
+			}},
+			{"requests", "待审批延期/挂起", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Pending: true, Sort: "oldest"}
+			}},
+			overdue,
+		}
+	case hotline.RoleCallbackAgent:
+		return []queue{{"callback", "待回访", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+			return sqldb.TicketFilter{Callback: true, Sort: "due"}
+		}}}
+	case hotline.RoleUnit:
+		return []queue{
+			{"acknowledge", "待签收", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Status: st(hotline.StatusDispatched), Sort: "due"}
+			}},
+			{"handling", "办理中", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Status: st(hotline.StatusHandling, hotline.StatusSuspended), Sort: "due"}
+			}},
+			{"due-soon", "24小时内到期", func(now time.Time, _ hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Status: openStatuses, DueBefore: now.Add(24 * time.Hour), Overdue: new(bool), Sort: "due"}
+			}},
+			overdue,
+		}
+	}
+	return []queue{overdue, {"open", "全部在办", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+		return sqldb.TicketFilter{Status: openStatuses, Sort: "due"}
+	}}}
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	var tabs []tab
+	for _, q := range queuesFor(a) {
+		f := q.Filter(s.DB.Now(), a)
+		f.PageSize = 1
+		_, n, err := s.DB.FindTickets(r.Context(), a, f)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		class := ""
+		if q.Key == "overdue" && n > 0 {
+			class = "overdue"
+		}
+		tabs = append(tabs, tab{Label: q.Label, URL: "/queue/" + q.Key, Count: n, Class: class})
+	}
+	if a.Role == hotline.RoleCallAgent || a.Role == hotline.RoleTeamLead || a.Role == hotline.RoleDispatcher {
+		tabs = append([]tab{{Label: "受理登记", URL: "/intake", Count: -1}}, tabs...)
+	}
+	s.render(w, r, http.StatusOK, "home", "首页", struct{ Queues []tab }{tabs})
+}
+
+// pageOf fills the paging fields of a list.
+func (c *listContent) pageOf(r *http.Request, page, size, total int) {
+	c.Total, c.Page = total, page
+	c.Pages = max(1, (total+size-1)/size)
+	link := func(p int) string {
+		v := r.URL.Query()
+		v.Set("page", strconv.Itoa(p))
+		return r.URL.Path + "?" + v.Encode()
+	}
+	if page > 1 {
+		c.Prev = link(page - 1)
+	}
+	if page < c.Pages {
+		c.Next = link(page + 1)
+	}
+}
+
+func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	qs := queuesFor(a)
+	key := r.PathValue("name")
+	c := listContent{Heading: "工作队列"}
+	var current *queue
+	for i, q := range qs {
+		f := q.Filter(s.DB.Now(), a)
+		f.PageSize = 1
+		_, n, err := s.DB.FindTickets(r.Context(), a, f)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		c.Tabs = append(c.Tabs, tab{Label: q.Label, URL: "/queue/" + q.Key, Count: n, Active: q.Key == key})
+		if q.Key == key {
+			current = &qs[i]
+			c.Heading = q.Label
+		}
+	}
+	if current == nil {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "没有这个工作队列"))
+		return
+	}
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	f := current.Filter(s.DB.Now(), a)
+	f.Page, f.PageSize = max(page, 1), 50
+	items, total, err := s.DB.FindTickets(r.Context(), a, f)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	if c.Ref, err = s.loadRef(r.Context()); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	for _, t := range items {
+		t.RedactFor(a)
+	}
+	c.Tickets, c.Empty = items, "队列为空，做得好！"
+	c.pageOf(r, f.Page, f.PageSize, total)
+	s.render(w, r, http.StatusOK, "tickets", c.Heading, c)
+}
+
+// listFilter reads the ticket list's filters from the query, reusing the
+// API's parser so that both accept exactly the same.
+func listFilter(r *http.Request) (sqldb.TicketFilter, map[string]string, error) {
+	f, err := ticketFilter(r)
+	shown := map[string]string{}
+	for _, k := range []string{"status", "channel", "appeal_kind", "category_id", "unit_id", "from", "to", "phone", "overdue", "sort"} {
+		shown[k] = r.URL.Query().Get(k)
+	}
+	if v := shown["sort"]; v == "oldest" || v == "due" {
+		f.Sort = v
+	}
+	return f, shown, err
+}
+
+func (s *Server) handleTicketList(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	c := listContent{Heading: "工单查询", ShowFilters: true, UnitFilter: a.Centre(), Statuses: hotline.Statuses,
+		Channels: []hotline.Channel{hotline.ChannelPhone, hotline.ChannelWeb, hotline.ChannelWechat, hotline.ChannelGovPlatform, hotline.ChannelSMS, hotline.ChannelEmail},
+		Kinds:    hotline.AppealKinds}
+	var err error
+	if c.Ref, err = s.loadRef(r.Context()); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	f, shown, ferr := listFilter(r)
+	c.F = shown
+	if ferr != nil {
+		c.Error = hotline.ErrorMessage(ferr) + "（" + hotline.ErrorField(ferr) + "）"
+		s.render(w, r, http.StatusBadRequest, "tickets", c.Heading, c)
+		return
+	}
+	f.Page, f.PageSize = max(f.Page, 1), 50
+	items, total, err := s.DB.FindTickets(r.Context(), a, f)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	for _, t := range items {
+		t.RedactFor(a)
+	}
+	c.Tickets = items
+	c.pageOf(r, f.Page, f.PageSize, total)
+	if a.Role.Has(hotline.PermExportTickets) {
+		v := r.URL.Query()
+		v.Del("page")
+		c.Export = "/tickets/export.xlsx?" + v.Encode()
+	}
+	s.render(w, r, http.StatusOK, "tickets", c.Heading, c)
+}
+
+func (s *Server) handleBoard(w http.ResponseWriter, r *http.Request) {
+	loads, err := s.DB.SupervisionBoard(r.Context(), actorFrom(r))
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	rf, err := s.loadRef(r.Context())
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "board", "督办看板", struct {
+		Loads []*sqldb.UnitLoad
+		Ref   *ref
+	}{loads, rf})
+}

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"math"
+	"net/url"
+	"time"
+
+	"hotline"
+)
+
+// ref is the reference data pages show names from.
+type ref struct {
+	Units      []*hotline.Unit
+	Categories []*hotline.Category
+	unitName   map[int64]string
+	catPath    map[int64]string
+}
+
+func (s *Server) loadRef(ctx context.Context) (*ref, error) {
+	units, err := s.DB.FindUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := s.DB.FindCategories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &ref{Units: units, Categories: cats, unitName: map[int64]string{}, catPath: map[int64]string{}}
+	for _, u := range units {
+		r.unitName[u.ID] = u.Name
+	}
+	for _, c := range cats {
+		r.catPath[c.ID] = c.Path
+	}
+	return r, nil
+}
+
+// regions are the districts and townships a place can belong to.
+func (r *ref) regions() []*hotline.Unit {
+	var out []*hotline.Unit
+	for _, u := range r.Units {
+		if u.Kind == hotline.UnitDistrict || u.Kind == hotline.UnitTownship {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// remaining says how long until (or since) a deadline, in Chinese.
+func remaining(due *time.Time, now time.Time) string {
+	if due == nil {
+		return ""
+	}
+	d := due.Sub(now)
+	word := "剩余"
+	if d < 0 {
+		word, d = "超期", -d
+	}
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%s%d天", word, int(d.Hours()/24))
+	case d >= time.Hour:
+		return fmt.Sprintf("%s%d小时", word, int(d.Hours()))
+	}
+	return fmt.Sprintf("%s%d分钟", word, int(math.Max(1, d.Minutes())))
+}
+
+func (s *Server) templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"time": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				if v.IsZero() {
+					return ""
+				}
+				return v.In(hotline.ChinaZone).Format("2006-01-02 15:04")
+			case *time.Time:
+				if v == nil {
+					return ""
+				}
+				return v.In(hotline.ChinaZone).Format("2006-01-02 15:04")
+			}
+			return ""
+		},
+		"iso": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.UTC().Format(time.RFC3339)
+		},
+		"remaining": func(t *time.Time) string { return remaining(t, s.DB.Now()) },
+		"dueKind": func(k string) string {
+			return map[string]string{"acknowledge": "签收", "reply": "答复", "callback": "回访"}[k]
+		},
+		"urgency": func(u hotline.Urgency) string {
+			return map[hotline.Urgency]string{hotline.Normal: "一般", hotline.Urgent: "紧急", hotline.Emergency: "特急"}[u]
+		},
+		"rating": func(r hotline.Rating) string {
+			return map[hotline.Rating]string{hotline.Satisfied: "满意", hotline.BasicallySatisfied: "基本满意", hotline.Unsatisfied: "不满意"}[r]
+		},
+		"supervision": func(src string) string {
+			return map[string]string{"manual": "人工督办", "warning": "预警自动督办", "overdue": "超期自动督办"}[src]
+		},
+		"unit": func(r *ref, id int64) string {
+			if id == 0 {
+				return "—"
+			}
+			return r.unitName[id]
+		},
+		"category": func(r *ref, id int64) string { return r.catPath[id] },
+		"deref":    func(b *bool) bool { return b != nil && *b },
+		"has": func(ids []int64, id int64) bool {
+			for _, x := range ids {
+				if x == id {
+					return true
+				}
+			}
+			return false
+		},
+		"actionForm": newActionForm,
+	}
+}
+
+// urlPathEscape percent-encodes a file name for Content-Disposition.
+func urlPathEscape(s string) string { return url.PathEscape(s) }

@@ -1,0 +1,185 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"hotline"
+	"hotline/sqldb"
+)
+
+// actionFields are the form fields each action asks for.
+var actionFields = map[hotline.Action][]string{
+	hotline.ActionResolveOnCall:    {"content"},
+	hotline.ActionDispatch:         {"lead_unit_id", "note"},
+	hotline.ActionDesignate:        {"lead_unit_id", "note"},
+	hotline.ActionReturn:           {"reason"},
+	hotline.ActionRequestExtension: {"working_days", "reason"},
+	hotline.ActionApproveExtension: {"comment"},
+	hotline.ActionRefuseExtension:  {"comment"},
+	hotline.ActionRequestSuspend:   {"reason"},
+	hotline.ActionApproveSuspend:   {"comment"},
+	hotline.ActionRefuseSuspend:    {"comment"},
+	hotline.ActionReply:            {"content"},
+	hotline.ActionReview:           {"approve", "comment"},
+	hotline.ActionSupervise:        {"note"},
+	hotline.ActionUrge:             {"content"},
+	hotline.ActionCallback:         {"reached", "note"},
+	hotline.ActionReopen:           {"reason"},
+	hotline.ActionMerge:            {"into_id"},
+	hotline.ActionCancel:           {"reason"},
+	hotline.ActionArchive:          {"reason"},
+	hotline.ActionTransfer:         {"owner_id", "reason"},
+}
+
+// actionForm is what the "actionform" template draws for one action.
+type actionForm struct {
+	TicketID    int64
+	Action      hotline.Action
+	Fields      []string
+	CSRF        string
+	Units       []*hotline.Unit
+	SuggestLead int64
+	SuggestCo   []int64
+}
+
+func newActionForm(c ticketContent, a hotline.Action) actionForm {
+	f := actionForm{TicketID: c.View.ID, Action: a, Fields: actionFields[a], CSRF: c.CSRF, Units: c.Ref.Units}
+	if e := c.View.Suggestion; e != nil {
+		f.SuggestLead, f.SuggestCo = e.LeadUnitID, e.CoUnitIDs
+	}
+	return f
+}
+
+type ticketContent struct {
+	View     *sqldb.TicketView
+	Ref      *ref
+	CSRF     string
+	Revealed bool
+	Error    string
+}
+
+func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, reveal *hotline.Requester, errMsg string) {
+	id, err := pathID(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	a := actorFrom(r)
+	v, err := s.DB.FindTicketView(r.Context(), a, id)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	rf, err := s.loadRef(r.Context())
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	c := ticketContent{View: v, Ref: rf, CSRF: sessionFrom(r).CSRF, Error: errMsg}
+	if reveal != nil {
+		c.Revealed = true
+		v.Requester = *reveal
+	} else {
+		v.Ticket.RedactFor(a)
+	}
+	s.render(w, r, status, "ticket", v.Number, c)
+}
+
+func (s *Server) handleTicketPage(w http.ResponseWriter, r *http.Request) {
+	s.ticketPage(w, r, http.StatusOK, nil, "")
+}
+
+func (s *Server) handleRevealForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	req, err := s.DB.RevealRequester(r.Context(), actorFrom(r), id, r.PostFormValue("reason"))
+	if err != nil {
+		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, hotline.ErrorMessage(err))
+		return
+	}
+	s.ticketPage(w, r, http.StatusOK, &req, "")
+}
+
+// commandFromForm reads an action's fields from a posted form.
+func commandFromForm(r *http.Request, a hotline.Action) (hotline.Command, error) {
+	cmd := hotline.Command{Action: a, Reason: r.PostFormValue("reason"), Content: r.PostFormValue("content"),
+		Comment: r.PostFormValue("comment"), Note: r.PostFormValue("note"), Rating: hotline.Rating(r.PostFormValue("rating"))}
+	ints := []struct {
+		name string
+		dst  *int64
+	}{{"lead_unit_id", &cmd.LeadUnitID}, {"into_id", &cmd.IntoID}, {"owner_id", &cmd.OwnerID}}
+	for _, f := range ints {
+		if v := r.PostFormValue(f.name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return cmd, hotline.Invalid(f.name, "应为数字")
+			}
+			*f.dst = n
+		}
+	}
+	for _, v := range r.PostForm["co_unit_ids"] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return cmd, hotline.Invalid("co_unit_ids", "应为数字")
+		}
+		if n != cmd.LeadUnitID { // choosing the lead again among co-units is a slip, not an intent
+			cmd.CoUnitIDs = append(cmd.CoUnitIDs, n)
+		}
+	}
+	if v := r.PostFormValue("working_days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return cmd, hotline.Invalid("working_days", "应为数字")
+		}
+		cmd.WorkingDays = n
+	}
+	bools := []struct {
+		name string
+		dst  **bool
+	}{{"approve", &cmd.Approve}, {"reached", &cmd.Reached}, {"resolved", &cmd.Resolved}}
+	for _, f := range bools {
+		if v := r.PostFormValue(f.name); v != "" {
+			b := v == "true"
+			*f.dst = &b
+		}
+	}
+	if cmd.Reached != nil && !*cmd.Reached {
+		cmd.Rating, cmd.Resolved = "", nil // not reached: only the attempt counts
+	}
+	return cmd, nil
+}
+
+func (s *Server) handleActionForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	a := hotline.Action(r.PathValue("action"))
+	if _, ok := actionFields[a]; !ok && a != hotline.ActionSubmit && a != hotline.ActionAcknowledge && a != hotline.ActionResume {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "没有“%s”这个操作", a))
+		return
+	}
+	cmd, err := commandFromForm(r, a)
+	if err == nil {
+		_, err = s.DB.ApplyAction(r.Context(), actorFrom(r), id, cmd)
+	}
+	if err != nil {
+		if code := hotline.ErrorCode(err); code == hotline.EInternal || code == hotline.ENotFound {
+			s.errorPage(w, r, err)
+			return
+		}
+		msg := a.Label() + "未成功：" + hotline.ErrorMessage(err)
+		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, msg)
+		return
+	}
+	next := "/tickets/" + strconv.FormatInt(id, 10)
+	if _, err := s.DB.FindTicketByID(r.Context(), actorFrom(r), id); err != nil {
+		next = "/" // a unit that returned the ticket no longer sees it
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}

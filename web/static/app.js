@@ -1,0 +1,80 @@
+// Hotline pages: small progressive enhancements, no inline scripts (CSP).
+(function () {
+  "use strict";
+
+  // Live countdowns on deadlines: <span class="due" data-due="RFC3339">.
+  function remaining(ms) {
+    var word = ms < 0 ? "超期" : "剩余";
+    var d = Math.abs(ms) / 60000;
+    if (d >= 2880) return word + Math.floor(d / 1440) + "天";
+    if (d >= 60) return word + Math.floor(d / 60) + "小时";
+    return word + Math.max(1, Math.floor(d)) + "分钟";
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-due]").forEach(function (el) {
+      var ms = Date.parse(el.getAttribute("data-due")) - now;
+      var kind = el.textContent.split(" ")[0];
+      el.textContent = kind + " " + remaining(ms);
+      if (ms < 0) { el.classList.remove("warning", "ok"); el.classList.add("overdue"); }
+    });
+  }
+  tick();
+  setInterval(tick, 30000);
+
+  // Ctrl+Enter submits the intake form (as 提交派单).
+  var intake = document.getElementById("intake");
+  if (intake) {
+    intake.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        intake.querySelector("button[value=submit]").click();
+      }
+    });
+  }
+
+  // Caller history: the caller's earlier tickets as soon as the number is in.
+  var phone = document.getElementById("phone");
+  var history = document.getElementById("history");
+  function text(tag, s, cls) { var el = document.createElement(tag); el.textContent = s; if (cls) el.className = cls; return el; }
+  function showHistory() {
+    var p = phone.value.replace(/\D/g, "");
+    if (p.length < 5) { history.replaceChildren(text("p", history.getAttribute("data-empty"), "empty")); return; }
+    history.replaceChildren(text("p", "正在查询…", "empty"));
+    fetch("/api/v1/tickets?page_size=10&phone=" + encodeURIComponent(p), { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (d) {
+        if (!d.items.length) { history.replaceChildren(text("p", "该号码没有历史工单。", "empty")); return; }
+        var ul = document.createElement("ul");
+        d.items.forEach(function (t) {
+          var li = document.createElement("li");
+          var a = text("a", t.number + " " + t.title);
+          a.href = "/tickets/" + t.id;
+          li.append(a, text("span", " " + t.created_at.slice(0, 10) + " " + t.status, "muted"));
+          ul.append(li);
+        });
+        history.replaceChildren(text("p", "共 " + d.total + " 张历史工单："), ul);
+      })
+      .catch(function () { history.replaceChildren(text("p", "查询来电历史失败，请稍后重试。", "error")); });
+  }
+  if (phone && history) {
+    var timer;
+    phone.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(showHistory, 300); });
+    if (phone.value) showHistory();
+  }
+
+  // Type-ahead for the category picker.
+  var filter = document.getElementById("category-filter");
+  var cat = document.getElementById("category");
+  if (filter && cat) {
+    filter.addEventListener("input", function () {
+      var q = filter.value.trim(), first = null;
+      Array.prototype.forEach.call(cat.options, function (o) {
+        var hit = !q || o.value === "" || o.text.indexOf(q) >= 0;
+        o.hidden = !hit;
+        if (hit && o.value && !first) first = o;
+      });
+      if (first && q) cat.value = first.value;
+    });
+  }
+})();
