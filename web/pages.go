@@ -20,14 +20,14 @@ var assets embed.FS
 
 // page is what every page template gets; Content is the page's own data.
 type page struct {
-	Title    string
-	User     *hotline.User
-	CSRF     string
+	Title     string
+	User      *hotline.User
+	CSRF      string
 	CanAudit  bool
 	CanIntake bool
 	Centre    bool
 	Flash     string
-	Content  any
+	Content   any
 }
 
 // parseTemplates parses every page at start: a broken template stops the
