@@ -2,7 +2,6 @@ package sqldb_test
 
 import (
 	"database/sql"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -26,25 +25,12 @@ func rawDB(tb testing.TB, f *fixture) *sql.DB {
 	return db
 }
 
-// loadOpenTickets copies one dispatched ticket into n open tickets whose
-// acknowledge deadlines are spread one minute apart from due0 on.
+// loadOpenTickets makes n open tickets whose acknowledge deadlines are
+// spread one minute apart from due0 on.
 func loadOpenTickets(tb testing.TB, f *fixture, n int, due0 time.Time) {
 	tk := f.NewTicket(tb, "13800000001", true)
 	f.Do(tb, "dispatcher", tk.ID, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: f.Units["px-water"].ID})
-	raw := rawDB(tb, f)
-	const cols = `channel, appeal_kind, category_id, urgency, title, content, requester_anonymous, requester_name,
-		requester_phone, requester_address, requester_phone_key, location_address, confidential, status, owner_id, lead_unit_id,
-		created_at, updated_at, dispatched_at, ack_due_at, reply_start_at, reply_due_at, next_due_kind, sla_state`
-	q := fmt.Sprintf(`WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < %d)
-		INSERT INTO tickets (number, next_due_at, next_warn_at, %s)
-		SELECT 'B' || n, %d + CAST(n AS BIGINT) * 60000, %d + CAST(n AS BIGINT) * 60000 - 3600000, %s FROM s, tickets WHERE tickets.id = %d`,
-		n, cols, due0.UnixMilli(), due0.UnixMilli(), cols, tk.ID)
-	if _, err := raw.Exec(q); err != nil {
-		tb.Fatal(err)
-	}
-	if strings.HasPrefix(f.DSN, "postgres") {
-		raw.Exec(`ANALYZE tickets`)
-	}
+	sqldbtest.CopyTickets(tb, f.DSN, tk.ID, n, due0)
 }
 
 // BenchmarkSweep sweeps 100,000 open tickets: once when none crosses a

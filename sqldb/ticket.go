@@ -154,15 +154,16 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	inUnit := func(id int64) string {
-		p := arg(id)
-		return "(lead_unit_id = " + p + " OR id IN (SELECT ticket_id FROM ticket_co_units WHERE unit_id = " + p + "))"
-	}
+	// A unit's tickets are those it leads or assists. An OR of the two
+	// would scan every ticket; this reads the unit's own tickets through
+	// the (lead_unit_id, status, next_due_at) index, with the other
+	// conditions repeated inside, plus its (few) co-unit tickets.
+	var units []string
 	if actor.Role == hotline.RoleUnit {
-		where = append(where, inUnit(actor.UnitID))
+		units = append(units, arg(actor.UnitID))
 	}
 	if f.UnitID != 0 {
-		where = append(where, inUnit(f.UnitID))
+		units = append(units, arg(f.UnitID))
 	}
 	if len(f.Status) > 0 {
 		var ps []string
@@ -208,6 +209,14 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	if !f.DueBefore.IsZero() {
 		where = append(where, "next_due_at < "+arg(f.DueBefore.UnixMilli()))
 	}
+	for _, u := range units {
+		rest := ""
+		if len(where) > 0 {
+			rest = " AND " + strings.Join(where, " AND ")
+		}
+		where = append(where, "id IN (SELECT id FROM tickets WHERE lead_unit_id = "+u+rest+
+			" UNION ALL SELECT ticket_id FROM ticket_co_units WHERE unit_id = "+u+")")
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
@@ -216,7 +225,7 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	order := map[string]string{"oldest": "created_at, id", "due": "next_due_at IS NULL, next_due_at, id"}[f.Sort]
+	order := map[string]string{"oldest": "created_at, id", "due": "next_due_at NULLS FIRST, id"}[f.Sort]
 	if order == "" {
 		order = "created_at DESC, id DESC"
 	}

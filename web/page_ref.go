@@ -17,6 +17,7 @@ type ref struct {
 	Categories []*hotline.Category
 	unitName   map[int64]string
 	catPath    map[int64]string
+	userName   map[int64]string
 }
 
 func (s *Server) loadRef(ctx context.Context) (*ref, error) {
@@ -28,7 +29,14 @@ func (s *Server) loadRef(ctx context.Context) (*ref, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &ref{Units: units, Categories: cats, unitName: map[int64]string{}, catPath: map[int64]string{}}
+	users, err := s.DB.FindUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &ref{Units: units, Categories: cats, unitName: map[int64]string{}, catPath: map[int64]string{}, userName: map[int64]string{}}
+	for _, u := range users {
+		r.userName[u.ID] = u.DisplayName
+	}
 	for _, u := range units {
 		r.unitName[u.ID] = u.Name
 	}
@@ -111,6 +119,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 			return r.unitName[id]
 		},
 		"category": func(r *ref, id int64) string { return r.catPath[id] },
+		"user":     func(r *ref, id int64) string { return r.userName[id] },
 		"deref":    func(b *bool) bool { return b != nil && *b },
 		"has": func(ids []int64, id int64) bool {
 			for _, x := range ids {

@@ -36,6 +36,8 @@
   // Caller history: the caller's earlier tickets as soon as the number is in.
   var phone = document.getElementById("phone");
   var history = document.getElementById("history");
+  var statusLabel = { accepted: "已受理", pending_dispatch: "待派单", dispatched: "待签收", handling: "办理中", suspended: "挂起",
+    replied: "待审核", concluded: "已办结", archived: "已归档", merged: "已并单", cancelled: "已作废" };
   function text(tag, s, cls) { var el = document.createElement(tag); el.textContent = s; if (cls) el.className = cls; return el; }
   function showHistory() {
     var p = phone.value.replace(/\D/g, "");
@@ -50,7 +52,7 @@
           var li = document.createElement("li");
           var a = text("a", t.number + " " + t.title);
           a.href = "/tickets/" + t.id;
-          li.append(a, text("span", " " + t.created_at.slice(0, 10) + " " + t.status, "muted"));
+          li.append(a, text("span", " " + t.created_at.slice(0, 10) + " " + (statusLabel[t.status] || t.status), "muted"));
           ul.append(li);
         });
         history.replaceChildren(text("p", "共 " + d.total + " 张历史工单："), ul);
