@@ -37,7 +37,7 @@ func CopyTickets(tb testing.TB, dsn string, fromID int64, n int, due0 time.Time,
 	const cols = `channel, appeal_kind, category_id, urgency, title, content, requester_anonymous, requester_name,
 		requester_phone, requester_address, requester_phone_key, requester_key_id, location_address, location_unit_id, confidential,
 		owner_id, updated_at, dispatched_at, ack_due_at, reply_start_at, reply_due_at, next_due_kind, sla_state`
-	units, statuses := "SELECT 0 AS i, lead_unit_id AS id FROM tickets WHERE id = " + fmt.Sprint(fromID),
+	units, statuses := "SELECT 0 AS i, lead_unit_id AS id FROM tickets WHERE id = "+fmt.Sprint(fromID),
 		"SELECT 0 AS i, status AS st FROM tickets WHERE id = "+fmt.Sprint(fromID)
 	nu, ns := 1, 1
 	if len(spread) > 0 {
