@@ -52,6 +52,10 @@ type DB struct {
 	writeTurn chan struct{}
 	sqliteDSN string // for one-off connections (backup)
 
+	hub        hub
+	channel    string // PostgreSQL NOTIFY channel of this database's schema
+	stopListen context.CancelFunc
+
 	calMu      sync.Mutex
 	calVersion int64
 	cal        *hotline.Calendar
@@ -131,11 +135,25 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if db.dialect == postgres {
+		var schema string
+		if err := db.read.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.channel = "hotline_changes_" + schema
+		lctx, cancel := context.WithCancel(context.Background())
+		db.stopListen = cancel
+		go db.listen(lctx, dsn)
+	}
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	if db.stopListen != nil {
+		db.stopListen()
+	}
 	if db.read != nil && db.read != db.write {
 		db.read.Close()
 	}
@@ -216,9 +234,10 @@ func MigrationNames(dialect string) ([]string, error) {
 // Tx is a transaction with the one clock reading it runs under.
 type Tx struct {
 	*sql.Tx
-	db   *DB
-	now  time.Time
-	turn chan struct{} // held writer turn, released at the end
+	db      *DB
+	now     time.Time
+	turn    chan struct{} // held writer turn, released at the end
+	changes []Change      // announced at commit
 }
 
 // begin starts a write transaction.
@@ -240,10 +259,18 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond), turn: db.writeTurn}, nil
 }
 
-// Commit commits and ends the writer's turn.
+// Commit commits, announces the transaction's ticket changes and ends the
+// writer's turn.
 func (tx *Tx) Commit() error {
+	if err := tx.announceBeforeCommit(); err != nil {
+		tx.Rollback()
+		return err
+	}
 	err := tx.Tx.Commit()
 	tx.release()
+	if err == nil {
+		tx.announceAfterCommit()
+	}
 	return err
 }
 

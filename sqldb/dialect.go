@@ -3,6 +3,9 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // dialect holds the few differences between SQLite and PostgreSQL; all
@@ -42,4 +45,11 @@ func (d dialect) nextTicketSerial(ctx context.Context, tx *Tx) (int64, error) {
 		return v, err
 	}
 	return nextCounter(ctx, tx, "ticket")
+}
+
+// pgconnNotification is a PostgreSQL notification.
+type pgconnNotification = pgconn.Notification
+
+func waitNotification(ctx context.Context, conn *pgx.Conn) (*pgconn.Notification, error) {
+	return conn.WaitForNotification(ctx)
 }

@@ -96,6 +96,7 @@ func (db *DB) sweepBatch(ctx context.Context, source, query string) (int, error)
 		if err := appendAudit(ctx, tx, hotline.Actor{}, "ticket."+string(action), fmt.Sprintf("ticket:%d", s.TicketID), s.DueKind); err != nil {
 			return 0, err
 		}
+		tx.changed(Change{TicketID: s.TicketID, Status: statuses[i], Action: action, UnitIDs: []int64{s.UnitID}})
 	}
 	return len(marked), tx.Commit()
 }

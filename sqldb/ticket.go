@@ -87,6 +87,7 @@ func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.
 	if err := appendAudit(ctx, tx, actor, "ticket.accept", ticketTarget(t), ""); err != nil {
 		return err
 	}
+	tx.changed(changeOf(t, hotline.ActionAccept))
 	return tx.Commit()
 }
 
@@ -306,6 +307,10 @@ func (db *DB) ApplyAction(ctx context.Context, actor hotline.Actor, id int64, cm
 	}
 	if err := appendAudit(ctx, tx, actor, "ticket."+string(cmd.Action), ticketTarget(t), ev.Reason); err != nil {
 		return nil, err
+	}
+	tx.changed(changeOf(t, cmd.Action))
+	if into != nil {
+		tx.changed(changeOf(into, hotline.ActionMergedFrom))
 	}
 	if t.Events, err = findEvents(ctx, tx, id); err != nil {
 		return nil, err

@@ -164,6 +164,12 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	login("dispatcher")
 	run("dispatcher queue", chromedp.Navigate(base+"/queue/dispatch"), chromedp.WaitVisible(css(`table.tickets`)))
 	shot("dispatch-queue")
+	// A ticket arriving meanwhile shows up in the open queue without a reload.
+	arrived := e.newTicket(map[string]any{"submit": true, "title": "实时到达的工单"})
+	run("live queue", chromedp.WaitVisible(css(`body[data-refreshed] table.tickets`)))
+	if list := read("live list", chromedp.Text(css(`table.tickets`))); !strings.Contains(list, arrived.Number) {
+		t.Errorf("the open queue did not show %s live:\n%s", arrived.Number, list)
+	}
 	act("dispatch to the wrong unit", "dispatch", chromedp.SetValue(css(`form[action$="/act/dispatch"] select[name=lead_unit_id]`), fmt.Sprint(e.units["util-power"])))
 	logout()
 	login("util-power")

@@ -27,6 +27,7 @@ type page struct {
 	CanIntake bool
 	Centre    bool
 	Flash     string
+	Live      string // "list": refresh on ticket changes; "ticket:ID": offer a reload when it changes
 	Content   any
 }
 
@@ -58,6 +59,7 @@ func (s *Server) pageRoutes() {
 	m.HandleFunc("POST /tickets/{id}/act/{action}", s.pageAuth(s.handleActionForm))
 	m.HandleFunc("GET /queue/{name}", s.pageAuth(s.handleQueue))
 	m.HandleFunc("GET /board", s.pageAuth(s.handleBoard))
+	m.HandleFunc("GET /events", s.pageAuth(s.handleEvents))
 	m.HandleFunc("GET /intake", s.pageAuth(s.handleIntakePage))
 	m.HandleFunc("POST /intake", s.pageAuth(s.handleIntakeForm))
 	m.HandleFunc("POST /me/sessions/{id}/revoke", s.pageAuth(s.handleRevokeForm))
@@ -84,6 +86,12 @@ func (s *Server) pageAuth(h http.HandlerFunc) http.HandlerFunc {
 // never leaves half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, content any) {
 	p := page{Title: title, Content: content}
+	switch name {
+	case "home", "tickets", "board":
+		p.Live = "list"
+	case "ticket":
+		p.Live = "ticket:" + r.PathValue("id")
+	}
 	if sess, ok := r.Context().Value(sessionKey).(*sqldb.Session); ok {
 		p.User, p.CSRF, p.CanAudit = sess.User, sess.CSRF, sess.User.Role.Has(hotline.PermReadAudit)
 		p.CanIntake, p.Centre = sess.User.Role.Can(hotline.ActionAccept), hotline.ActorOf(sess.User).Centre()

@@ -72,6 +72,7 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /api/v1/auth/tokens/{id}", s.auth(s.handleRevokeToken))
 	m.HandleFunc("GET /api/v1/me", s.auth(s.handleMe))
 	m.HandleFunc("GET /api/v1/audit", s.auth(s.handleAudit))
+	m.HandleFunc("GET /api/v1/events", s.auth(s.handleEvents))
 
 	m.HandleFunc("POST /api/v1/tickets", s.auth(s.handleCreateTicket))
 	m.HandleFunc("GET /api/v1/tickets", s.auth(s.handleListTickets))

@@ -79,4 +79,38 @@
       if (first && q) cat.value = first.value;
     });
   }
+
+  // Live pages: lists refresh their content when tickets change (server-
+  // sent events); a ticket page offers a reload when that ticket changes.
+  var live = document.body.getAttribute("data-live");
+  if (live && window.EventSource) {
+    var es = new EventSource("/events"), pending = null;
+    es.addEventListener("ticket", function (e) {
+      var c = JSON.parse(e.data);
+      if (live === "list") {
+        clearTimeout(pending);
+        pending = setTimeout(refreshList, 800);
+      } else if (live === "ticket:" + c.ticket_id && !document.getElementById("changed")) {
+        var p = text("p", "该工单刚刚有了新的办理记录。", "notice");
+        p.id = "changed";
+        var a = text("a", " 刷新查看");
+        a.href = location.pathname;
+        p.append(a);
+        document.querySelector("main").prepend(p);
+      }
+    });
+  }
+  function refreshList() {
+    fetch(location.href, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+        if (fresh) {
+          document.querySelector("main").replaceWith(fresh);
+          document.body.setAttribute("data-refreshed", String(Date.now()));
+          tick();
+        }
+      })
+      .catch(function () {});
+  }
 })();

@@ -1,0 +1,134 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"hotline"
+)
+
+// Change says that a ticket changed: live pages use it to refresh. It
+// carries what is needed to decide who may be told (the ticket's units),
+// nothing personal.
+type Change struct {
+	TicketID int64          `json:"t"`
+	Status   hotline.Status `json:"s"`
+	Action   hotline.Action `json:"a"`
+	UnitIDs  []int64        `json:"u,omitempty"` // lead and co-units
+}
+
+// VisibleTo reports whether the actor may learn of the change.
+func (c Change) VisibleTo(a hotline.Actor) bool {
+	if a.Centre() {
+		return true
+	}
+	for _, id := range c.UnitIDs {
+		if a.Role == hotline.RoleUnit && id == a.UnitID {
+			return true
+		}
+	}
+	return false
+}
+
+func changeOf(t *hotline.Ticket, a hotline.Action) Change {
+	c := Change{TicketID: t.ID, Status: t.Status, Action: a}
+	if t.LeadUnitID != 0 {
+		c.UnitIDs = append(c.UnitIDs, t.LeadUnitID)
+	}
+	c.UnitIDs = append(c.UnitIDs, t.CoUnitIDs...)
+	return c
+}
+
+// hub fans changes out to this process's subscribers.
+type hub struct {
+	mu   sync.Mutex
+	subs map[chan Change]struct{}
+}
+
+// Subscribe returns a channel of committed ticket changes — from this
+// instance and, on PostgreSQL, from every instance sharing the database —
+// and a function to stop. A subscriber that falls behind loses changes
+// rather than slowing writers down.
+func (db *DB) Subscribe() (<-chan Change, func()) {
+	ch := make(chan Change, 64)
+	db.hub.mu.Lock()
+	if db.hub.subs == nil {
+		db.hub.subs = map[chan Change]struct{}{}
+	}
+	db.hub.subs[ch] = struct{}{}
+	db.hub.mu.Unlock()
+	return ch, func() {
+		db.hub.mu.Lock()
+		delete(db.hub.subs, ch)
+		db.hub.mu.Unlock()
+	}
+}
+
+func (db *DB) publish(c Change) {
+	db.hub.mu.Lock()
+	defer db.hub.mu.Unlock()
+	for ch := range db.hub.subs {
+		select {
+		case ch <- c:
+		default:
+		}
+	}
+}
+
+// changed records a change to announce when the transaction commits.
+func (tx *Tx) changed(c Change) { tx.changes = append(tx.changes, c) }
+
+// announce runs at commit: on PostgreSQL as NOTIFY inside the transaction
+// (delivered to every listening instance only if it commits), on SQLite —
+// a single process — straight to the local subscribers after commit.
+func (tx *Tx) announceBeforeCommit() error {
+	if tx.db.dialect != postgres {
+		return nil
+	}
+	for _, c := range tx.changes {
+		b, _ := json.Marshal(c)
+		if _, err := tx.Tx.Exec(`SELECT pg_notify($1, $2)`, tx.db.channel, string(b)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) announceAfterCommit() {
+	if tx.db.dialect == postgres {
+		return
+	}
+	for _, c := range tx.changes {
+		tx.db.publish(c)
+	}
+}
+
+// listen relays PostgreSQL notifications to the local subscribers until
+// ctx ends, reconnecting after failures.
+func (db *DB) listen(ctx context.Context, dsn string) {
+	for ctx.Err() == nil {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err == nil {
+			_, err = conn.Exec(ctx, `LISTEN `+pgx.Identifier{db.channel}.Sanitize())
+			for err == nil {
+				var n *pgconnNotification
+				n, err = waitNotification(ctx, conn)
+				if err == nil {
+					var c Change
+					if json.Unmarshal([]byte(n.Payload), &c) == nil {
+						db.publish(c)
+					}
+				}
+			}
+			conn.Close(context.Background())
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
