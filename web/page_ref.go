@@ -130,6 +130,10 @@ func (s *Server) templateFuncs() template.FuncMap {
 			return false
 		},
 		"actionForm": newActionForm,
+		"weekday":    weekday,
+		"limitField": func(name string, l hotline.Limit) limitField {
+			return limitField{Name: name, Limit: l, Units: limitUnits}
+		},
 	}
 }
 

@@ -25,6 +25,7 @@ type page struct {
 	CSRF      string
 	CanAudit  bool
 	CanIntake bool
+	Admin     bool
 	Centre    bool
 	Flash     string
 	Live      string // "list": refresh on ticket changes; "ticket:ID": offer a reload when it changes
@@ -35,7 +36,8 @@ type page struct {
 // server from starting rather than failing a user later.
 func (s *Server) parseTemplates() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board"} {
+	for _, name := range []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board",
+		"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users"} {
 		out[name] = template.Must(template.New(name).Funcs(s.templateFuncs()).
 			ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+name+".html"))
 	}
@@ -62,6 +64,7 @@ func (s *Server) pageRoutes() {
 	m.HandleFunc("GET /events", s.pageAuth(s.handleEvents))
 	m.HandleFunc("GET /intake", s.pageAuth(s.handleIntakePage))
 	m.HandleFunc("POST /intake", s.pageAuth(s.handleIntakeForm))
+	s.adminRoutes()
 	m.HandleFunc("POST /me/sessions/{id}/revoke", s.pageAuth(s.handleRevokeForm))
 	m.HandleFunc("POST /me/sessions/revoke-all", s.pageAuth(s.handleRevokeAllForm))
 }
@@ -92,9 +95,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	case "ticket":
 		p.Live = "ticket:" + r.PathValue("id")
 	}
+	if r.URL.Query().Get("saved") == "1" {
+		p.Flash = "已保存。"
+	}
 	if sess, ok := r.Context().Value(sessionKey).(*sqldb.Session); ok {
 		p.User, p.CSRF, p.CanAudit = sess.User, sess.CSRF, sess.User.Role.Has(hotline.PermReadAudit)
 		p.CanIntake, p.Centre = sess.User.Role.Can(hotline.ActionAccept), hotline.ActorOf(sess.User).Centre()
+		p.Admin = sess.User.Role.Has(hotline.PermManageConfig)
 	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
