@@ -177,7 +177,7 @@ func (t *Ticket) apply(actor Actor, cmd Command, env Env, ev *Event) (err error)
 			return err
 		}
 		ev.Payload["unit_id"] = t.LeadUnitID
-		t.Status, t.ReturnCount = StatusPendingDispatch, t.ReturnCount+1
+		t.Status, t.ReturnCount, t.ReturnReason = StatusPendingDispatch, t.ReturnCount+1, ev.Reason
 		t.LeadUnitID, t.CoUnitIDs = 0, nil
 		t.AckDueAt, t.ReturnDueAt, t.ReplyStartAt, t.ReplyDueAt, t.DispatchedAt = nil, nil, nil, nil, nil
 		t.PendingRequest, t.PendingDays, t.PendingReason = "", 0, ""
@@ -371,7 +371,7 @@ func (t *Ticket) dispatch(cmd Command, env Env, ev *Event) error {
 		co = append(co, id)
 	}
 	now := env.Now
-	t.Status, t.LeadUnitID, t.CoUnitIDs, t.Designated = StatusDispatched, cmd.LeadUnitID, co, designate
+	t.Status, t.LeadUnitID, t.CoUnitIDs, t.Designated, t.ReturnReason = StatusDispatched, cmd.LeadUnitID, co, designate, ""
 	t.DispatchedAt, t.ReplyStartAt = &now, &now
 	ack := env.Calendar.Deadline(now, env.Policy.Acknowledge)
 	reply := env.Calendar.Deadline(now, env.Policy.Reply)

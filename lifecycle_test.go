@@ -138,13 +138,16 @@ func TestLifecycle_ReturnsAndDesignation(t *testing.T) {
 		w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.StatusDispatched)
 		w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReturn}, hotline.EInvalid) // no reason
 		ev := w.must(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "不属于本单位职责"}, hotline.StatusPendingDispatch)
-		if ev.Reason != "不属于本单位职责" || tk.LeadUnitID != 0 {
-			t.Fatalf("return event %+v, lead %d", ev, tk.LeadUnitID)
+		if ev.Reason != "不属于本单位职责" || tk.LeadUnitID != 0 || tk.ReturnReason != ev.Reason {
+			t.Fatalf("return event %+v, lead %d, reason on ticket %q", ev, tk.LeadUnitID, tk.ReturnReason)
 		}
 	}
 	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.EConflict)
 	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionDesignate, LeadUnitID: 100}, hotline.EForbidden)
 	w.must(tk, lead, hotline.Command{Action: hotline.ActionDesignate, LeadUnitID: 100}, hotline.StatusDispatched)
+	if tk.ReturnReason != "" {
+		t.Errorf("return reason kept after re-dispatch: %q", tk.ReturnReason)
+	}
 	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "还是不归我们"}, hotline.EConflict)
 }
 

@@ -160,6 +160,7 @@ type Ticket struct {
 	CoUnitIDs    []int64    `json:"co_unit_ids"`
 	Designated   bool       `json:"designated"`
 	ReturnCount  int        `json:"return_count"`
+	ReturnReason string     `json:"return_reason,omitempty"` // of the latest return, until re-dispatched
 	ReopenCount  int        `json:"reopen_count"`
 	MergedInto   int64      `json:"merged_into,omitempty"`
 

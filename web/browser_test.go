@@ -176,6 +176,10 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	act("return", "return", chromedp.SetValue(css(`form[action$="/act/return"] textarea[name=reason]`), "停水不属于供电职责"))
 	logout()
 	login("dispatcher")
+	run("returned in queue", chromedp.Navigate(base+"/queue/dispatch"), chromedp.WaitVisible(css(`table.tickets`)))
+	if row := read("returned row", chromedp.Text(css(`tr.returned`))); !strings.Contains(row, "停水不属于供电职责") {
+		t.Errorf("returned ticket's row does not show the unit's reason: %q", row)
+	}
 	run("suggestion", chromedp.Navigate(ticketURL), chromedp.WaitVisible(css(`form[action$="/act/dispatch"]`)))
 	if suggested := read("suggestion", chromedp.Value(css(`form[action$="/act/dispatch"] select[name=lead_unit_id]`))); suggested != fmt.Sprint(e.units["util-water"]) {
 		t.Errorf("dispatch form preselects unit %s, want the catalogue's %d", suggested, e.units["util-water"])
