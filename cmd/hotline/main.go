@@ -38,6 +38,7 @@ const usage = `hotline — 12345 政务服务便民热线平台
   hotline audit verify                                                      校验审计日志哈希链
   hotline backup OUT                                                        在线备份（SQLite）；PostgreSQL 打印 pg_dump 步骤
   hotline restore IN                                                        从备份恢复（SQLite，需先停止服务）
+  hotline dispatch train|eval|predict                                       派单分类模型：训练、评估、预测
 
 数据库: 默认 SQLite 文件 DATA_DIR/hotline.db；--db postgres://… 或环境变量 HOTLINE_DB 使用 PostgreSQL。
 每个子命令都支持 --help。
@@ -46,7 +47,7 @@ const usage = `hotline — 12345 政务服务便民热线平台
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "hotline:", err)
 		}
@@ -54,7 +55,7 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBackup(ctx, args[1:], stdout, stderr)
 	case "restore":
 		return runRestore(ctx, args[1:], stdout, stderr)
+	case "dispatch":
+		return runDispatch(ctx, args[1:], stdin, stdout, stderr)
 	}
 	return fmt.Errorf("未知子命令 %q\n\n%s", args[0], usage)
 }
