@@ -84,7 +84,7 @@ func TestDeterministicAndSaveLoad(t *testing.T) {
 
 func TestNormalize(t *testing.T) {
 	for in, want := range map[string]string{
-		"ＡＢＣ１２３，停水！":                  "abc0 停水",
+		"ＡＢＣ１２３，停水！":                    "abc0 停水",
 		"电话13812345678 https://x.cn 停电": "电话0 停电",
 		"  ":                            "",
 	} {

@@ -2,8 +2,8 @@ package classify_test
 
 import (
 	"bufio"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"os"
 	"testing"
 

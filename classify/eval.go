@@ -10,7 +10,7 @@ import (
 
 // ClassReport is one label's precision, recall and F1.
 type ClassReport struct {
-	Label                         string
+	Label                          string
 	Precision, Recall, F1, Support float64
 }
 

@@ -31,13 +31,13 @@ func DefaultOptions() Options {
 
 // Model is a trained classifier.
 type Model struct {
-	Version int
-	Options Options
+	Version  int
+	Options  Options
 	Labels   []string
 	Features []string // the n-gram of each feature index, sorted
 	IDF      []float32
-	W       [][]float32 // per label: weights per feature, then the bias last
-	Scale   float64     // softmax temperature for probabilities
+	W        [][]float32 // per label: weights per feature, then the bias last
+	Scale    float64     // softmax temperature for probabilities
 
 	vocab map[string]int32 // Features inverted; rebuilt on load
 }
