@@ -44,3 +44,26 @@ func TestCrossValidateShared(t *testing.T) {
 	}
 	r.Write(os.Stdout)
 }
+
+// BenchmarkPredict measures inference on the shared data's messages.
+func BenchmarkPredict(b *testing.B) {
+	texts, labels := sharedData(b)
+	m, err := classify.Train(texts, labels, classify.DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Predict(texts[i%len(texts)])
+	}
+}
+
+// BenchmarkTrain measures training on all 6,312 messages.
+func BenchmarkTrain(b *testing.B) {
+	texts, labels := sharedData(b)
+	for i := 0; i < b.N; i++ {
+		if _, err := classify.Train(texts, labels, classify.DefaultOptions()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -26,7 +26,7 @@ type Options struct {
 
 // DefaultOptions are the settings `hotline dispatch train` uses.
 func DefaultOptions() Options {
-	return Options{MinN: 1, MaxN: 3, MinDF: 2, C: 0.5, Epochs: 30, Seed: 12345}
+	return Options{MinN: 1, MaxN: 3, MinDF: 2, C: 1, PosWeight: 0.5, Epochs: 30, Seed: 12345}
 }
 
 // Model is a trained classifier.
