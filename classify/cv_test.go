@@ -36,7 +36,7 @@ func TestCrossValidateShared(t *testing.T) {
 	texts, labels := sharedData(t)
 	o := classify.DefaultOptions()
 	// HOTLINE_CV_OPTS="minn=1 maxn=4 c=1 pos=0.3" tries other settings.
-	fmt.Sscanf(os.Getenv("HOTLINE_CV_OPTS"), "minn=%d maxn=%d c=%g pos=%g", &o.MinN, &o.MaxN, &o.C, &o.PosWeight)
+	fmt.Sscanf(os.Getenv("HOTLINE_CV_OPTS"), "minn=%d maxn=%d c=%g pos=%g nb=%g", &o.MinN, &o.MaxN, &o.C, &o.PosWeight, &o.NB)
 	t.Logf("options %+v", o)
 	r, err := classify.CrossValidate(texts, labels, 5, o)
 	if err != nil {

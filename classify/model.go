@@ -20,13 +20,14 @@ type Options struct {
 	MinDF      int     // a feature must occur in this many documents
 	C          float64 // SVM cost
 	PosWeight  float64 // cost of a class's own examples relative to the rest: (rest/own)^PosWeight
+	NB         float64 // > 0: scale features by the class's naive-Bayes log-count ratio (NBSVM), smoothed by this
 	Epochs     int
 	Seed       uint64
 }
 
 // DefaultOptions are the settings `hotline dispatch train` uses.
 func DefaultOptions() Options {
-	return Options{MinN: 1, MaxN: 3, MinDF: 2, C: 1, PosWeight: 0.5, Epochs: 30, Seed: 12345}
+	return Options{MinN: 1, MaxN: 2, MinDF: 2, C: 1, PosWeight: 0.5, NB: 1, Epochs: 30, Seed: 12345}
 }
 
 // Model is a trained classifier.
@@ -157,6 +158,9 @@ func fit(texts, labels []string, o Options) *Model {
 // linear SVM solved in the dual by coordinate descent, with a bias
 // feature of constant 1 (stored last).
 func trainSVM(X []sparse, y []int, class, nfeat int, o Options) []float32 {
+	if o.NB > 0 {
+		X = nbScale(X, y, class, nfeat, o.NB)
+	}
 	w := make([]float64, nfeat+1)
 	alpha := make([]float64, len(X))
 	// Small classes get a larger cost for their own examples, so that the
@@ -223,6 +227,53 @@ func trainSVM(X []sparse, y []int, class, nfeat int, o Options) []float32 {
 	out := make([]float32, len(w))
 	for i, v := range w {
 		out[i] = float32(v)
+	}
+	if o.NB > 0 { // fold the scaling into the weights: w·(x⊙r) = (w⊙r)·x
+		r := nbRatio(X, y, class, nfeat, o.NB)
+		for j := range r {
+			out[j] *= float32(r[j])
+		}
+	}
+	return out
+}
+
+// nbRatio is the naive-Bayes log-count ratio of each feature for a class
+// against the rest (Wang & Manning's NBSVM), over presence counts.
+func nbRatio(X []sparse, y []int, class, nfeat int, alpha float64) []float64 {
+	p, q := make([]float64, nfeat), make([]float64, nfeat)
+	for i, x := range X {
+		dst := q
+		if y[i] == class {
+			dst = p
+		}
+		for _, j := range x.idx {
+			dst[j]++
+		}
+	}
+	var sp, sq float64
+	for j := range p {
+		p[j] += alpha
+		q[j] += alpha
+		sp += p[j]
+		sq += q[j]
+	}
+	r := make([]float64, nfeat)
+	for j := range r {
+		r[j] = math.Log((p[j] / sp) / (q[j] / sq))
+	}
+	return r
+}
+
+// nbScale returns X with each feature multiplied by the class's ratio.
+func nbScale(X []sparse, y []int, class, nfeat int, alpha float64) []sparse {
+	r := nbRatio(X, y, class, nfeat, alpha)
+	out := make([]sparse, len(X))
+	for i, x := range X {
+		v := sparse{idx: x.idx, val: make([]float32, len(x.val))}
+		for k, j := range x.idx {
+			v.val[k] = x.val[k] * float32(r[j])
+		}
+		out[i] = v
 	}
 	return out
 }
