@@ -110,3 +110,24 @@ func TestEvaluate(t *testing.T) {
 		t.Errorf("last line %q", last)
 	}
 }
+
+func TestExplain(t *testing.T) {
+	m := train(t)
+	ex := m.Explain("我家停水了，自来水什么时候恢复", "供水", 3)
+	if len(ex) == 0 {
+		t.Fatal("no explanation")
+	}
+	var words []string
+	for _, c := range ex {
+		words = append(words, c.Feature)
+		if c.Weight <= 0 {
+			t.Errorf("non-positive contribution %+v", c)
+		}
+	}
+	if joined := strings.Join(words, " "); !strings.Contains(joined, "水") {
+		t.Errorf("the words behind 供水 are %q", joined)
+	}
+	if m.Explain("停水", "no such label", 3) != nil {
+		t.Error("explained an unknown label")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strings"
 )
 
 // FormatVersion is written into every model file; Load refuses others.
@@ -376,4 +377,57 @@ func Load(r io.Reader) (*Model, error) {
 		m.vocab[g] = int32(i)
 	}
 	return &m, nil
+}
+
+// Contribution is one feature's share in a label's score.
+type Contribution struct {
+	Feature string  `json:"feature"`
+	Weight  float64 `json:"weight"`
+}
+
+// Explain returns the n-grams of text that pushed most towards label, the
+// strongest first: what a dispatcher is shown beside a suggestion.
+// Overlapping n-grams of one word are folded into the longest.
+func (m *Model) Explain(text, label string, k int) []Contribution {
+	c := -1
+	for i, l := range m.Labels {
+		if l == label {
+			c = i
+		}
+	}
+	if c < 0 {
+		return nil
+	}
+	v := m.vectorize(text)
+	var out []Contribution
+	for n, j := range v.idx {
+		if w := float64(m.W[c][j]) * float64(v.val[n]); w > 0 {
+			out = append(out, Contribution{m.Features[j], w})
+		}
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].Weight != out[b].Weight {
+			return out[a].Weight > out[b].Weight
+		}
+		return out[a].Feature < out[b].Feature
+	})
+	var kept []Contribution
+	for _, x := range out {
+		if len(kept) == k {
+			break
+		}
+		dup := false
+		for i, y := range kept {
+			switch {
+			case strings.Contains(y.Feature, x.Feature):
+				dup = true
+			case strings.Contains(x.Feature, y.Feature):
+				kept[i].Feature, dup = x.Feature, true
+			}
+		}
+		if !dup {
+			kept = append(kept, x)
+		}
+	}
+	return kept
 }

@@ -73,6 +73,7 @@ func runDispatch(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	case "predict":
 		fs := newFlagSet("dispatch predict", "hotline dispatch predict --model MODEL：从标准输入逐行读取文本，输出最可能的 3 个分类及概率", stderr)
 		model := fs.String("model", "dispatch.model", "模型文件")
+		explain := fs.Bool("explain", false, "同时输出支持首选分类的关键词")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
@@ -91,6 +92,13 @@ func runDispatch(ctx context.Context, args []string, stdin io.Reader, stdout, st
 			var parts []string
 			for _, s := range top[:min(3, len(top))] {
 				parts = append(parts, fmt.Sprintf("%s\t%.4f", s.Label, s.Prob))
+			}
+			if *explain {
+				var why []string
+				for _, c := range m.Explain(line, top[0].Label, 5) {
+					why = append(why, c.Feature)
+				}
+				parts = append(parts, "依据："+strings.Join(why, "、"))
 			}
 			fmt.Fprintln(stdout, strings.Join(parts, "\t"))
 		}
