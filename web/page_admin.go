@@ -106,9 +106,8 @@ func (s *Server) adminSLA(w http.ResponseWriter, r *http.Request, status int, er
 		s.errorPage(w, r, err)
 		return
 	}
-	rf, err := s.loadRef(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
+	rf, ok := s.pageRef(w, r)
+	if !ok {
 		return
 	}
 	s.render(w, r, status, "admin_sla", "时限规则", slaContent{Policies: ps, Ref: rf, Error: errMsg})
@@ -146,9 +145,8 @@ type unitsContent struct {
 }
 
 func (s *Server) adminUnits(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
-	rf, err := s.loadRef(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
+	rf, ok := s.pageRef(w, r)
+	if !ok {
 		return
 	}
 	users, err := s.DB.FindUsers(r.Context())
@@ -185,9 +183,8 @@ type categoriesContent struct {
 }
 
 func (s *Server) adminCategories(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
-	rf, err := s.loadRef(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
+	rf, ok := s.pageRef(w, r)
+	if !ok {
 		return
 	}
 	s.render(w, r, status, "admin_categories", "诉求分类", categoriesContent{Ref: rf, Error: errMsg})
@@ -231,9 +228,8 @@ func catalogueText(v *hotline.CatalogueVersion, rf *ref, codes map[int64]string)
 }
 
 func (s *Server) adminCatalogue(w http.ResponseWriter, r *http.Request, status int, text, errMsg string) {
-	rf, err := s.loadRef(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
+	rf, ok := s.pageRef(w, r)
+	if !ok {
 		return
 	}
 	c := catalogueContent{Text: text, Error: errMsg}
@@ -259,9 +255,8 @@ func (s *Server) handleAdminCatalogue(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleAdminCatalogueSave(w http.ResponseWriter, r *http.Request) {
 	text := r.PostFormValue("csv")
-	rf, err := s.loadRef(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
+	rf, ok := s.pageRef(w, r)
+	if !ok {
 		return
 	}
 	byCode, byPath := map[string]int64{"": 0}, map[string]int64{}
@@ -321,9 +316,8 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request, status int, 
 		s.errorPage(w, r, err)
 		return
 	}
-	rf, err := s.loadRef(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
+	rf, ok := s.pageRef(w, r)
+	if !ok {
 		return
 	}
 	s.render(w, r, status, "admin_users", "用户与角色", usersContent{Users: users, Roles: hotline.Roles, Ref: rf, Error: errMsg})

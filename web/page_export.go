@@ -24,9 +24,8 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	rf, err := s.loadRef(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
+	rf, ok := s.pageRef(w, r)
+	if !ok {
 		return
 	}
 	x := excelize.NewFile()

@@ -21,9 +21,8 @@ var intakeFields = []string{"phone", "name", "anonymous", "address", "channel", 
 	"category_id", "title", "content", "location", "location_unit_id", "answer"}
 
 func (s *Server) intakePage(w http.ResponseWriter, r *http.Request, status int, in map[string]string, err error) {
-	rf, rerr := s.loadRef(r.Context())
-	if rerr != nil {
-		s.errorPage(w, r, rerr)
+	rf, ok := s.pageRef(w, r)
+	if !ok {
 		return
 	}
 	c := intakeContent{In: in, Ref: rf, Regions: rf.regions(), Kinds: hotline.AppealKinds,

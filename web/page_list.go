@@ -171,8 +171,8 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	if c.Ref, err = s.loadRef(r.Context()); err != nil {
-		s.errorPage(w, r, err)
+	var ok bool
+	if c.Ref, ok = s.pageRef(w, r); !ok {
 		return
 	}
 	for _, t := range items {
@@ -203,8 +203,8 @@ func (s *Server) handleTicketList(w http.ResponseWriter, r *http.Request) {
 		Channels: []hotline.Channel{hotline.ChannelPhone, hotline.ChannelWeb, hotline.ChannelWechat, hotline.ChannelGovPlatform, hotline.ChannelSMS, hotline.ChannelEmail},
 		Kinds:    hotline.AppealKinds}
 	var err error
-	if c.Ref, err = s.loadRef(r.Context()); err != nil {
-		s.errorPage(w, r, err)
+	var ok bool
+	if c.Ref, ok = s.pageRef(w, r); !ok {
 		return
 	}
 	f, shown, ferr := listFilter(r)
@@ -239,9 +239,8 @@ func (s *Server) handleBoard(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	rf, err := s.loadRef(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
+	rf, ok := s.pageRef(w, r)
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "board", "督办看板", struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -44,6 +45,17 @@ func (s *Server) loadRef(ctx context.Context) (*ref, error) {
 		r.catPath[c.ID] = c.Path
 	}
 	return r, nil
+}
+
+// pageRef loads the reference data for a page; on failure it renders the
+// error page and returns false.
+func (s *Server) pageRef(w http.ResponseWriter, r *http.Request) (*ref, bool) {
+	rf, err := s.loadRef(r.Context())
+	if err != nil {
+		s.errorPage(w, r, err)
+		return nil, false
+	}
+	return rf, true
 }
 
 // regions are the districts and townships a place can belong to.

@@ -71,9 +71,8 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, 
 		s.errorPage(w, r, err)
 		return
 	}
-	rf, err := s.loadRef(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
+	rf, ok := s.pageRef(w, r)
+	if !ok {
 		return
 	}
 	c := ticketContent{View: v, Ref: rf, CSRF: sessionFrom(r).CSRF, Error: errMsg}
