@@ -26,6 +26,9 @@ type Error struct {
 	Code    string
 	Field   string
 	Message string
+
+	format string // Message before formatting, the key for translation
+	args   []any
 }
 
 // Error implements the error interface.
@@ -38,12 +41,12 @@ func (e *Error) Error() string {
 
 // Errorf returns an Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // Invalid returns an EInvalid error naming the field at fault.
 func Invalid(field, format string, args ...any) *Error {
-	return &Error{Code: EInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: EInvalid, Field: field, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EInternal
@@ -74,5 +77,32 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &e) {
 		return e.Message
 	}
-	return "系统内部错误，请稍后重试"
+	return internalMessage
+}
+
+const internalMessage = "系统内部错误，请稍后重试"
+
+// LocalizedMessage is ErrorMessage in another language: tr translates the
+// Chinese message format and every string argument (labels such as a
+// status name), and the message is formatted again. Messages are keyed by
+// their Chinese text, so tr returns its argument when it has no entry.
+func LocalizedMessage(err error, tr func(string) string) string {
+	var e *Error
+	if !errors.As(err, &e) {
+		return tr(internalMessage)
+	} else if e.format == "" {
+		return tr(e.Message)
+	}
+	args := make([]any, len(e.args))
+	for i, a := range e.args {
+		switch v := a.(type) {
+		case string:
+			args[i] = tr(v)
+		case fmt.Stringer:
+			args[i] = tr(v.String())
+		default:
+			args[i] = a
+		}
+	}
+	return fmt.Sprintf(tr(e.format), args...)
 }

@@ -43,7 +43,7 @@ func (s *Server) handleCalendar(w http.ResponseWriter, r *http.Request) {
 		days = []hotline.CalendarDay{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"year": year, "days": days,
-		"note": "周一至周五为工作日；此处列出法定节假日（holiday）和调休上班日（workday）"})
+		"note": localeOf(r).T("周一至周五为工作日；此处列出法定节假日（holiday）和调休上班日（workday）")})
 }
 
 func (s *Server) handleSetCalendarDay(w http.ResponseWriter, r *http.Request) {

@@ -216,4 +216,11 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	if status := read("status", chromedp.Text(css(`h1 .status`))); status != "已归档" {
 		t.Errorf("final status %q", status)
 	}
+
+	// The switch in the header turns the same page into English.
+	run("english", chromedp.Click(css(`header a.lang`)), chromedp.WaitVisible(css(`html[lang=en] table.timeline`)))
+	if tl := read("english timeline", chromedp.Text(css(`table.timeline`))); !strings.Contains(tl, "Acknowledge") || !strings.Contains(tl, "Archive") {
+		t.Errorf("English timeline:\n%s", tl)
+	}
+	shot("ticket-en")
 }

@@ -28,7 +28,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		return rc.Flush() == nil
 	}
-	if !write("retry: 3000\n: 已连接\n\n") {
+	if !write("retry: 3000\n: connected\n\n") {
 		return
 	}
 	ping := time.NewTicker(ssePing)

@@ -43,12 +43,14 @@ func saved(w http.ResponseWriter, r *http.Request, path string) {
 	http.Redirect(w, r, path+"saved=1", http.StatusSeeOther)
 }
 
-// errText is a form error for display, with the field named.
-func errText(err error) string {
+// errText is a form error for display in the visitor's language, with
+// the field named.
+func errText(r *http.Request, err error) string {
+	l := localeOf(r)
 	if f := hotline.ErrorField(err); f != "" {
-		return hotline.ErrorMessage(err) + "（" + f + "）"
+		return l.Err(err) + l.T("（") + f + l.T("）")
 	}
-	return hotline.ErrorMessage(err)
+	return l.Err(err)
 }
 
 type calendarContent struct {
@@ -80,7 +82,7 @@ func (s *Server) handleAdminCalendar(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleAdminCalendarSave(w http.ResponseWriter, r *http.Request) {
 	d := hotline.CalendarDay{Day: r.PostFormValue("day"), Kind: hotline.DayKind(r.PostFormValue("kind")), Name: strings.TrimSpace(r.PostFormValue("name"))}
 	if err := s.DB.SetCalendarDay(r.Context(), actorFrom(r), d); err != nil {
-		s.adminCalendar(w, r, s.DB.Now().In(hotline.ChinaZone).Year(), errText(err))
+		s.adminCalendar(w, r, s.DB.Now().In(hotline.ChinaZone).Year(), errText(r, err))
 		return
 	}
 	saved(w, r, "/admin/calendar?year="+d.Day[:4]+"&")
@@ -129,7 +131,7 @@ func (s *Server) handleAdminSLASave(w http.ResponseWriter, r *http.Request) {
 	}
 	p.WarningShare, _ = strconv.ParseFloat(r.PostFormValue("warning_share"), 64)
 	if err := s.DB.SetSLAPolicy(r.Context(), actorFrom(r), p); err != nil {
-		s.adminSLA(w, r, statusOf[hotline.ErrorCode(err)], fmt.Sprintf("%s/%s：%s", p.AppealKind.Label(), p.Urgency, errText(err)))
+		s.adminSLA(w, r, statusOf[hotline.ErrorCode(err)], localeOf(r).Tf("%s/%s：%s", p.AppealKind.Label(), urgencyNames[p.Urgency], errText(r, err)))
 		return
 	}
 	saved(w, r, "/admin/sla?")
@@ -171,7 +173,7 @@ func (s *Server) handleAdminUnitSave(w http.ResponseWriter, r *http.Request) {
 	u := &hotline.Unit{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"), Kind: hotline.UnitKind(r.PostFormValue("kind"))}
 	u.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent_id"), 10, 64)
 	if err := s.DB.CreateUnit(r.Context(), actorFrom(r), u); err != nil {
-		s.adminUnits(w, r, statusOf[hotline.ErrorCode(err)], errText(err))
+		s.adminUnits(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
 		return
 	}
 	saved(w, r, "/admin/units?")
@@ -202,7 +204,7 @@ func (s *Server) handleAdminCategoriesSave(w http.ResponseWriter, r *http.Reques
 		}
 	}
 	if _, err := s.DB.ImportCategories(r.Context(), actorFrom(r), rows); err != nil {
-		s.adminCategories(w, r, statusOf[hotline.ErrorCode(err)], errText(err))
+		s.adminCategories(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
 		return
 	}
 	saved(w, r, "/admin/categories?")
@@ -273,7 +275,7 @@ func (s *Server) handleAdminCatalogueSave(w http.ResponseWriter, r *http.Request
 		}
 		f := strings.Split(line, ",")
 		if len(f) < 3 {
-			s.adminCatalogue(w, r, http.StatusBadRequest, text, fmt.Sprintf("第 %d 行应为：分类路径,区域编码,主办单位编码,协办单位编码", i+1))
+			s.adminCatalogue(w, r, http.StatusBadRequest, text, localeOf(r).Tf("第 %d 行应为：分类路径,区域编码,主办单位编码,协办单位编码", i+1))
 			return
 		}
 		e := hotline.CatalogueEntry{CategoryID: byPath[strings.TrimSpace(f[0])]}
@@ -281,14 +283,14 @@ func (s *Server) handleAdminCatalogueSave(w http.ResponseWriter, r *http.Request
 		e.RegionUnitID, ok1 = byCode[strings.TrimSpace(f[1])]
 		e.LeadUnitID, ok2 = byCode[strings.TrimSpace(f[2])]
 		if e.CategoryID == 0 || !ok1 || !ok2 || e.LeadUnitID == 0 {
-			s.adminCatalogue(w, r, http.StatusBadRequest, text, fmt.Sprintf("第 %d 行：分类路径或单位编码不存在", i+1))
+			s.adminCatalogue(w, r, http.StatusBadRequest, text, localeOf(r).Tf("第 %d 行：分类路径或单位编码不存在", i+1))
 			return
 		}
 		if len(f) > 3 {
 			for _, code := range strings.Fields(f[3]) {
 				id, ok := byCode[code]
 				if !ok {
-					s.adminCatalogue(w, r, http.StatusBadRequest, text, fmt.Sprintf("第 %d 行：协办单位编码“%s”不存在", i+1, code))
+					s.adminCatalogue(w, r, http.StatusBadRequest, text, localeOf(r).Tf("第 %d 行：协办单位编码“%s”不存在", i+1, code))
 					return
 				}
 				e.CoUnitIDs = append(e.CoUnitIDs, id)
@@ -297,7 +299,7 @@ func (s *Server) handleAdminCatalogueSave(w http.ResponseWriter, r *http.Request
 		v.Entries = append(v.Entries, e)
 	}
 	if err := s.DB.PublishCatalogue(r.Context(), actorFrom(r), v); err != nil {
-		s.adminCatalogue(w, r, statusOf[hotline.ErrorCode(err)], text, errText(err))
+		s.adminCatalogue(w, r, statusOf[hotline.ErrorCode(err)], text, errText(r, err))
 		return
 	}
 	saved(w, r, "/admin/catalogue?")
@@ -331,7 +333,7 @@ func (s *Server) handleAdminUserSave(w http.ResponseWriter, r *http.Request) {
 	u := &hotline.User{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"), Role: hotline.Role(r.PostFormValue("role"))}
 	u.UnitID, _ = strconv.ParseInt(r.PostFormValue("unit_id"), 10, 64)
 	if err := s.DB.CreateUser(r.Context(), actorFrom(r), u, r.PostFormValue("password")); err != nil {
-		s.adminUsers(w, r, statusOf[hotline.ErrorCode(err)], errText(err))
+		s.adminUsers(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
 		return
 	}
 	saved(w, r, "/admin/users?")

@@ -28,12 +28,12 @@ func (s *Server) intakePage(w http.ResponseWriter, r *http.Request, status int, 
 	c := intakeContent{In: in, Ref: rf, Regions: rf.regions(), Kinds: hotline.AppealKinds,
 		Channels: []hotline.Channel{hotline.ChannelPhone, hotline.ChannelWeb, hotline.ChannelWechat, hotline.ChannelGovPlatform, hotline.ChannelSMS, hotline.ChannelEmail}}
 	if err != nil {
-		c.Error, c.Field = hotline.ErrorMessage(err), fieldLabel(hotline.ErrorField(err))
+		c.Error, c.Field = localeOf(r).Err(err), fieldLabel(hotline.ErrorField(err))
 	}
 	s.render(w, r, status, "intake", "受理登记", c)
 }
 
-// fieldLabel names a field of the intake form in Chinese.
+// fieldLabel names a field of the intake form (in Chinese, translated by the template).
 func fieldLabel(f string) string {
 	if l, ok := map[string]string{"channel": "渠道", "appeal_kind": "类型", "category_id": "诉求分类", "urgency": "紧急程度",
 		"title": "标题", "content": "诉求内容", "requester.name": "姓名", "requester.phone": "来电号码",

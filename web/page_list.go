@@ -210,7 +210,7 @@ func (s *Server) handleTicketList(w http.ResponseWriter, r *http.Request) {
 	f, shown, ferr := listFilter(r)
 	c.F = shown
 	if ferr != nil {
-		c.Error = hotline.ErrorMessage(ferr) + "（" + hotline.ErrorField(ferr) + "）"
+		c.Error = errText(r, ferr)
 		s.render(w, r, http.StatusBadRequest, "tickets", c.Heading, c)
 		return
 	}

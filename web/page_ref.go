@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -69,27 +68,44 @@ func (r *ref) regions() []*hotline.Unit {
 	return out
 }
 
-// remaining says how long until (or since) a deadline, in Chinese.
-func remaining(due *time.Time, now time.Time) string {
+// remaining says how long until (or since) a deadline.
+func remaining(l *locale, due *time.Time, now time.Time) string {
 	if due == nil {
 		return ""
 	}
 	d := due.Sub(now)
-	word := "剩余"
-	if d < 0 {
-		word, d = "超期", -d
+	overdue := d < 0
+	if overdue {
+		d = -d
+	}
+	pick := func(left, late string) string {
+		if overdue {
+			return late
+		}
+		return left
 	}
 	switch {
 	case d >= 48*time.Hour:
-		return fmt.Sprintf("%s%d天", word, int(d.Hours()/24))
+		return l.Tf(pick("剩余%d天", "超期%d天"), int(d.Hours()/24))
 	case d >= time.Hour:
-		return fmt.Sprintf("%s%d小时", word, int(d.Hours()))
+		return l.Tf(pick("剩余%d小时", "超期%d小时"), int(d.Hours()))
 	}
-	return fmt.Sprintf("%s%d分钟", word, int(math.Max(1, d.Minutes())))
+	return l.Tf(pick("剩余%d分钟", "超期%d分钟"), int(math.Max(1, d.Minutes())))
 }
 
-func (s *Server) templateFuncs() template.FuncMap {
+// Labels of values that have no Label method in the domain.
+var (
+	dueKindNames     = map[string]string{"acknowledge": "签收", "reply": "答复", "callback": "回访"}
+	urgencyNames     = map[hotline.Urgency]string{hotline.Normal: "一般", hotline.Urgent: "紧急", hotline.Emergency: "特急"}
+	ratingNames      = map[hotline.Rating]string{hotline.Satisfied: "满意", hotline.BasicallySatisfied: "基本满意", hotline.Unsatisfied: "不满意"}
+	supervisionNames = map[string]string{"manual": "人工督办", "warning": "预警自动督办", "overdue": "超期自动督办"}
+)
+
+func (s *Server) templateFuncs(l *locale) template.FuncMap {
 	return template.FuncMap{
+		"T":    l.T,
+		"Tf":   l.Tf,
+		"Text": l.Text,
 		"time": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:
@@ -111,19 +127,11 @@ func (s *Server) templateFuncs() template.FuncMap {
 			}
 			return t.UTC().Format(time.RFC3339)
 		},
-		"remaining": func(t *time.Time) string { return remaining(t, s.DB.Now()) },
-		"dueKind": func(k string) string {
-			return map[string]string{"acknowledge": "签收", "reply": "答复", "callback": "回访"}[k]
-		},
-		"urgency": func(u hotline.Urgency) string {
-			return map[hotline.Urgency]string{hotline.Normal: "一般", hotline.Urgent: "紧急", hotline.Emergency: "特急"}[u]
-		},
-		"rating": func(r hotline.Rating) string {
-			return map[hotline.Rating]string{hotline.Satisfied: "满意", hotline.BasicallySatisfied: "基本满意", hotline.Unsatisfied: "不满意"}[r]
-		},
-		"supervision": func(src string) string {
-			return map[string]string{"manual": "人工督办", "warning": "预警自动督办", "overdue": "超期自动督办"}[src]
-		},
+		"remaining":   func(t *time.Time) string { return remaining(l, t, s.DB.Now()) },
+		"dueKind":     func(k string) string { return l.T(dueKindNames[k]) },
+		"urgency":     func(u hotline.Urgency) string { return l.T(urgencyNames[u]) },
+		"rating":      func(r hotline.Rating) string { return l.T(ratingNames[r]) },
+		"supervision": func(src string) string { return l.T(supervisionNames[src]) },
 		"unit": func(r *ref, id int64) string {
 			if id == 0 {
 				return "—"
@@ -142,7 +150,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 			return false
 		},
 		"actionForm": newActionForm,
-		"weekday":    weekday,
+		"weekday":    func(day string) string { return l.T(weekday(day)) },
 		"limitField": func(name string, l hotline.Limit) limitField {
 			return limitField{Name: name, Limit: l, Units: limitUnits}
 		},

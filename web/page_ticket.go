@@ -97,7 +97,7 @@ func (s *Server) handleRevealForm(w http.ResponseWriter, r *http.Request) {
 	}
 	req, err := s.DB.RevealRequester(r.Context(), actorFrom(r), id, r.PostFormValue("reason"))
 	if err != nil {
-		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, hotline.ErrorMessage(err))
+		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, localeOf(r).Err(err))
 		return
 	}
 	s.ticketPage(w, r, http.StatusOK, &req, "")
@@ -172,7 +172,7 @@ func (s *Server) handleActionForm(w http.ResponseWriter, r *http.Request) {
 			s.errorPage(w, r, err)
 			return
 		}
-		msg := a.Label() + "未成功：" + hotline.ErrorMessage(err)
+		msg := localeOf(r).Tf("%s未成功：%s", a.Label(), localeOf(r).Err(err))
 		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, msg)
 		return
 	}

@@ -15,7 +15,7 @@ import (
 	"hotline/sqldb"
 )
 
-//go:embed templates static
+//go:embed templates static locales
 var assets embed.FS
 
 // page is what every page template gets; Content is the page's own data.
@@ -29,17 +29,28 @@ type page struct {
 	Centre    bool
 	Flash     string
 	Live      string // "list": refresh on ticket changes; "ticket:ID": offer a reload when it changes
+	Lang      *locale
+	Other     *locale // the language the switch in the header offers
+	Here      string  // this page's path and query, for the language switch
 	Content   any
 }
 
-// parseTemplates parses every page at start: a broken template stops the
-// server from starting rather than failing a user later.
-func (s *Server) parseTemplates() map[string]*template.Template {
-	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board",
-		"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users"} {
-		out[name] = template.Must(template.New(name).Funcs(s.templateFuncs()).
-			ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+name+".html"))
+// pageNames are the page templates, each parsed with layout and parts.
+var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board",
+	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users"}
+
+// parseTemplates parses every page in every locale at start: a broken
+// template stops the server from starting rather than failing a user
+// later. The locale is bound into the template functions (T, Tf and the
+// labels), so a page is one ExecuteTemplate call.
+func (s *Server) parseTemplates() map[string]map[string]*template.Template {
+	out := map[string]map[string]*template.Template{}
+	for _, l := range locales {
+		out[l.Name] = map[string]*template.Template{}
+		for _, name := range pageNames {
+			out[l.Name][name] = template.Must(template.New(name).Funcs(s.templateFuncs(l)).
+				ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+name+".html"))
+		}
 	}
 	return out
 }
@@ -49,6 +60,7 @@ func (s *Server) pageRoutes() {
 	static, _ := fs.Sub(assets, "static")
 	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	m.HandleFunc("GET /login", s.handleLoginPage)
+	m.HandleFunc("GET /lang/{name}", s.handleLang)
 	m.HandleFunc("POST /login", s.limit(s.loginLimit, s.handleLoginForm))
 	m.HandleFunc("POST /logout", s.pageAuth(s.handleLogoutForm))
 	m.HandleFunc("GET /{$}", s.pageAuth(s.handleHome))
@@ -88,7 +100,11 @@ func (s *Server) pageAuth(h http.HandlerFunc) http.HandlerFunc {
 // render writes a page; the body is built first so that a template error
 // never leaves half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, content any) {
-	p := page{Title: title, Content: content}
+	l := localeOf(r)
+	p := page{Title: l.T(title), Content: content, Lang: l, Other: en, Here: r.URL.RequestURI()}
+	if l == en {
+		p.Other = zh
+	}
 	switch name {
 	case "home", "tickets", "board":
 		p.Live = "list"
@@ -96,7 +112,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.Live = "ticket:" + r.PathValue("id")
 	}
 	if r.URL.Query().Get("saved") == "1" {
-		p.Flash = "已保存。"
+		p.Flash = l.T("已保存。")
 	}
 	if sess, ok := r.Context().Value(sessionKey).(*sqldb.Session); ok {
 		p.User, p.CSRF, p.CanAudit = sess.User, sess.CSRF, sess.User.Role.Has(hotline.PermReadAudit)
@@ -104,9 +120,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.Admin = sess.User.Role.Has(hotline.PermManageConfig)
 	}
 	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := s.pages[l.Name][name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.Logger.Error("render page", "page", name, "err", err)
-		http.Error(w, "页面渲染失败，请稍后重试", http.StatusInternalServerError)
+		http.Error(w, l.T("页面渲染失败，请稍后重试"), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -114,7 +130,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Write(buf.Bytes())
 }
 
-// errorPage renders an error in Chinese with the right status.
+// errorPage renders an error in the visitor's language with the right status.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	code := hotline.ErrorCode(err)
 	if code == hotline.EInternal {
@@ -125,10 +141,10 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	if title == "" {
 		title = "系统错误"
 	}
-	s.render(w, r, statusOf[code], "error", title, errorContent{Title: title, Message: hotline.ErrorMessage(err)})
+	s.render(w, r, statusOf[code], "error", title, errorContent{Message: localeOf(r).Err(err)})
 }
 
-type errorContent struct{ Title, Message string }
+type errorContent struct{ Message string }
 
 type loginContent struct{ Username, Error, Next string }
 
@@ -145,16 +161,22 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 			s.errorPage(w, r, err)
 			return
 		}
-		s.render(w, r, statusOf[hotline.ErrorCode(err)], "login", "登录", loginContent{Username: username, Error: hotline.ErrorMessage(err)})
+		s.render(w, r, statusOf[hotline.ErrorCode(err)], "login", "登录", loginContent{Username: username, Error: localeOf(r).Err(err)})
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
 		Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode, Expires: sess.ExpiresAt})
-	next := r.URL.Query().Get("next")
-	if u, err := url.Parse(next); err != nil || next == "" || u.Host != "" || u.Scheme != "" || next[0] != '/' || (len(next) > 1 && next[1] == '/') {
-		next = "/" // only local paths: no open redirect
+	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+// localPath returns next if it is a path on this server, else "/": no
+// open redirect through ?next=.
+func localPath(next string) string {
+	if u, err := url.Parse(next); err != nil || next == "" || u.Host != "" || u.Scheme != "" || next[0] != '/' ||
+		(len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/"
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	return next
 }
 
 func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
@@ -186,7 +208,7 @@ func (s *Server) handleAuditPage(w http.ResponseWriter, r *http.Request) {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
 			c.Filter.ActorID = n
 		} else {
-			c.Error = "操作人ID应为正整数"
+			c.Error = localeOf(r).T("操作人ID应为正整数")
 		}
 	}
 	for _, d := range []struct {
@@ -199,7 +221,7 @@ func (s *Server) handleAuditPage(w http.ResponseWriter, r *http.Request) {
 		}
 		t, err := time.ParseInLocation("2006-01-02", d.v, hotline.ChinaZone)
 		if err != nil {
-			c.Error = "日期格式应为 YYYY-MM-DD"
+			c.Error = localeOf(r).T("日期格式应为 YYYY-MM-DD")
 			continue
 		}
 		if d.end {

@@ -29,7 +29,7 @@ type Server struct {
 	SecureCookies bool
 	mux           *http.ServeMux
 	loginLimit    *limiter
-	pages         map[string]*template.Template
+	pages         map[string]map[string]*template.Template // locale → page → template
 }
 
 // NewServer returns a server with every route registered.
@@ -110,7 +110,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	if code == hotline.EInternal {
 		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	body := map[string]string{"code": code, "message": hotline.ErrorMessage(err)}
+	body := map[string]string{"code": code, "message": localeOf(r).Err(err)}
 	if f := hotline.ErrorField(err); f != "" {
 		body["field"] = f
 	}

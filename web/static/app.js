@@ -2,13 +2,20 @@
 (function () {
   "use strict";
 
-  // Live countdowns on deadlines: <span class="due" data-due="RFC3339">.
+  // The page's language (html lang): Chinese unless the visitor chose
+  // English; t picks the text, as the server's catalogue does.
+  var EN = document.documentElement.lang === "en";
+  function t(zh, en) { return EN ? en : zh; }
+
+  // Live countdowns on deadlines: <span class="due" data-due="RFC3339">,
+  // the same words as the server's remaining().
   function remaining(ms) {
-    var word = ms < 0 ? "超期" : "剩余";
-    var d = Math.abs(ms) / 60000;
-    if (d >= 2880) return word + Math.floor(d / 1440) + "天";
-    if (d >= 60) return word + Math.floor(d / 60) + "小时";
-    return word + Math.max(1, Math.floor(d)) + "分钟";
+    var late = ms < 0, d = Math.abs(ms) / 60000, n, unit;
+    if (d >= 2880) { n = Math.floor(d / 1440); unit = t("天", "d"); }
+    else if (d >= 60) { n = Math.floor(d / 60); unit = t("小时", "h"); }
+    else { n = Math.max(1, Math.floor(d)); unit = t("分钟", "min"); }
+    if (EN) return n + unit + (late ? " overdue" : " left");
+    return (late ? "超期" : "剩余") + n + unit;
   }
   function tick() {
     var now = Date.now();
@@ -36,17 +43,20 @@
   // Caller history: the caller's earlier tickets as soon as the number is in.
   var phone = document.getElementById("phone");
   var history = document.getElementById("history");
-  var statusLabel = { accepted: "已受理", pending_dispatch: "待派单", dispatched: "待签收", handling: "办理中", suspended: "挂起",
-    replied: "待审核", concluded: "已办结", archived: "已归档", merged: "已并单", cancelled: "已作废" };
+  var statusLabel = EN ?
+    { accepted: "Accepted", pending_dispatch: "To dispatch", dispatched: "To acknowledge", handling: "In hand", suspended: "Suspended",
+      replied: "To review", concluded: "Concluded", archived: "Archived", merged: "Merged", cancelled: "Cancelled" } :
+    { accepted: "已受理", pending_dispatch: "待派单", dispatched: "待签收", handling: "办理中", suspended: "挂起",
+      replied: "待审核", concluded: "已办结", archived: "已归档", merged: "已并单", cancelled: "已作废" };
   function text(tag, s, cls) { var el = document.createElement(tag); el.textContent = s; if (cls) el.className = cls; return el; }
   function showHistory() {
     var p = phone.value.replace(/\D/g, "");
     if (p.length < 5) { history.replaceChildren(text("p", history.getAttribute("data-empty"), "empty")); return; }
-    history.replaceChildren(text("p", "正在查询…", "empty"));
+    history.replaceChildren(text("p", t("正在查询…", "Looking up…"), "empty"));
     fetch("/api/v1/tickets?page_size=10&phone=" + encodeURIComponent(p), { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (d) {
-        if (!d.items.length) { history.replaceChildren(text("p", "该号码没有历史工单。", "empty")); return; }
+        if (!d.items.length) { history.replaceChildren(text("p", t("该号码没有历史工单。", "No earlier tickets from this number."), "empty")); return; }
         var ul = document.createElement("ul");
         d.items.forEach(function (t) {
           var li = document.createElement("li");
@@ -55,9 +65,9 @@
           li.append(a, text("span", " " + t.created_at.slice(0, 10) + " " + (statusLabel[t.status] || t.status), "muted"));
           ul.append(li);
         });
-        history.replaceChildren(text("p", "共 " + d.total + " 张历史工单："), ul);
+        history.replaceChildren(text("p", t("共 " + d.total + " 张历史工单：", d.total + " earlier tickets:")), ul);
       })
-      .catch(function () { history.replaceChildren(text("p", "查询来电历史失败，请稍后重试。", "error")); });
+      .catch(function () { history.replaceChildren(text("p", t("查询来电历史失败，请稍后重试。", "Could not load the caller's history; please try again."), "error")); });
   }
   if (phone && history) {
     var timer;
@@ -91,9 +101,9 @@
         clearTimeout(pending);
         pending = setTimeout(refreshList, 800);
       } else if (live === "ticket:" + c.ticket_id && !document.getElementById("changed")) {
-        var p = text("p", "该工单刚刚有了新的办理记录。", "notice");
+        var p = text("p", t("该工单刚刚有了新的办理记录。", "This ticket has just changed."), "notice");
         p.id = "changed";
-        var a = text("a", " 刷新查看");
+        var a = text("a", t(" 刷新查看", " Reload"));
         a.href = location.pathname;
         p.append(a);
         document.querySelector("main").prepend(p);
