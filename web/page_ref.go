@@ -15,6 +15,7 @@ import (
 type ref struct {
 	Units      []*hotline.Unit
 	Categories []*hotline.Category
+	Owners     []*hotline.User // active centre staff who can own a ticket (首接人)
 	unitName   map[int64]string
 	catPath    map[int64]string
 	userName   map[int64]string
@@ -36,6 +37,9 @@ func (s *Server) loadRef(ctx context.Context) (*ref, error) {
 	r := &ref{Units: units, Categories: cats, unitName: map[int64]string{}, catPath: map[int64]string{}, userName: map[int64]string{}}
 	for _, u := range users {
 		r.userName[u.ID] = u.DisplayName
+		if u.Active && u.Role.Can(hotline.ActionAccept) {
+			r.Owners = append(r.Owners, u)
+		}
 	}
 	for _, u := range units {
 		r.unitName[u.ID] = u.Name

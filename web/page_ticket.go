@@ -41,10 +41,12 @@ type actionForm struct {
 	Units       []*hotline.Unit
 	SuggestLead int64
 	SuggestCo   []int64
+	Owners      []*hotline.User // for a transfer
+	OwnerID     int64           // the current owner, not offered
 }
 
 func newActionForm(c ticketContent, a hotline.Action) actionForm {
-	f := actionForm{TicketID: c.View.ID, Action: a, Fields: actionFields[a], CSRF: c.CSRF, Units: c.Ref.Units}
+	f := actionForm{TicketID: c.View.ID, Action: a, Fields: actionFields[a], CSRF: c.CSRF, Units: c.Ref.Units, Owners: c.Ref.Owners, OwnerID: c.View.OwnerID}
 	if e := c.View.Suggestion; e != nil {
 		f.SuggestLead, f.SuggestCo = e.LeadUnitID, e.CoUnitIDs
 	}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"hotline"
 	"hotline/web"
 )
 
@@ -104,5 +106,43 @@ func TestPages_LoginAuditAndCSRF(t *testing.T) {
 	}
 	if code, body := get(t, agent, base+"/static/app.css"); code != 200 || !strings.Contains(body, "table.grid") {
 		t.Errorf("stylesheet: %d", code)
+	}
+}
+
+// A team lead hands a ticket to another agent by name, not by typing an id.
+func TestPages_TransferPicksAnAgent(t *testing.T) {
+	e := MustServer(t)
+	base := e.srv.URL
+	e.srv.Config.Handler.(*web.Server).SecureCookies = false
+	tk := e.newTicket(nil)
+	lead := browser(t)
+	postForm(t, lead, base+"/login", url.Values{"username": {"lead"}, "password": {"hotline12345"}})
+	_, page := get(t, lead, base+"/tickets/"+fmt.Sprint(tk.ID))
+	form := regexp.MustCompile(`(?s)<select name="owner_id" required>(.*?)</select>`).FindStringSubmatch(page)
+	if form == nil {
+		t.Fatal("no owner picker on the ticket page")
+	}
+	// The agent owns it now; the others who can accept calls are offered.
+	opts := regexp.MustCompile(`<option value="(\d+)">([^<]+)</option>`).FindAllStringSubmatch(form[1], -1)
+	var to string
+	for _, o := range opts {
+		if strings.HasPrefix(o[2], "agent") {
+			t.Errorf("the current owner is offered: %v", o)
+		}
+		if strings.HasPrefix(o[2], "lead") {
+			to = o[1]
+		}
+	}
+	if to == "" || len(opts) < 2 {
+		t.Fatalf("owners offered: %v", opts)
+	}
+	csrf := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	if code, _ := postForm(t, lead, base+fmt.Sprintf("/tickets/%d/act/transfer", tk.ID), url.Values{"csrf_token": {csrf}, "owner_id": {to}, "reason": {"agent off sick"}}); code != 303 {
+		t.Fatalf("transfer: %d", code)
+	}
+	var got hotline.Ticket
+	e.call("lead", "GET", fmt.Sprintf("/api/v1/tickets/%d", tk.ID), nil, 200, &got)
+	if fmt.Sprint(got.OwnerID) != to {
+		t.Errorf("owner %d, want %s", got.OwnerID, to)
 	}
 }
