@@ -1,0 +1,350 @@
+// Package zhsearch turns Chinese text into what the databases' own
+// full-text engines index (SQLite FTS5, PostgreSQL tsvector with the
+// simple configuration) and queries into their query languages.
+//
+// Text is normalised (full width to half width, lower case, one form of
+// document-number brackets) and segmented by gse with its embedded
+// dictionary plus an editable user dictionary. A document is indexed as its
+// words in search mode (医疗保险 also gives 医疗 and 保险) plus every
+// two-character run of Chinese, so that a two-character query (噪音, 社保)
+// is found whatever the segmenter made of the text around it; ASCII words
+// and numbers are tokens of their own, and a document number such as
+// 萍府办发〔2025〕12号 also gives the token 2025年12号. Tokens contain only
+// letters and digits, so both engines keep each one whole.
+//
+// A query is a list of groups; a document matches a group when it has one
+// of the group's alternatives (the word, its synonyms, or all the
+// two-character runs of a longer word). Groups are joined with OR and the
+// engine's ranking (BM25 in FTS5, ts_rank in PostgreSQL) orders the hits.
+package zhsearch
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/go-ego/gse"
+	"golang.org/x/text/width"
+)
+
+// Analyzer segments text for indexing and querying. It is safe for
+// concurrent use; With returns a new one with more words or synonyms.
+type Analyzer struct {
+	seg      *gse.Segmenter
+	synonyms map[string][]string // word → its group, itself included
+}
+
+var (
+	dictMu   sync.RWMutex // gse's dictionary is read by cuts and written by With
+	baseOnce sync.Once
+	baseSeg  *gse.Segmenter
+	baseErr  error
+)
+
+// base loads gse's embedded simplified-Chinese dictionary once per
+// process (about a second and 130 MB).
+func base() (*gse.Segmenter, error) {
+	baseOnce.Do(func() {
+		s, err := gse.NewEmbed("zh_s")
+		if err != nil {
+			baseErr = err
+			return
+		}
+		s.SkipLog = true
+		baseSeg = &s
+	})
+	return baseSeg, baseErr
+}
+
+// DefaultSynonyms are the groups every installation starts with: the
+// words callers and documents use for the same thing.
+var DefaultSynonyms = [][]string{
+	{"暖气", "供暖", "采暖", "供热"},
+	{"医保", "医疗保险"},
+	{"社保", "社会保险"},
+	{"公积金", "住房公积金"},
+	{"养老金", "养老保险金", "退休金"},
+	{"低保", "最低生活保障"},
+	{"身份证", "居民身份证"},
+	{"户口", "户籍"},
+	{"噪音", "噪声"},
+	{"停水", "断水"},
+	{"停电", "断电"},
+	{"物业", "物业服务", "物业管理"},
+	{"学区", "入学片区"},
+	{"网约车", "网络预约出租汽车"},
+	{"电瓶车", "电动自行车", "电动车"},
+	{"工资", "薪水", "劳动报酬"},
+}
+
+// New returns an analyzer with gse's dictionary, the user's words and the
+// synonym groups.
+func New(words []string, synonyms [][]string) (*Analyzer, error) {
+	s, err := base()
+	if err != nil {
+		return nil, err
+	}
+	a := &Analyzer{seg: s, synonyms: map[string][]string{}}
+	return a.With(words, synonyms), nil
+}
+
+// With adds user words (e.g. 萍乡北站, 安源区) to the shared dictionary and
+// returns an analyzer that also knows the synonym groups. Words are
+// normalised first; the dictionary is shared by every analyzer of the
+// process, since gse's is.
+func (a *Analyzer) With(words []string, synonyms [][]string) *Analyzer {
+	for _, w := range words {
+		if w = Normalize(strings.TrimSpace(w)); w != "" {
+			dictMu.Lock()
+			if _, _, ok := a.seg.Find(w); !ok {
+				a.seg.AddToken(w, 2000, "n")
+			}
+			dictMu.Unlock()
+		}
+	}
+	out := &Analyzer{seg: a.seg, synonyms: map[string][]string{}}
+	for k, v := range a.synonyms {
+		out.synonyms[k] = v
+	}
+	for _, g := range synonyms {
+		var group []string
+		for _, w := range g {
+			if w = Normalize(strings.TrimSpace(w)); w != "" {
+				group = append(group, w)
+			}
+		}
+		for _, w := range group {
+			out.synonyms[w] = union(out.synonyms[w], group)
+		}
+	}
+	return out
+}
+
+func union(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, w := range b {
+		if !contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func contains(list []string, w string) bool {
+	for _, x := range list {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+var bracket = strings.NewReplacer("〔", "[", "〕", "]", "［", "[", "］", "]", "【", "[", "】", "]", "（", "(", "）", ")",
+	"﹝", "[", "﹞", "]", "〖", "[", "〗", "]")
+
+// Normalize folds full-width letters, digits and punctuation to half width,
+// lower-cases, and writes every kind of document-number bracket as [ ].
+func Normalize(s string) string {
+	return strings.ToLower(width.Fold.String(bracket.Replace(s)))
+}
+
+// docNumber finds 〔2025〕12号 (after Normalize: [2025]12号), also written
+// 2025年12号 or with round brackets.
+var docNumber = regexp.MustCompile(`[\[(]?((?:19|20)\d\d)[\])年]第?(\d{1,5})号`)
+
+// isHan reports whether r is a Chinese character.
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// isWordRune reports whether r can be part of a token.
+func isWordRune(r rune) bool { return isHan(r) || unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// clean keeps a segment's letters and digits; segments of punctuation or
+// space become "".
+func clean(w string) string {
+	return strings.Map(func(r rune) rune {
+		if isWordRune(r) {
+			return r
+		}
+		return -1
+	}, w)
+}
+
+// Tokens returns the index tokens of a text, repeated as often as they
+// occur (the engines count term frequency).
+func (a *Analyzer) Tokens(text string) []string {
+	text = Normalize(text)
+	var out []string
+	dictMu.RLock()
+	words := a.seg.CutSearch(text, true)
+	dictMu.RUnlock()
+	for _, w := range words {
+		if w = clean(w); w != "" && !(len([]rune(w)) == 1 && isHan([]rune(w)[0])) {
+			out = append(out, w)
+		}
+	}
+	// Every two-character run of Chinese, so that any two-character word
+	// is found inside longer words and across odd segmentations.
+	for _, run := range hanRuns(text) {
+		for i := 0; i+1 < len(run); i++ {
+			out = append(out, string(run[i:i+2]))
+		}
+	}
+	for _, m := range docNumber.FindAllStringSubmatch(text, -1) {
+		out = append(out, m[1]+"年"+m[2]+"号")
+	}
+	return out
+}
+
+// hanRuns are the maximal runs of Chinese characters in s.
+func hanRuns(s string) [][]rune {
+	var out [][]rune
+	var cur []rune
+	for _, r := range s {
+		if isHan(r) {
+			cur = append(cur, r)
+			continue
+		}
+		if len(cur) > 0 {
+			out = append(out, cur)
+			cur = nil
+		}
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// IndexText is Tokens joined by spaces: the text stored in the FTS5 table
+// or given to to_tsvector('simple', …).
+func (a *Analyzer) IndexText(text string) string { return strings.Join(a.Tokens(text), " ") }
+
+// stopWords carry no meaning in a caller's question.
+var stopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`怎么 怎么办 怎样 如何 什么 哪里 哪儿 哪些 哪个 请问 你好 您好 我 我们 我家 你们 他们 的 了 吗 呢 吧 啊 是 在 有 没有 和 与 及 或 要 能 能不能 可以 可不可以 需要 想 想问 问 一下 多少 几 这个 那个 这 那 就 都 也 还 又 被 把 给 对 向 让 为什么 为何 是否 相关 有关 问题 情况 咨询 反映 投诉 求助 举报 建议`) {
+		stopWords[w] = true
+	}
+}
+
+// Group is one part of a query: a document matches it when it has any of
+// the alternatives, and an alternative is a list of tokens that must all
+// be present.
+type Group [][]string
+
+// Query is an analysed query; Terms are the words to highlight.
+type Query struct {
+	Groups []Group
+	Terms  []string
+}
+
+// Empty reports whether the query has nothing to search for.
+func (q Query) Empty() bool { return len(q.Groups) == 0 }
+
+// Query analyses a search: its words without stop words, each with its
+// synonyms and, for words of three or more characters, the two-character
+// runs that make them up; ASCII words and numbers as they are; a document
+// number as its token plus the characters of its issuer.
+func (a *Analyzer) Query(q string) Query {
+	q = Normalize(q)
+	var out Query
+	seen := map[string]bool{}
+	add := func(g Group, terms ...string) {
+		key := ""
+		for _, alt := range g {
+			key += strings.Join(alt, "+") + "|"
+		}
+		if key == "" || seen[key] {
+			return
+		}
+		seen[key] = true
+		out.Groups = append(out.Groups, g)
+		out.Terms = append(out.Terms, terms...)
+	}
+	for _, m := range docNumber.FindAllStringSubmatchIndex(q, -1) {
+		tok := q[m[2]:m[3]] + "年" + q[m[4]:m[5]] + "号"
+		alt := []string{tok}
+		// The issuer's code just before the number (萍府办发): its last
+		// characters as two-character runs, to tell issuers apart.
+		prefix := []rune(q[:m[0]])
+		start := len(prefix)
+		for start > 0 && isHan(prefix[start-1]) && len(prefix)-start < 6 {
+			start--
+		}
+		issuer := prefix[start:]
+		for i := 0; i+1 < len(issuer); i++ {
+			alt = append(alt, string(issuer[i:i+2]))
+		}
+		add(Group{alt}, string(issuer)+q[m[0]:m[1]])
+	}
+	dictMu.RLock()
+	words := a.seg.Cut(q, true)
+	dictMu.RUnlock()
+	for _, w := range words {
+		w = clean(w)
+		r := []rune(w)
+		if w == "" || stopWords[w] || (len(r) == 1 && isHan(r[0])) {
+			continue
+		}
+		if !isHan(r[0]) {
+			add(Group{{w}}, w)
+			continue
+		}
+		var g Group
+		terms := []string{w}
+		for _, s := range union([]string{w}, a.synonyms[w]) {
+			g = append(g, []string{s})
+			if s != w {
+				terms = append(terms, s)
+			}
+			if sr := []rune(s); len(sr) >= 3 {
+				var bigrams []string
+				for i := 0; i+1 < len(sr); i++ {
+					bigrams = append(bigrams, string(sr[i:i+2]))
+				}
+				g = append(g, bigrams)
+			}
+		}
+		add(g, terms...)
+	}
+	sort.SliceStable(out.Terms, func(i, j int) bool { return len(out.Terms[i]) > len(out.Terms[j]) })
+	return out
+}
+
+// FTS5 writes the query in SQLite FTS5 syntax: groups joined with OR,
+// alternatives with OR, the tokens of an alternative with AND.
+func (q Query) FTS5() string {
+	var groups []string
+	for _, g := range q.Groups {
+		var alts []string
+		for _, alt := range g {
+			var toks []string
+			for _, t := range alt {
+				toks = append(toks, `"`+t+`"`)
+			}
+			alts = append(alts, "("+strings.Join(toks, " AND ")+")")
+		}
+		groups = append(groups, "("+strings.Join(alts, " OR ")+")")
+	}
+	return strings.Join(groups, " OR ")
+}
+
+// TSQuery writes the query for to_tsquery('simple', …).
+func (q Query) TSQuery() string {
+	var groups []string
+	for _, g := range q.Groups {
+		var alts []string
+		for _, alt := range g {
+			var toks []string
+			for _, t := range alt {
+				toks = append(toks, "'"+t+"'")
+			}
+			alts = append(alts, "("+strings.Join(toks, " & ")+")")
+		}
+		groups = append(groups, "("+strings.Join(alts, " | ")+")")
+	}
+	return strings.Join(groups, " | ")
+}

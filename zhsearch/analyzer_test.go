@@ -1,0 +1,111 @@
+package zhsearch
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func analyzer(t testing.TB) *Analyzer {
+	t.Helper()
+	a, err := New([]string{"萍乡北站"}, DefaultSynonyms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{
+		"ＥＴＣ卡１２３":       "etc卡123",
+		"萍府办发〔2025〕12号": "萍府办发[2025]12号",
+		"萍府办发【２０２５】12号": "萍府办发[2025]12号",
+		"（试行）":          "(试行)",
+		"App下载，５Ｇ信号":    "app下载,5g信号",
+	} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	a := analyzer(t)
+	toks := a.Tokens("关于调整萍乡市城乡居民医疗保险缴费标准的通知（萍府办发〔2025〕12号），ETC卡、5G")
+	for _, want := range []string{"医疗保险", "医疗", "保险", "缴费", "萍乡", "2025年12号", "etc", "5g", "2025", "12",
+		// two-character runs inside words the segmenter keeps whole
+		"疗保", "居民"} {
+		if !slices.Contains(toks, want) {
+			t.Errorf("tokens lack %q: %v", want, toks)
+		}
+	}
+	for _, tok := range toks {
+		if strings.ContainsAny(tok, " ,，、()[]〔〕") || tok == "" {
+			t.Errorf("token %q has punctuation", tok)
+		}
+		if r := []rune(tok); len(r) == 1 && isHan(r[0]) {
+			t.Errorf("single character token %q", tok)
+		}
+	}
+	if toks := a.Tokens("萍乡北站出租车"); !slices.Contains(toks, "萍乡北站") {
+		t.Errorf("user word not segmented: %v", toks)
+	}
+}
+
+func TestQuery(t *testing.T) {
+	a := analyzer(t)
+	q := a.Query("请问暖气不热怎么办？")
+	if got := q.FTS5(); !strings.Contains(got, `"暖气"`) || !strings.Contains(got, `"供暖"`) || strings.Contains(got, "怎么") || strings.Contains(got, "请问") {
+		t.Errorf("FTS5 = %s", got)
+	}
+	if got := q.TSQuery(); !strings.Contains(got, "'供暖'") || !strings.Contains(got, " | ") {
+		t.Errorf("TSQuery = %s", got)
+	}
+	// A long word may also match as its two-character runs, all of them.
+	q = a.Query("医疗保险")
+	if got := q.FTS5(); !strings.Contains(got, `("医疗" AND "疗保" AND "保险")`) || !strings.Contains(got, `"医保"`) {
+		t.Errorf("FTS5 = %s", got)
+	}
+	// A document number: its token and the issuer's characters.
+	q = a.Query("萍府办发〔2025〕12号")
+	if got := q.FTS5(); !strings.Contains(got, `"2025年12号" AND "萍府" AND "府办" AND "办发"`) {
+		t.Errorf("doc number FTS5 = %s", got)
+	}
+	if len(q.Terms) == 0 || q.Terms[0] != "萍府办发[2025]12号" {
+		t.Errorf("doc number terms = %v", q.Terms)
+	}
+	if q := a.Query("怎么办？吗"); !q.Empty() {
+		t.Errorf("stop words only: %+v", q)
+	}
+	// Nothing in a query can break out of the quoting.
+	q = a.Query(`社保" OR x AND 'y' NEAR(`)
+	for _, s := range []string{q.FTS5(), q.TSQuery()} {
+		if strings.Count(s, `"`)%2 != 0 || strings.Count(s, "'")%2 != 0 {
+			t.Errorf("unbalanced quoting: %s", s)
+		}
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	text := strings.Repeat("无关的内容。", 30) + "冬季供暖期间室温应不低于18℃，暖气不热可向供热单位报修。" + strings.Repeat("其他说明。", 30)
+	got := SnippetHTML(text, []string{"暖气", "供暖", "<b>"}, 40)
+	if !strings.Contains(got, "<mark>暖气</mark>") || !strings.Contains(got, "<mark>供暖</mark>") || !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") {
+		t.Errorf("snippet %s", got)
+	}
+	if got := SnippetHTML("<script>社保</script>", []string{"社保"}, 40); got != "&lt;script&gt;<mark>社保</mark>&lt;/script&gt;" {
+		t.Errorf("escaping: %s", got)
+	}
+	// Full-width text is matched by its normalised form, shown as written.
+	if got := SnippetHTML("依据萍府办发〔2025〕12号执行", []string{"萍府办发[2025]12号"}, 40); got != "依据<mark>萍府办发〔2025〕12号</mark>执行" {
+		t.Errorf("doc number snippet: %s", got)
+	}
+}
+
+func BenchmarkTokens(b *testing.B) {
+	a := analyzer(b)
+	text := strings.Repeat("小区暖气不热供暖公司不管，楼上噪音扰民晚上装修，怎么补办社保卡。", 10)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		a.Tokens(text)
+	}
+}
