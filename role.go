@@ -138,18 +138,20 @@ const (
 	PermManageConfig    Permission = "config.manage" // units, categories, catalogue, calendar, time limits
 	PermManageUsers     Permission = "user.manage"   // users, roles, tokens of others
 	PermRotateKeys      Permission = "keys.rotate"   // data-key rotation
+	PermEditKB          Permission = "kb.edit"       // write knowledge-base articles and send them for review
+	PermPublishKB       Permission = "kb.publish"    // publish, send back and retire articles
 )
 
 // rolePermissions is the role × permission table.
 var rolePermissions = map[Role][]Permission{
-	RoleAdmin:          {PermManageConfig, PermManageUsers, PermReadAudit, PermRotateKeys},
+	RoleAdmin:          {PermManageConfig, PermManageUsers, PermReadAudit, PermRotateKeys, PermEditKB, PermPublishKB},
 	RoleCallAgent:      {PermRevealRequester},
 	RoleDispatcher:     {PermExportTickets},
-	RoleInspector:      {PermExportTickets},
+	RoleInspector:      {PermExportTickets, PermEditKB},
 	RoleCallbackAgent:  {PermRevealRequester},
-	RoleTeamLead:       {PermRevealRequester, PermExportTickets},
-	RoleProjectManager: {PermRevealRequester, PermExportTickets},
-	RoleOpsSupervisor:  {PermExportTickets},
+	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB},
+	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB},
+	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB},
 	RoleAnalyst:        {PermExportTickets},
 	RoleSupervisor:     {PermReadAudit, PermExportTickets},
 	RoleUnit:           {PermRevealRequester}, // only on its own, non-confidential tickets

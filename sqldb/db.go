@@ -23,6 +23,7 @@ import (
 
 	"hotline"
 	"hotline/keyring"
+	"hotline/zhsearch"
 )
 
 //go:embed migrations
@@ -51,6 +52,9 @@ type DB struct {
 	// under concurrent writes. Nil on PostgreSQL.
 	writeTurn chan struct{}
 	sqliteDSN string // for one-off connections (backup)
+
+	kbMu       sync.Mutex
+	kbAnalyzer *zhsearch.Analyzer // loaded on first use: the dictionary takes a second
 
 	hub        hub
 	channel    string // PostgreSQL NOTIFY channel of this database's schema
