@@ -44,16 +44,16 @@ func TestKB_SearchChinese(t *testing.T) {
 			t.Fatal(err)
 		}
 		for q, want := range map[string]int64{
-			"噪音":               noise.ID, // a synonym of 噪声, and two characters
-			"噪声":               noise.ID,
-			"供暖":               heat.ID,
-			"家里暖气不热":           heat.ID, // 暖气 is in the body, 供热 a synonym
-			"医保":               policy.ID,
-			"萍府办发〔2025〕12号":    policy.ID,
-			"萍府办发[2025]12号":    policy.ID,
-			"2025年12号文":        policy.ID,
-			"etc":              etc.ID,
-			"ＥＴＣ怎么注销":          etc.ID,
+			"噪音":            noise.ID, // a synonym of 噪声, and two characters
+			"噪声":            noise.ID,
+			"供暖":            heat.ID,
+			"家里暖气不热":        heat.ID, // 暖气 is in the body, 供热 a synonym
+			"医保":            policy.ID,
+			"萍府办发〔2025〕12号": policy.ID,
+			"萍府办发[2025]12号": policy.ID,
+			"2025年12号文":     policy.ID,
+			"etc":           etc.ID,
+			"ＥＴＣ怎么注销":       etc.ID,
 		} {
 			hits, total, err := f.DB.SearchArticles(f.Context, f.Actors["agent"], sqldb.ArticleSearch{Q: q})
 			if err != nil {
