@@ -57,6 +57,9 @@ func Load(ctx context.Context, db *sqldb.DB, o Options) error {
 	if err := c.catalogue(ctx); err != nil {
 		return err
 	}
+	if err := c.loadKB(ctx, o.Now); err != nil {
+		return err
+	}
 	return c.tickets(ctx, o)
 }
 

@@ -55,6 +55,7 @@ type DB struct {
 
 	kbMu       sync.Mutex
 	kbAnalyzer *zhsearch.Analyzer // loaded on first use: the dictionary takes a second
+	kbDF       dfCache            // PostgreSQL: document frequencies of query terms
 
 	hub        hub
 	channel    string // PostgreSQL NOTIFY channel of this database's schema

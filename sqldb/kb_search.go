@@ -112,7 +112,7 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 	case db.dialect == postgres:
 		from = `kb_articles a, to_tsquery('simple', ` + arg(q.TSQuery()) + `) q`
 		where = append(where, `a.search @@ q`)
-		score, order = `ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search, q, 1)`, `score DESC, a.id`
+		order = `score DESC, a.id`
 	default:
 		from = `kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid`
 		where = append(where, `kb_fts MATCH `+arg(q.FTS5()))
@@ -142,6 +142,19 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 	var total int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
+	}
+	// The score's own arguments come after the count's.
+	if db.dialect == postgres && !q.Empty() {
+		groups := q.TSQueries()
+		idfs, err := db.idfs(ctx, tx, groups)
+		if err != nil {
+			return nil, 0, err
+		}
+		var refs []string
+		for _, g := range groups {
+			refs = append(refs, arg(g))
+		}
+		score = pgScore(idfs, refs)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+articleCols("a.")+`, `+score+` AS score FROM `+from+cond+` ORDER BY `+order+
 		fmt.Sprintf(` LIMIT %d OFFSET %d`, s.PageSize, (s.Page-1)*s.PageSize), args...)

@@ -77,6 +77,25 @@ var DefaultSynonyms = [][]string{
 	{"网约车", "网络预约出租汽车"},
 	{"电瓶车", "电动自行车", "电动车"},
 	{"工资", "薪水", "劳动报酬"},
+	{"鞭炮", "烟花爆竹", "烟花", "爆竹", "炮竹"},
+	{"过年", "春节"},
+	{"煤气", "燃气", "天然气"},
+	{"摆摊", "流动摊贩", "占道经营", "小摊贩"},
+	{"缺斤少两", "缺斤短两", "短斤缺两", "短斤少两"},
+	{"家暴", "家庭暴力"},
+	{"辞退", "开除", "解除劳动合同"},
+	{"补偿", "经济补偿", "补偿金"},
+	{"网购", "网上购物", "网络购物"},
+	{"退休金", "养老金"},
+	{"上户口", "落户", "出生登记"},
+	{"驾照", "驾驶证"},
+	{"房产证", "不动产权证书", "不动产权证"},
+	{"违建", "违章搭建", "违法建设", "违章建筑"},
+	{"打零工", "灵活就业"},
+	{"老板", "用人单位", "雇主"},
+	{"拖欠", "欠薪", "讨薪"},
+	{"罚单", "违章", "交通违法"},
+	{"宽带", "网络"},
 }
 
 // New returns an analyzer with gse's dictionary, the user's words and the
@@ -295,7 +314,23 @@ func (a *Analyzer) Query(q string) Query {
 		}
 		var g Group
 		terms := []string{w}
-		for _, s := range union([]string{w}, a.synonyms[w]) {
+		alts := union([]string{w}, a.synonyms[w])
+		if len(r) >= 3 {
+			// 放鞭炮: the synonyms of the words inside (鞭炮 → 烟花爆竹).
+			dictMu.RLock()
+			subs := a.seg.CutSearch(w, true)
+			dictMu.RUnlock()
+			for _, sub := range subs {
+				if sub != w && len([]rune(sub)) >= 2 {
+					for _, syn := range a.synonyms[sub] {
+						if syn != sub {
+							alts = union(alts, []string{syn})
+						}
+					}
+				}
+			}
+		}
+		for _, s := range alts {
 			g = append(g, []string{s})
 			if s != w {
 				terms = append(terms, s)
@@ -347,4 +382,14 @@ func (q Query) TSQuery() string {
 		groups = append(groups, "("+strings.Join(alts, " | ")+")")
 	}
 	return strings.Join(groups, " | ")
+}
+
+// TSQueries writes each group as its own query for to_tsquery('simple',
+// …), for ranking group by group.
+func (q Query) TSQueries() []string {
+	var out []string
+	for _, g := range q.Groups {
+		out = append(out, Query{Groups: []Group{g}}.TSQuery())
+	}
+	return out
 }
