@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"hotline"
 	"hotline/sqldb"
@@ -30,6 +31,11 @@ type Server struct {
 	mux           *http.ServeMux
 	loginLimit    *limiter
 	pages         map[string]map[string]*template.Template // locale → page → template
+
+	reindexMu      sync.Mutex // the background re-indexing of the knowledge base
+	reindex        string     // its progress: "", "done/total", "完成", "失败：…"
+	reindexRunning bool
+	reindexAgain   bool
 }
 
 // NewServer returns a server with every route registered.
@@ -37,6 +43,7 @@ func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
 	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: http.NewServeMux(), loginLimit: newLimiter(30, 20)}
 	s.pages = s.parseTemplates()
 	s.routes()
+	s.kbRoutes()
 	s.pageRoutes()
 	return s
 }

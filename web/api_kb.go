@@ -1,0 +1,259 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"hotline"
+	"hotline/sqldb"
+)
+
+func (s *Server) kbRoutes() {
+	m := s.mux
+	m.HandleFunc("POST /api/v1/kb/articles", s.auth(s.handleCreateArticle))
+	m.HandleFunc("GET /api/v1/kb/articles/{id}", s.auth(s.handleGetArticle))
+	m.HandleFunc("PUT /api/v1/kb/articles/{id}", s.auth(s.handleUpdateArticle))
+	m.HandleFunc("GET /api/v1/kb/articles/{id}/versions", s.auth(s.handleArticleVersions))
+	m.HandleFunc("POST /api/v1/kb/articles/{id}/{action}", s.auth(s.handleReviewArticle))
+	m.HandleFunc("GET /api/v1/kb/search", s.auth(s.handleSearchArticles))
+	m.HandleFunc("GET /api/v1/kb/review-queue", s.auth(s.handleReviewQueue))
+	m.HandleFunc("GET /api/v1/kb/stats", s.auth(s.handleKBStats))
+	m.HandleFunc("GET /api/v1/kb/dictionary", s.auth(s.handleGetDictionary))
+	m.HandleFunc("PUT /api/v1/kb/dictionary", s.auth(s.handlePutDictionary))
+	m.HandleFunc("POST /api/v1/tickets/{id}/kb-links", s.auth(s.handleLinkArticle))
+}
+
+// articleID reads {id} of a knowledge-base path.
+func articleID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, hotline.Errorf(hotline.ENotFound, "知识库文章不存在")
+	}
+	return id, nil
+}
+
+func (s *Server) handleCreateArticle(w http.ResponseWriter, r *http.Request) {
+	var a hotline.Article
+	if err := decode(r, &a); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	a.ID = 0
+	err := s.DB.CreateArticle(r.Context(), actorFrom(r), &a)
+	s.respond(w, r, http.StatusCreated, &a, err)
+}
+
+func (s *Server) handleGetArticle(w http.ResponseWriter, r *http.Request) {
+	id, err := articleID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	a, err := s.DB.FindArticle(r.Context(), actorFrom(r), id)
+	s.respond(w, r, http.StatusOK, a, err)
+}
+
+// handleUpdateArticle saves a new version; the body's "version" must be
+// the version the client read (409 otherwise).
+func (s *Server) handleUpdateArticle(w http.ResponseWriter, r *http.Request) {
+	id, err := articleID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var a hotline.Article
+	if err := decode(r, &a); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if a.Version == 0 {
+		s.error(w, r, hotline.Invalid("version", "请提供所修改的版本号（version），以免覆盖他人的修改"))
+		return
+	}
+	a.ID = id
+	err = s.DB.UpdateArticle(r.Context(), actorFrom(r), &a)
+	s.respond(w, r, http.StatusOK, &a, err)
+}
+
+func (s *Server) handleArticleVersions(w http.ResponseWriter, r *http.Request) {
+	id, err := articleID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	vs, err := s.DB.FindArticleVersions(r.Context(), actorFrom(r), id)
+	s.respond(w, r, http.StatusOK, map[string]any{"items": vs}, err)
+}
+
+func (s *Server) handleReviewArticle(w http.ResponseWriter, r *http.Request) {
+	id, err := articleID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var body struct {
+		Note string `json:"note"`
+	}
+	if r.ContentLength != 0 {
+		if err := decode(r, &body); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	a, err := s.DB.ReviewArticle(r.Context(), actorFrom(r), id, r.PathValue("action"), body.Note)
+	s.respond(w, r, http.StatusOK, a, err)
+}
+
+// articleSearch reads the search's query parameters.
+func articleSearch(r *http.Request) (sqldb.ArticleSearch, error) {
+	q := r.URL.Query()
+	f := sqldb.ArticleSearch{Q: q.Get("q"), Kind: hotline.ArticleKind(q.Get("kind")), Status: q.Get("status"), PageSize: 20}
+	if len([]rune(f.Q)) > 200 {
+		return f, hotline.Invalid("q", "检索词不能超过200个字")
+	}
+	for _, p := range []struct {
+		name string
+		dst  *int64
+	}{{"category_id", &f.CategoryID}, {"unit_id", &f.UnitID}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return f, hotline.Invalid(p.name, "应为正整数")
+			}
+			*p.dst = n
+		}
+	}
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"page", &f.Page}, {"page_size", &f.PageSize}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return f, hotline.Invalid(p.name, "应为正整数")
+			}
+			*p.dst = n
+		}
+	}
+	return f, nil
+}
+
+// handleSearchArticles answers {"items":[{"id","title","snippet","score",…}],"total":N}.
+func (s *Server) handleSearchArticles(w http.ResponseWriter, r *http.Request) {
+	f, err := articleSearch(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	hits, total, err := s.DB.SearchArticles(r.Context(), actorFrom(r), f)
+	if hits == nil {
+		hits = []*sqldb.ArticleHit{}
+	}
+	s.respond(w, r, http.StatusOK, map[string]any{"items": hits, "total": total}, err)
+}
+
+func (s *Server) handleReviewQueue(w http.ResponseWriter, r *http.Request) {
+	items, err := s.DB.ReviewQueue(r.Context(), actorFrom(r), hotline.Day(s.DB.Now()), 200)
+	s.respond(w, r, http.StatusOK, map[string]any{"items": items}, err)
+}
+
+func (s *Server) handleKBStats(w http.ResponseWriter, r *http.Request) {
+	month := r.URL.Query().Get("month")
+	if month == "" {
+		month = s.DB.Now().In(hotline.ChinaZone).Format("2006-01")
+	}
+	m, err := s.DB.KBMonthStats(r.Context(), month)
+	s.respond(w, r, http.StatusOK, m, err)
+}
+
+type dictionaryBody struct {
+	Words    []string `json:"words"`
+	Synonyms []string `json:"synonyms"` // each a group of words separated by spaces
+}
+
+func (s *Server) handleGetDictionary(w http.ResponseWriter, r *http.Request) {
+	words, syn, err := s.DB.FindDictionary(r.Context())
+	s.respond(w, r, http.StatusOK, dictionaryBody{Words: words, Synonyms: syn}, err)
+}
+
+// handlePutDictionary replaces the user dictionary and re-indexes the
+// articles in the background when words changed.
+func (s *Server) handlePutDictionary(w http.ResponseWriter, r *http.Request) {
+	var b dictionaryBody
+	if err := decode(r, &b); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.DB.SaveDictionary(r.Context(), actorFrom(r), b.Words, b.Synonyms); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.startReindex()
+	writeJSON(w, http.StatusOK, map[string]any{"words": b.Words, "synonyms": b.Synonyms, "reindex": s.reindexState()})
+}
+
+func (s *Server) handleLinkArticle(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var b struct {
+		ArticleID int64 `json:"article_id"`
+	}
+	if err := decode(r, &b); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if b.ArticleID <= 0 {
+		s.error(w, r, hotline.Invalid("article_id", "请指定知识库文章"))
+		return
+	}
+	err = s.DB.LinkArticle(r.Context(), actorFrom(r), id, b.ArticleID)
+	s.respond(w, r, http.StatusOK, map[string]any{"ticket_id": id, "article_id": b.ArticleID}, err)
+}
+
+// reindexState says how far the background re-indexing has come.
+func (s *Server) reindexState() string {
+	s.reindexMu.Lock()
+	defer s.reindexMu.Unlock()
+	return s.reindex
+}
+
+// startReindex re-segments every article in the background (one at a
+// time; a second request while one runs is remembered and run after).
+func (s *Server) startReindex() {
+	s.reindexMu.Lock()
+	defer s.reindexMu.Unlock()
+	if s.reindexRunning {
+		s.reindexAgain = true
+		return
+	}
+	s.reindexRunning = true
+	s.reindex = "排队中"
+	go func() {
+		for {
+			err := s.DB.ReindexArticles(context.Background(), func(done, total int) {
+				s.reindexMu.Lock()
+				s.reindex = fmt.Sprintf("%d/%d", done, total)
+				s.reindexMu.Unlock()
+			})
+			s.reindexMu.Lock()
+			if err != nil {
+				s.Logger.Error("reindex articles", "err", err)
+				s.reindex = "失败：" + strings.TrimSpace(err.Error())
+			} else if !s.reindexAgain {
+				s.reindex = "完成"
+			}
+			again := s.reindexAgain
+			s.reindexAgain, s.reindexRunning = false, again
+			s.reindexMu.Unlock()
+			if !again {
+				return
+			}
+		}
+	}()
+}
