@@ -72,8 +72,9 @@ type ArticleSearch struct {
 // in <mark>.
 type ArticleHit struct {
 	*hotline.Article
-	Score   float64 `json:"score"`
-	Snippet string  `json:"snippet"`
+	Score     float64 `json:"score"`
+	Snippet   string  `json:"snippet"`
+	TitleHTML string  `json:"title_html"` // the title with the query's terms in <mark>
 }
 
 // SearchArticles finds articles by their words, ranked by the database's
@@ -172,6 +173,7 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 		}
 		h.Article, h.Score = a, score
 		h.Snippet = zhsearch.SnippetHTML(plainText(a.Body), q.Terms, 120)
+		h.TitleHTML = zhsearch.SnippetHTML(a.Title, q.Terms, 200)
 		out = append(out, h)
 	}
 	return out, total, rows.Err()

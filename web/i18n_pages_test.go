@@ -40,8 +40,9 @@ func TestLocale_EnglishPages(t *testing.T) {
 	pages := map[string][]string{
 		"admin": {"/", "/tickets", "/tickets?status=dispatched&sort=due", "/tickets?from=yesterday", fmt.Sprintf("/tickets/%d", tk.ID),
 			"/board", "/admin/units", "/admin/categories", "/admin/catalogue", "/admin/calendar?year=2026", "/admin/sla",
-			"/admin/users", "/admin/audit?action=ticket.", "/admin/audit?actor_id=x", "/me/sessions", "/tickets/999999", "/queue/nope"},
-		"agent":      {"/", "/intake", "/queue/mine-accepted", "/admin/units"},
+			"/admin/users", "/admin/audit?action=ticket.", "/admin/audit?actor_id=x", "/me/sessions", "/tickets/999999", "/queue/nope",
+			"/kb", "/kb?q=water&status=all", "/kb?page=0", "/kb/review", "/kb/new", "/kb/999"},
+		"agent":      {"/", "/intake", "/queue/mine-accepted", "/admin/units", "/kb", "/kb/review"},
 		"dispatcher": {"/", "/queue/dispatch", "/queue/overdue", "/queue/open"},
 		"util-water": {"/", "/queue/acknowledge", fmt.Sprintf("/tickets/%d", tk.ID)},
 	}

@@ -18,7 +18,7 @@ type intakeContent struct {
 }
 
 var intakeFields = []string{"phone", "name", "anonymous", "address", "channel", "appeal_kind", "urgency", "confidential",
-	"category_id", "title", "content", "location", "location_unit_id", "answer"}
+	"category_id", "title", "content", "location", "location_unit_id", "answer", "kb_article_id"}
 
 func (s *Server) intakePage(w http.ResponseWriter, r *http.Request, status int, in map[string]string, err error) {
 	rf, ok := s.pageRef(w, r)
@@ -69,6 +69,12 @@ func (s *Server) handleIntakeForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.DB.CreateTicket(r.Context(), a, t, mode == "submit")
+	if kb, _ := strconv.ParseInt(in["kb_article_id"], 10, 64); err == nil && kb > 0 {
+		// The article that answered the call; the ticket stands without it.
+		if lerr := s.DB.LinkArticle(r.Context(), a, t.ID, kb); lerr != nil {
+			s.Logger.Warn("link article to ticket", "ticket", t.ID, "article", kb, "err", lerr)
+		}
+	}
 	if err == nil && mode == "resolve" {
 		_, err = s.DB.ApplyAction(r.Context(), a, t.ID, hotline.Command{Action: hotline.ActionResolveOnCall, Content: in["answer"]})
 		if err != nil { // the ticket is accepted and safe; say why it was not concluded

@@ -154,7 +154,12 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 			return false
 		},
 		"actionForm": newActionForm,
-		"weekday":    func(day string) string { return l.T(weekday(day)) },
+		"kbForm":     newKBForm,
+		// snippet marks as safe the HTML zhsearch.SnippetHTML built from
+		// escaped text and <mark>.
+		"snippet": func(s string) template.HTML { return template.HTML(s) },
+		"percent": func(f float64) float64 { return f * 100 },
+		"weekday": func(day string) string { return l.T(weekday(day)) },
 		"limitField": func(name string, l hotline.Limit) limitField {
 			return limitField{Name: name, Limit: l, Units: limitUnits}
 		},

@@ -37,7 +37,8 @@ type page struct {
 
 // pageNames are the page templates, each parsed with layout and parts.
 var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board",
-	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users"}
+	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users",
+	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review"}
 
 // parseTemplates parses every page in every locale at start: a broken
 // template stops the server from starting rather than failing a user
@@ -77,6 +78,7 @@ func (s *Server) pageRoutes() {
 	m.HandleFunc("GET /intake", s.pageAuth(s.handleIntakePage))
 	m.HandleFunc("POST /intake", s.pageAuth(s.handleIntakeForm))
 	s.adminRoutes()
+	s.kbPageRoutes()
 	m.HandleFunc("POST /me/sessions/{id}/revoke", s.pageAuth(s.handleRevokeForm))
 	m.HandleFunc("POST /me/sessions/revoke-all", s.pageAuth(s.handleRevokeAllForm))
 }

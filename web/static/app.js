@@ -123,4 +123,53 @@
       })
       .catch(function () {});
   }
+
+  // Agent assist: while the appeal is typed, the best knowledge-base
+  // articles; "insert" puts the answer script into the answer and links the
+  // article to the ticket (it then counts toward the direct-answer rate).
+  var kb = document.getElementById("kb-suggest");
+  if (kb && intake) {
+    var kbTimer, kbLast = "";
+    var title = intake.querySelector("[name=title]"), content = intake.querySelector("[name=content]");
+    var answer = document.getElementById("answer"), linked = document.getElementById("kb-article");
+    var kbSearch = function () {
+      var q = (title.value + " " + content.value).trim().slice(0, 200);
+      if (q === kbLast) return;
+      kbLast = q;
+      if (!q) { kb.replaceChildren(text("p", kb.getAttribute("data-empty"), "empty")); return; }
+      fetch("/api/v1/kb/search?page_size=5&q=" + encodeURIComponent(q), { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (d) {
+          if (!d.items.length) { kb.replaceChildren(text("p", kb.getAttribute("data-none"), "empty")); return; }
+          var ol = document.createElement("ol");
+          d.items.forEach(function (h) {
+            var li = document.createElement("li");
+            var a = document.createElement("a");
+            a.innerHTML = h.title_html; // escaped by the server, with <mark> only
+            a.href = "/kb/" + h.id;
+            a.target = "_blank";
+            var snip = document.createElement("div");
+            snip.className = "snippet";
+            snip.innerHTML = h.snippet; // escaped by the server, with <mark> only
+            var b = text("button", kb.getAttribute("data-insert"));
+            b.type = "button";
+            b.setAttribute("data-article", h.id);
+            b.addEventListener("click", function () {
+              answer.value = h.answer || h.body.slice(0, 300);
+              linked.value = h.id;
+              document.getElementById("kb-linked").hidden = false;
+              answer.focus();
+            });
+            li.append(a, " ", b, snip);
+            ol.append(li);
+          });
+          kb.replaceChildren(ol);
+        })
+        .catch(function () { kb.replaceChildren(text("p", kb.getAttribute("data-failed"), "error")); });
+    };
+    [title, content].forEach(function (el) {
+      el.addEventListener("input", function () { clearTimeout(kbTimer); kbTimer = setTimeout(kbSearch, 400); });
+    });
+    if (title.value || content.value) kbSearch();
+  }
 })();
