@@ -123,7 +123,9 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 		db.write.SetMaxOpenConns(1)
 		db.writeTurn = make(chan struct{}, 1)
 		db.sqliteDSN = base
-		if db.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)"); err != nil {
+		// Readers keep 32 MB of pages each: full-text searches walk posting
+		// lists that would otherwise be read from the file again and again.
+		if db.read, err = sql.Open("sqlite", base+"&_pragma=query_only(1)&_pragma=cache_size(-32768)"); err != nil {
 			return nil, err
 		}
 		db.read.SetMaxOpenConns(4)

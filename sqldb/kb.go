@@ -62,7 +62,7 @@ func (db *DB) CreateArticle(ctx context.Context, actor hotline.Actor, a *hotline
 	if err != nil {
 		return err
 	}
-	if err := saveArticleExtras(ctx, tx, actor, a, true); err != nil {
+	if err := saveArticleExtras(ctx, tx, actor, a, true, nil); err != nil {
 		return err
 	}
 	if err := appendAudit(ctx, tx, actor, "kb.create", articleTarget(a), a.Kind.Label()); err != nil {
@@ -89,7 +89,7 @@ func checkArticleRefs(ctx context.Context, tx *Tx, a *hotline.Article) error {
 
 // saveArticleExtras writes what goes with every save: the categories, the
 // version row and the search index.
-func saveArticleExtras(ctx context.Context, tx *Tx, actor hotline.Actor, a *hotline.Article, categories bool) error {
+func saveArticleExtras(ctx context.Context, tx *Tx, actor hotline.Actor, a *hotline.Article, categories bool, idx *articleIndex) error {
 	if categories {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM kb_article_categories WHERE article_id = $1`, a.ID); err != nil {
 			return err
@@ -111,7 +111,7 @@ func saveArticleExtras(ctx context.Context, tx *Tx, actor hotline.Actor, a *hotl
 	if err != nil {
 		return err
 	}
-	return tx.db.indexArticle(ctx, tx, a)
+	return tx.db.indexArticle(ctx, tx, a, idx)
 }
 
 // UpdateArticle saves a new version of an article. a.Version must be the
@@ -155,7 +155,7 @@ func (db *DB) UpdateArticle(ctx context.Context, actor hotline.Actor, a *hotline
 	if err != nil {
 		return err
 	}
-	if err := saveArticleExtras(ctx, tx, actor, a, true); err != nil {
+	if err := saveArticleExtras(ctx, tx, actor, a, true, nil); err != nil {
 		return err
 	}
 	if err := appendAudit(ctx, tx, actor, "kb.update", articleTarget(a), fmt.Sprintf("v%d %s", a.Version, a.Note)); err != nil {
@@ -230,7 +230,7 @@ func (db *DB) ReviewArticle(ctx context.Context, actor hotline.Actor, id int64, 
 	if a.CategoryIDs, err = articleCategories(ctx, tx, a.ID); err != nil {
 		return nil, err
 	}
-	if err := saveArticleExtras(ctx, tx, actor, a, false); err != nil {
+	if err := saveArticleExtras(ctx, tx, actor, a, false, nil); err != nil {
 		return nil, err
 	}
 	if err := appendAudit(ctx, tx, actor, "kb."+action, articleTarget(a), note); err != nil {

@@ -57,7 +57,7 @@ func (db *DB) idfs(ctx context.Context, tx *Tx, groups []string) ([]float64, err
 		e, ok := c.terms[g]
 		c.mu.Unlock()
 		if !ok || now.Sub(e.at) > dfTTL {
-			if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM kb_articles WHERE search @@ to_tsquery('simple', $1) LIMIT %d) x`, dfCap), g).Scan(&e.n); err != nil {
+			if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM kb_articles WHERE search @@ CAST($1 AS tsquery) LIMIT %d) x`, dfCap), g).Scan(&e.n); err != nil {
 				return nil, err
 			}
 			e.at = now
@@ -75,11 +75,12 @@ func (db *DB) idfs(ctx context.Context, tx *Tx, groups []string) ([]float64, err
 }
 
 // pgScore is the SQL of the PostgreSQL score: Σ idf × ts_rank per group,
-// the title (weight A) counting ten times the body (D).
+// the title (weight A) counting ten times the body (D), the filter tags
+// (C) nothing.
 func pgScore(idfs []float64, args []string) string {
 	var parts []string
 	for i, idf := range idfs {
-		parts = append(parts, fmt.Sprintf(`%.4f * ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search, to_tsquery('simple', %s), 1)`, idf, args[i]))
+		parts = append(parts, fmt.Sprintf(`%.4f * ts_rank('{0.1, 0, 0.4, 1.0}', a.search, %s, 1)`, idf, args[i]))
 	}
 	return "(" + strings.Join(parts, " + ") + ")"
 }

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
 	"strings"
@@ -34,24 +35,52 @@ func (db *DB) analyzer(ctx context.Context) (*zhsearch.Analyzer, error) {
 	return a, nil
 }
 
-// indexArticle writes the article's segmented text into the full-text
-// index, in the transaction that saves the article.
-func (db *DB) indexArticle(ctx context.Context, tx *Tx, a *hotline.Article) error {
+// articleTags are the tokens that let the full-text index filter by
+// status, kind, unit and category without looking at the table: letters
+// and digits only, prefixed so that no Chinese or English text makes them.
+func articleTags(a *hotline.Article) string {
+	tags := []string{"zzstatus" + string(a.Status), "zzkind" + string(a.Kind)}
+	if a.UnitID != 0 {
+		tags = append(tags, fmt.Sprintf("zzunit%d", a.UnitID))
+	}
+	for _, c := range a.CategoryIDs {
+		tags = append(tags, fmt.Sprintf("zzcat%d", c))
+	}
+	return strings.Join(tags, " ")
+}
+
+// articleIndex is an article's segmented text, ready to be written.
+type articleIndex struct{ title, body, tags string }
+
+func (db *DB) articleIndexText(ctx context.Context, a *hotline.Article) (*articleIndex, error) {
 	an, err := db.analyzer(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	title := an.IndexText(a.Title + " " + a.DocNumber)
-	body := an.IndexText(a.Body + "\n" + a.Answer + "\n" + a.Source)
+	return &articleIndex{title: an.IndexText(a.Title + " " + a.DocNumber), body: an.IndexText(a.Body + "\n" + a.Answer + "\n" + a.Source),
+		tags: articleTags(a)}, nil
+}
+
+// indexArticle writes the article's segmented text and its filter tags
+// into the full-text index, in the transaction that saves the article;
+// idx is the text segmented beforehand, or nil.
+func (db *DB) indexArticle(ctx context.Context, tx *Tx, a *hotline.Article, idx *articleIndex) error {
+	if idx == nil {
+		var err error
+		if idx, err = db.articleIndexText(ctx, a); err != nil {
+			return err
+		}
+	}
+	idx.tags = articleTags(a) // the status may have changed since
 	if db.dialect == postgres {
-		_, err = tx.ExecContext(ctx, `UPDATE kb_articles SET search = setweight(to_tsvector('simple', $1), 'A') || to_tsvector('simple', $2)
-			WHERE id = $3`, title, body, a.ID)
+		_, err := tx.ExecContext(ctx, `UPDATE kb_articles SET search = setweight(to_tsvector('simple', $1), 'A') || to_tsvector('simple', $2)
+			|| setweight(to_tsvector('simple', $3), 'C') WHERE id = $4`, idx.title, idx.body, idx.tags, a.ID)
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM kb_fts WHERE rowid = $1`, a.ID); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO kb_fts (rowid, title, body) VALUES ($1, $2, $3)`, a.ID, title, body)
+	_, err := tx.ExecContext(ctx, `INSERT INTO kb_fts (rowid, title, body, tags) VALUES ($1, $2, $3, $4)`, a.ID, idx.title, idx.body, idx.tags)
 	return err
 }
 
@@ -78,8 +107,11 @@ type ArticleHit struct {
 }
 
 // SearchArticles finds articles by their words, ranked by the database's
-// full-text engine (FTS5's BM25, title weighted 8:1; PostgreSQL's ts_rank
-// with title weight A), filtered and paginated.
+// full-text engine (FTS5's BM25 with the title weighted 8:1; in PostgreSQL
+// Σ idf × ts_rank, see kb_idf.go), filtered and paginated. Articles that
+// have every word of the query come first when there are enough of them
+// (at least min(5, page size)); otherwise any word counts. Without words it
+// lists articles, latest change first.
 func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s ArticleSearch) ([]*ArticleHit, int, error) {
 	s.Page, s.PageSize = max(s.Page, 1), min(max(s.PageSize, 1), 100)
 	if s.Status == "" {
@@ -94,31 +126,122 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 	if s.Kind != "" && !s.Kind.Valid() {
 		return nil, 0, hotline.Invalid("kind", "文章类型无效，应为 law、policy、duty、service 或 faq")
 	}
-	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	var q zhsearch.Query
-	if strings.TrimSpace(s.Q) != "" {
-		an, err := db.analyzer(ctx)
+	if strings.TrimSpace(s.Q) == "" {
+		return db.listArticles(ctx, s)
+	}
+	an, err := db.analyzer(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	q := an.Query(s.Q)
+	if q.Empty() {
+		return nil, 0, nil
+	}
+	var tags []string
+	if s.Status != "all" {
+		tags = append(tags, "zzstatus"+s.Status)
+	}
+	if s.Kind != "" {
+		tags = append(tags, "zzkind"+string(s.Kind))
+	}
+	if s.UnitID != 0 {
+		tags = append(tags, fmt.Sprintf("zzunit%d", s.UnitID))
+	}
+	if s.CategoryID != 0 {
+		tags = append(tags, fmt.Sprintf("zzcat%d", s.CategoryID))
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	count := func(all bool) (int, error) {
+		var n int
+		var err error
+		if db.dialect == postgres {
+			err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM kb_articles WHERE search @@ CAST($1 AS tsquery)`, q.TSQuery(all, tags...)).Scan(&n)
+		} else {
+			err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM kb_fts WHERE kb_fts MATCH $1`, q.FTS5(all, tags...)).Scan(&n)
+		}
+		return n, err
+	}
+	all := len(q.Groups) > 1
+	total, err := count(all)
+	if err != nil {
+		return nil, 0, err
+	}
+	if all && total < min(5, s.PageSize) {
+		all = false
+		if total, err = count(false); err != nil {
+			return nil, 0, err
+		}
+	}
+	limit := fmt.Sprintf(` LIMIT %d OFFSET %d`, s.PageSize, (s.Page-1)*s.PageSize)
+	var rows *sql.Rows
+	if db.dialect == postgres {
+		groups := q.TSQueries()
+		idfs, err := db.idfs(ctx, tx, groups)
 		if err != nil {
 			return nil, 0, err
 		}
-		if q = an.Query(s.Q); q.Empty() {
-			return nil, 0, nil
+		args := []any{q.TSQuery(all, tags...)}
+		var refs []string
+		for _, g := range groups {
+			args = append(args, g)
+			refs = append(refs, fmt.Sprintf("CAST($%d AS tsquery)", len(args)))
 		}
+		rows, err = tx.QueryContext(ctx, `SELECT a.id, `+pgScore(idfs, refs)+` AS score FROM kb_articles a
+			WHERE a.search @@ CAST($1 AS tsquery) ORDER BY score DESC, a.id`+limit, args...)
+	} else {
+		rows, err = tx.QueryContext(ctx, `SELECT rowid, -bm25(kb_fts, 8.0, 1.0, 0.0) AS score FROM kb_fts
+			WHERE kb_fts MATCH $1 ORDER BY score DESC, rowid`+limit, q.FTS5(all, tags...))
 	}
-	from, score, order := `kb_articles a`, `0`, `a.updated_at DESC, a.id DESC`
-	switch {
-	case q.Empty():
-	case db.dialect == postgres:
-		from = `kb_articles a, to_tsquery('simple', ` + arg(q.TSQuery()) + `) q`
-		where = append(where, `a.search @@ q`)
-		order = `score DESC, a.id`
-	default:
-		from = `kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid`
-		where = append(where, `kb_fts MATCH `+arg(q.FTS5()))
-		score, order = `-bm25(kb_fts, 8.0, 1.0)`, `score DESC, a.id`
+	if err != nil {
+		return nil, 0, err
 	}
+	var hits []*ArticleHit
+	var ids []string
+	for rows.Next() {
+		h := &ArticleHit{Article: &hotline.Article{}}
+		if err := rows.Scan(&h.ID, &h.Score); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		hits = append(hits, h)
+		ids = append(ids, fmt.Sprint(h.ID))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(hits) == 0 {
+		return nil, total, err
+	}
+	byID := map[int64]*hotline.Article{}
+	arts, err := tx.QueryContext(ctx, `SELECT `+articleColumns+` FROM kb_articles WHERE id IN (`+strings.Join(ids, ", ")+`)`)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer arts.Close()
+	for arts.Next() {
+		a, err := scanArticle(arts)
+		if err != nil {
+			return nil, 0, err
+		}
+		byID[a.ID] = a
+	}
+	for _, h := range hits {
+		if a := byID[h.ID]; a != nil {
+			h.Article = a
+		}
+		h.Snippet = zhsearch.SnippetHTML(plainText(h.Body), q.Terms, 120)
+		h.TitleHTML = zhsearch.SnippetHTML(h.Title, q.Terms, 200)
+	}
+	return hits, total, arts.Err()
+}
+
+// listArticles lists articles without a query, latest change first.
+func (db *DB) listArticles(ctx context.Context, s ArticleSearch) ([]*ArticleHit, int, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if s.Status != "all" {
 		where = append(where, `a.status = `+arg(s.Status))
 	}
@@ -141,23 +264,10 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 	}
 	defer tx.Rollback()
 	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+cond, args...).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM kb_articles a`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	// The score's own arguments come after the count's.
-	if db.dialect == postgres && !q.Empty() {
-		groups := q.TSQueries()
-		idfs, err := db.idfs(ctx, tx, groups)
-		if err != nil {
-			return nil, 0, err
-		}
-		var refs []string
-		for _, g := range groups {
-			refs = append(refs, arg(g))
-		}
-		score = pgScore(idfs, refs)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+articleCols("a.")+`, `+score+` AS score FROM `+from+cond+` ORDER BY `+order+
+	rows, err := tx.QueryContext(ctx, `SELECT `+articleCols("a.")+` FROM kb_articles a`+cond+` ORDER BY a.updated_at DESC, a.id DESC`+
 		fmt.Sprintf(` LIMIT %d OFFSET %d`, s.PageSize, (s.Page-1)*s.PageSize), args...)
 	if err != nil {
 		return nil, 0, err
@@ -165,27 +275,15 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 	defer rows.Close()
 	var out []*ArticleHit
 	for rows.Next() {
-		h := &ArticleHit{}
-		var score float64
-		a, err := scanArticle(scanTail{rows, &score})
+		a, err := scanArticle(rows)
 		if err != nil {
 			return nil, 0, err
 		}
-		h.Article, h.Score = a, score
-		h.Snippet = zhsearch.SnippetHTML(plainText(a.Body), q.Terms, 120)
-		h.TitleHTML = zhsearch.SnippetHTML(a.Title, q.Terms, 200)
-		out = append(out, h)
+		out = append(out, &ArticleHit{Article: a, Snippet: zhsearch.SnippetHTML(plainText(a.Body), nil, 120),
+			TitleHTML: zhsearch.SnippetHTML(a.Title, nil, 200)})
 	}
 	return out, total, rows.Err()
 }
-
-// scanTail scans a row into the article's columns and one more.
-type scanTail struct {
-	rows interface{ Scan(...any) error }
-	last any
-}
-
-func (s scanTail) Scan(dst ...any) error { return s.rows.Scan(append(dst, s.last)...) }
 
 var markdownMarks = regexp.MustCompile("(?m)^\\s{0,3}(#{1,6}|>|[-*+]|\\d+\\.)\\s+|[*_`]{1,3}|!?\\[([^\\]]*)\\]\\([^)]*\\)")
 

@@ -120,7 +120,11 @@ func (db *DB) ReindexArticles(ctx context.Context, progress func(done, total int
 		}
 		rows.Close()
 		for _, a := range batch {
-			if err := db.indexArticle(ctx, tx, a); err != nil {
+			if a.CategoryIDs, err = articleCategories(ctx, tx, a.ID); err != nil {
+				tx.Rollback()
+				return err
+			}
+			if err := db.indexArticle(ctx, tx, a, nil); err != nil {
 				tx.Rollback()
 				return err
 			}

@@ -17,6 +17,12 @@ const NumberPrefix = "PX"
 // it goes on to the dispatch queue in the same transaction. The ticket is
 // durable when this returns.
 func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.Ticket, submit bool) error {
+	// Segmenting takes a while: done before the transaction, not in the
+	// writers' queue.
+	idxTitle, idxBody, err := db.ticketIndexText(ctx, t)
+	if err != nil {
+		return err
+	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -84,6 +90,9 @@ func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.
 		}
 		t.Events = append(t.Events, ev)
 	}
+	if err := db.writeTicketIndex(ctx, tx, t.ID, idxTitle, idxBody); err != nil {
+		return err
+	}
 	if err := appendAudit(ctx, tx, actor, "ticket.accept", ticketTarget(t), ""); err != nil {
 		return err
 	}
@@ -128,6 +137,7 @@ type TicketFilter struct {
 	DueBefore  time.Time // next deadline before this (due soon)
 	Pending    bool      // a unit's extension or suspension request awaits the centre
 	Callback   bool      // concluded and still owed a callback
+	Q          string    // words in the title, content or reply (all of them)
 	Sort       string    // "" newest first; "oldest"; "due" (next deadline first)
 	Page       int       // 1-based
 	PageSize   int       // default 20, at most 200
@@ -209,6 +219,15 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	}
 	if !f.DueBefore.IsZero() {
 		where = append(where, "next_due_at < "+arg(f.DueBefore.UnixMilli()))
+	}
+	if strings.TrimSpace(f.Q) != "" {
+		cond, ok, err := db.ticketTextCondition(ctx, f.Q, arg)
+		if err != nil {
+			return nil, 0, err
+		} else if !ok {
+			return []*hotline.Ticket{}, 0, nil
+		}
+		where = append(where, cond)
 	}
 	for _, u := range units {
 		rest := ""
@@ -304,6 +323,11 @@ func (db *DB) ApplyAction(ctx context.Context, actor hotline.Actor, id int64, cm
 	}
 	if err != nil {
 		return nil, err
+	}
+	if cmd.Action == hotline.ActionReply || cmd.Action == hotline.ActionResolveOnCall {
+		if err := db.indexTicket(ctx, tx, t); err != nil {
+			return nil, err
+		}
 	}
 	if err := appendAudit(ctx, tx, actor, "ticket."+string(cmd.Action), ticketTarget(t), ev.Reason); err != nil {
 		return nil, err

@@ -103,6 +103,9 @@ func ticketFilter(r *http.Request) (sqldb.TicketFilter, error) {
 		}
 	}
 	f.Phone = q.Get("phone")
+	if f.Q = q.Get("q"); len([]rune(f.Q)) > 200 {
+		return f, hotline.Invalid("q", "检索词不能超过200个字")
+	}
 	return f, nil
 }
 

@@ -188,7 +188,7 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 func listFilter(r *http.Request) (sqldb.TicketFilter, map[string]string, error) {
 	f, err := ticketFilter(r)
 	shown := map[string]string{}
-	for _, k := range []string{"status", "channel", "appeal_kind", "category_id", "unit_id", "from", "to", "phone", "overdue", "sort"} {
+	for _, k := range []string{"q", "status", "channel", "appeal_kind", "category_id", "unit_id", "from", "to", "phone", "overdue", "sort"} {
 		shown[k] = r.URL.Query().Get(k)
 	}
 	if v := shown["sort"]; v == "oldest" || v == "due" {

@@ -270,6 +270,7 @@ func (q Query) Empty() bool { return len(q.Groups) == 0 }
 func (a *Analyzer) Query(q string) Query {
 	q = Normalize(q)
 	var out Query
+	var freqs []float64 // how common each group's word is (gse's dictionary frequency)
 	seen := map[string]bool{}
 	add := func(g Group, terms ...string) {
 		key := ""
@@ -282,6 +283,10 @@ func (a *Analyzer) Query(q string) Query {
 		seen[key] = true
 		out.Groups = append(out.Groups, g)
 		out.Terms = append(out.Terms, terms...)
+		dictMu.RLock()
+		f, _, _ := a.seg.Find(terms[0])
+		dictMu.RUnlock()
+		freqs = append(freqs, f)
 	}
 	for _, m := range docNumber.FindAllStringSubmatchIndex(q, -1) {
 		tok := q[m[2]:m[3]] + "年" + q[m[4]:m[5]] + "号"
@@ -335,6 +340,8 @@ func (a *Analyzer) Query(q string) Query {
 			if s != w {
 				terms = append(terms, s)
 			}
+			// The word as its two-character runs, in case the text was
+			// cut differently (住房公积金 inside a longer word).
 			if sr := []rune(s); len(sr) >= 3 {
 				var bigrams []string
 				for i := 0; i+1 < len(sr); i++ {
@@ -345,13 +352,33 @@ func (a *Analyzer) Query(q string) Query {
 		}
 		add(g, terms...)
 	}
+	// Long questions: the engines pay for every group, and common words
+	// (办理, 需要) say little. Keep the MaxGroups rarest.
+	if len(out.Groups) > MaxGroups {
+		idx := make([]int, len(out.Groups))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(i, j int) bool { return freqs[idx[i]] < freqs[idx[j]] })
+		keep := idx[:MaxGroups]
+		sort.Ints(keep)
+		var groups []Group
+		for _, i := range keep {
+			groups = append(groups, out.Groups[i])
+		}
+		out.Groups = groups
+	}
 	sort.SliceStable(out.Terms, func(i, j int) bool { return len(out.Terms[i]) > len(out.Terms[j]) })
 	return out
 }
 
-// FTS5 writes the query in SQLite FTS5 syntax: groups joined with OR,
-// alternatives with OR, the tokens of an alternative with AND.
-func (q Query) FTS5() string {
+// MaxGroups is how many words of a query are searched for at most.
+var MaxGroups = 4
+
+// FTS5 writes the query in SQLite FTS5 syntax: groups joined with OR (or
+// with AND when all is set), alternatives with OR, the tokens of an
+// alternative with AND; every required token (a filter) must be present.
+func (q Query) FTS5(all bool, required ...string) string {
 	var groups []string
 	for _, g := range q.Groups {
 		var alts []string
@@ -364,11 +391,20 @@ func (q Query) FTS5() string {
 		}
 		groups = append(groups, "("+strings.Join(alts, " OR ")+")")
 	}
-	return strings.Join(groups, " OR ")
+	join := " OR "
+	if all {
+		join = " AND "
+	}
+	out := "(" + strings.Join(groups, join) + ")"
+	for _, r := range required {
+		out += ` AND "` + clean(r) + `"`
+	}
+	return out
 }
 
-// TSQuery writes the query for to_tsquery('simple', …).
-func (q Query) TSQuery() string {
+// TSQuery writes the query as a tsquery literal (lexemes quoted, as
+// to_tsvector('simple', …) stores them), joined like FTS5.
+func (q Query) TSQuery(all bool, required ...string) string {
 	var groups []string
 	for _, g := range q.Groups {
 		var alts []string
@@ -381,7 +417,15 @@ func (q Query) TSQuery() string {
 		}
 		groups = append(groups, "("+strings.Join(alts, " | ")+")")
 	}
-	return strings.Join(groups, " | ")
+	join := " | "
+	if all {
+		join = " & "
+	}
+	out := "(" + strings.Join(groups, join) + ")"
+	for _, r := range required {
+		out += " & '" + clean(r) + "'"
+	}
+	return out
 }
 
 // TSQueries writes each group as its own query for to_tsquery('simple',
@@ -389,7 +433,7 @@ func (q Query) TSQuery() string {
 func (q Query) TSQueries() []string {
 	var out []string
 	for _, g := range q.Groups {
-		out = append(out, Query{Groups: []Group{g}}.TSQuery())
+		out = append(out, Query{Groups: []Group{g}}.TSQuery(false))
 	}
 	return out
 }

@@ -30,20 +30,38 @@ func normRunes(text []rune) []rune {
 // beginning of the text.
 func Snippet(text string, terms []string, size int) []Span {
 	orig := []rune(strings.Join(strings.Fields(text), " "))
-	norm := normRunes(orig)
+	norm := string(normRunes(orig))
+	// runeAt maps the byte offset of each rune of norm to its index.
+	runeAt := make([]int32, len(norm)+1)
+	ri := int32(0)
+	for i := range norm {
+		runeAt[i] = ri
+		ri++
+	}
+	runeAt[len(norm)] = ri
 	hit := make([]int, len(orig)) // which term (1-based) covers each rune
 	for ti, t := range terms {
-		tr := []rune(Normalize(t))
-		if len(tr) == 0 {
+		t = Normalize(t)
+		if t == "" {
 			continue
 		}
-		for i := 0; i+len(tr) <= len(norm); i++ {
-			if hit[i] == 0 && string(norm[i:i+len(tr)]) == string(tr) {
-				for j := i; j < i+len(tr); j++ {
+		n := len([]rune(t))
+		for off := 0; ; {
+			i := strings.Index(norm[off:], t)
+			if i < 0 {
+				break
+			}
+			start := int(runeAt[off+i])
+			free := true
+			for j := start; j < start+n; j++ {
+				free = free && hit[j] == 0
+			}
+			if free {
+				for j := start; j < start+n; j++ {
 					hit[j] = ti + 1
 				}
-				i += len(tr) - 1
 			}
+			off += i + len(t)
 		}
 	}
 	start := 0
@@ -54,14 +72,19 @@ func Snippet(text string, terms []string, size int) []Span {
 				continue
 			}
 			from := max(0, i-size/5)
-			seen := map[int]bool{}
+			seen := 0
+			var mask uint64
 			for j := from; j < min(len(orig), from+size); j++ {
-				if hit[j] != 0 {
-					seen[hit[j]] = true
+				if h := hit[j]; h != 0 && h <= 64 && mask&(1<<(h-1)) == 0 {
+					mask |= 1 << (h - 1)
+					seen++
 				}
 			}
-			if len(seen) > best {
-				best, start = len(seen), from
+			if seen > best {
+				best, start = seen, from
+			}
+			if best == len(terms) {
+				break
 			}
 		}
 	}

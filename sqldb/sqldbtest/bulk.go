@@ -19,7 +19,7 @@ type Spread struct {
 }
 
 // CopyTickets copies ticket fromID n times in one statement, for volume
-// benchmarks: the copies get numbers B1…Bn, creation times one second
+// benchmarks: the copies get numbers B<fromID>-1…n, creation times one second
 // apart going back from the original's, and next deadlines one minute
 // apart from due0 (warning an hour before). With a spread, units and
 // statuses vary as it says; otherwise they are the original's.
@@ -54,9 +54,9 @@ func CopyTickets(tb testing.TB, dsn string, fromID int64, n int, due0 time.Time,
 	q := fmt.Sprintf(`WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < %d),
 		u AS (%s), st AS (%s)
 		INSERT INTO tickets (number, created_at, next_due_at, next_warn_at, lead_unit_id, status, %s)
-		SELECT 'B' || n, created_at - CAST(n AS BIGINT) * 1000, %s, %s - 3600000, u.id, st.st, %s
+		SELECT 'B%d-' || n, created_at - CAST(n AS BIGINT) * 1000, %s, %s - 3600000, u.id, st.st, %s
 		FROM s JOIN u ON u.i = n %% %d JOIN st ON st.i = n %% %d, tickets WHERE tickets.id = %d`,
-		n, units, statuses, cols, due, due, cols, nu, ns, fromID)
+		n, units, statuses, cols, fromID, due, due, cols, nu, ns, fromID)
 	if _, err := raw.Exec(q); err != nil {
 		tb.Fatal(err)
 	}

@@ -63,4 +63,6 @@ CREATE TABLE kb_dictionary (
 	PRIMARY KEY (kind, entry)
 );
 
-CREATE VIRTUAL TABLE kb_fts USING fts5(title, body, tokenize = 'unicode61');
+-- tags: status, kind, unit and category tokens, so that filters are part
+-- of the match (weight 0 in bm25).
+CREATE VIRTUAL TABLE kb_fts USING fts5(title, body, tags, tokenize = 'unicode61');

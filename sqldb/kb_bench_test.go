@@ -1,0 +1,113 @@
+package sqldb_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"hotline"
+	"hotline/demo"
+	"hotline/sqldb"
+	"hotline/sqldb/sqldbtest"
+)
+
+// benchArticles makes n articles from the demo knowledge base: each a demo
+// article's title with a district and a serial, its body followed by
+// sentences of three other articles, so that every word of the demo
+// vocabulary recurs in about n/200 articles, as in a big real base.
+func benchArticles(tb testing.TB, n int) []*hotline.Article {
+	seeds, err := demo.KBArticles()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	districts := []string{"安源区", "湘东区", "莲花县", "上栗县", "芦溪县", "经开区", "武功山"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	out := make([]*hotline.Article, n)
+	for i := range out {
+		s := seeds[i%len(seeds)]
+		body := []string{s.Body}
+		for k := 0; k < 3; k++ {
+			other := seeds[rng.IntN(len(seeds))].Body
+			body = append(body, strings.SplitN(other, "。", 2)[0]+"。")
+		}
+		out[i] = &hotline.Article{Title: fmt.Sprintf("%s（%s第%d号）", s.Title, districts[i%len(districts)], i),
+			Body: strings.Join(body, "\n\n"), Answer: s.Answer, Kind: s.Kind, DocNumber: s.DocNumber}
+	}
+	return out
+}
+
+func benchQueries(tb testing.TB) []string {
+	f, err := os.Open("../demo/kb_relevance.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if q, _, ok := strings.Cut(sc.Text(), "\t"); ok && !strings.HasPrefix(q, "#") {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func kbBenchSize() int {
+	if n, err := strconv.Atoi(os.Getenv("HOTLINE_KB_BENCH_N")); err == nil && n > 0 {
+		return n
+	}
+	return 100000
+}
+
+// BenchmarkKB indexes HOTLINE_KB_BENCH_N (100,000) generated articles, then
+// runs the relevance set's queries against them; it reports indexing
+// throughput and the search latency percentiles.
+func BenchmarkKB(b *testing.B) {
+	for _, d := range sqldbtest.Dialects() {
+		b.Run(d, func(b *testing.B) {
+			ctx := context.Background()
+			dsn := sqldbtest.DSN(b, d)
+			if d == "sqlite" {
+				dsn = filepath.Join(b.TempDir(), "kb.db")
+			}
+			db := sqldbtest.Open(b, dsn)
+			admin := hotline.Actor{Role: hotline.RoleAdmin, Name: "bench"}
+			arts := benchArticles(b, kbBenchSize())
+			start := time.Now()
+			if err := db.ImportArticles(ctx, admin, arts, true, nil); err != nil {
+				b.Fatal(err)
+			}
+			indexed := time.Since(start)
+			queries := benchQueries(b)
+			agent := hotline.Actor{Role: hotline.RoleCallAgent}
+			// Warm the dictionary and caches once, as a running server is.
+			for _, q := range queries {
+				if _, _, err := db.SearchArticles(ctx, agent, sqldb.ArticleSearch{Q: q, PageSize: 10}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var lat []time.Duration
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				t0 := time.Now()
+				if _, _, err := db.SearchArticles(ctx, agent, sqldb.ArticleSearch{Q: queries[i%len(queries)], PageSize: 10}); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			b.StopTimer()
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(float64(len(arts))/indexed.Seconds(), "articles/s-indexed")
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+		})
+	}
+}

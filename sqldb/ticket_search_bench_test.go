@@ -1,0 +1,109 @@
+package sqldb_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"hotline"
+	"hotline/sqldb"
+	"hotline/sqldb/sqldbtest"
+)
+
+// appealTexts reads the shared data's citizen messages (real, de-identified
+// appeals), or skips.
+func appealTexts(tb testing.TB) []string {
+	f, err := os.Open("../../shared/data/tipdm2020c/messages_dev.jsonl")
+	if err != nil {
+		tb.Skip("../shared/data is absent: skipping the ticket search benchmark")
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var m struct{ Text string }
+		if json.Unmarshal(sc.Bytes(), &m) == nil && m.Text != "" {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+// ticketSearchQueries are what a dispatcher looks for in past tickets.
+var ticketSearchQueries = []string{"噪音", "停水", "物业 收费", "拖欠 工资", "违章 建筑", "学校", "公交", "拆迁 补偿", "路灯",
+	"小区 停车", "油烟", "医保", "公积金 提取", "养老保险", "环境 污染", "出租车", "垃圾", "供暖", "房产证", "教师",
+	"装修 扰民", "农民工", "征地", "自来水", "网约车", "幼儿园", "道路 积水", "退休", "工业园", "村民"}
+
+func ticketBenchSize() int {
+	if n, err := strconv.Atoi(os.Getenv("HOTLINE_TICKET_BENCH_N")); err == nil && n > 0 {
+		return n
+	}
+	return 1000000
+}
+
+// BenchmarkTicketSearch fills a database with HOTLINE_TICKET_BENCH_N
+// (1,000,000) tickets made of the shared data's 6,312 appeals (each copied
+// as often as needed), indexes them with the background pass, and
+// searches them as the centre: newest first, 20 a page, with the total.
+func BenchmarkTicketSearch(b *testing.B) {
+	texts := appealTexts(b)
+	for _, d := range sqldbtest.Dialects() {
+		b.Run(d, func(b *testing.B) {
+			f := MustFixture(b, d)
+			n := ticketBenchSize()
+			copies := max(1, n/len(texts))
+			var ids []int64
+			for i, text := range texts {
+				if len(ids)*copies >= n {
+					break
+				}
+				title := text
+				if utf8.RuneCountInString(title) > 30 {
+					title = string([]rune(title)[:30])
+				}
+				if utf8.RuneCountInString(text) > 2000 {
+					text = string([]rune(text)[:2000])
+				}
+				t := &hotline.Ticket{Channel: hotline.ChannelWeb, AppealKind: hotline.Complaint, CategoryID: f.Cat.ID,
+					Urgency: hotline.Normal, Title: title, Content: text, Requester: hotline.Requester{Anonymous: true},
+					Location: hotline.Location{Address: "萍乡市"}}
+				if err := f.DB.CreateTicket(f.Context, f.Actors["agent"], t, false); err != nil {
+					b.Fatalf("ticket %d: %v", i, err)
+				}
+				ids = append(ids, t.ID)
+			}
+			for _, id := range ids {
+				sqldbtest.CopyTickets(b, f.DSN, id, copies-1, f.Clock.Now().Add(time.Hour))
+			}
+			start := time.Now()
+			if err := f.DB.ResetTicketIndex(f.Context); err != nil {
+				b.Fatal(err)
+			}
+			if err := f.DB.IndexTickets(f.Context, nil); err != nil {
+				b.Fatal(err)
+			}
+			indexed := time.Since(start)
+			lead := f.Actors["lead"]
+			var lat []time.Duration
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				t0 := time.Now()
+				if _, _, err := f.DB.FindTickets(f.Context, lead, sqldb.TicketFilter{Q: ticketSearchQueries[i%len(ticketSearchQueries)]}); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			b.StopTimer()
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(float64(len(ids)*copies)/indexed.Seconds(), "tickets/s-indexed")
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+		})
+	}
+}

@@ -1,0 +1,90 @@
+package sqldb_test
+
+import (
+	"testing"
+	"time"
+
+	"hotline"
+	"hotline/sqldb"
+	"hotline/sqldb/sqldbtest"
+)
+
+func TestTicketSearch(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		water := f.NewTicket(t, "13800000001", true) // 小区停水三天 / 安源区凤凰街小区停水三天无人处理
+		noise := &hotline.Ticket{Channel: hotline.ChannelWeb, AppealKind: hotline.Complaint, CategoryID: f.Cat.ID, Urgency: hotline.Normal,
+			Title: "工地夜间施工噪音扰民", Content: "楼下工地每晚十一点后还在打桩，噪声很大", Requester: hotline.Requester{Anonymous: true},
+			Location: hotline.Location{Address: "湘东区"}}
+		if err := f.DB.CreateTicket(f.Context, f.Actors["agent"], noise, true); err != nil {
+			t.Fatal(err)
+		}
+		find := func(who, q string, extra ...func(*sqldb.TicketFilter)) []int64 {
+			t.Helper()
+			fl := sqldb.TicketFilter{Q: q}
+			for _, e := range extra {
+				e(&fl)
+			}
+			items, total, err := f.DB.FindTickets(f.Context, f.Actors[who], fl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, it := range items {
+				ids = append(ids, it.ID)
+			}
+			if total != len(ids) {
+				t.Errorf("%q: total %d, %d items", q, total, len(ids))
+			}
+			return ids
+		}
+		same := func(got []int64, want ...int64) bool {
+			if len(got) != len(want) {
+				return false
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					return false
+				}
+			}
+			return true
+		}
+		for q, want := range map[string][]int64{
+			"停水": {water.ID}, "噪声": {noise.ID}, "噪音": {noise.ID}, "断水": {water.ID}, // synonyms both ways
+			"凤凰街 停水": {water.ID}, "凤凰街 噪音": nil, // every word must be there
+			"怎么办": nil,
+		} {
+			if got := find("lead", q); !same(got, want...) {
+				t.Errorf("%q: got %v, want %v", q, got, want)
+			}
+		}
+		if got := find("lead", "停水", func(fl *sqldb.TicketFilter) { fl.Channel = hotline.ChannelWeb }); len(got) != 0 {
+			t.Errorf("search with a channel filter: %v", got)
+		}
+		// A unit finds only its own tickets; the reply is searchable.
+		f.Do(t, "dispatcher", water.ID, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: f.Units["px-water"].ID})
+		if got := find("power", "停水"); len(got) != 0 {
+			t.Errorf("power found water's ticket: %v", got)
+		}
+		f.Do(t, "water", water.ID, hotline.Command{Action: hotline.ActionAcknowledge})
+		f.Do(t, "water", water.ID, hotline.Command{Action: hotline.ActionReply, Content: "已更换爆裂的主管道，恢复供水"})
+		if got := find("water", "主管道"); !same(got, water.ID) {
+			t.Errorf("reply not searchable: %v", got)
+		}
+		// Tickets written around the index (an old database) are found
+		// after the indexing pass.
+		sqldbtest.CopyTickets(t, f.DSN, noise.ID, 30, f.Clock.Now().Add(time.Hour))
+		if got := find("lead", "打桩"); len(got) != 1 {
+			t.Fatalf("before indexing: %v", got)
+		}
+		var last int
+		if err := f.DB.IndexTickets(f.Context, func(done, total int) { last = done }); err != nil {
+			t.Fatal(err)
+		}
+		if got := find("lead", "打桩", func(fl *sqldb.TicketFilter) { fl.PageSize = 100 }); len(got) != 31 || last == 0 {
+			t.Errorf("after indexing: %d found, progress %d", len(got), last)
+		}
+		if err := f.DB.IndexTickets(f.Context, func(done, total int) { t.Errorf("a second pass indexed again: %d", done) }); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
