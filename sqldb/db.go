@@ -97,6 +97,16 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 	db.Requesters = keyringCodec{db}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.dialect = postgres
+		// No JIT: it compiles for tens of milliseconds whenever the planner
+		// guesses a query is big (a full-text search often), which costs
+		// far more than it saves in a workload of short queries.
+		if !strings.Contains(dsn, "jit=") {
+			sep := "?"
+			if strings.Contains(dsn, "?") {
+				sep = "&"
+			}
+			dsn += sep + "jit=off"
+		}
 		if db.write, err = sql.Open("pgx", dsn); err != nil {
 			return nil, err
 		}

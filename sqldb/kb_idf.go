@@ -74,13 +74,13 @@ func (db *DB) idfs(ctx context.Context, tx *Tx, groups []string) ([]float64, err
 	return out, nil
 }
 
-// pgScore is the SQL of the PostgreSQL score: Σ idf × ts_rank per group,
-// the title (weight A) counting ten times the body (D), the filter tags
-// (C) nothing.
+// pgScore is the SQL of the PostgreSQL score: Σ idf × (ts_rank + 4 if
+// the title has it) per group. The vectors have no positions (see the
+// migration), so ts_rank counts matching lexemes against the length.
 func pgScore(idfs []float64, args []string) string {
 	var parts []string
 	for i, idf := range idfs {
-		parts = append(parts, fmt.Sprintf(`%.4f * ts_rank('{0.1, 0, 0.4, 1.0}', a.search, %s, 1)`, idf, args[i]))
+		parts = append(parts, fmt.Sprintf(`%.4f * (ts_rank(a.search, %s, 1) + CASE WHEN a.search_title @@ %s THEN 4 ELSE 0 END)`, idf, args[i], args[i]))
 	}
 	return "(" + strings.Join(parts, " + ") + ")"
 }

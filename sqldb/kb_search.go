@@ -35,11 +35,17 @@ func (db *DB) analyzer(ctx context.Context) (*zhsearch.Analyzer, error) {
 	return a, nil
 }
 
-// articleTags are the tokens that let the full-text index filter by
-// status, kind, unit and category without looking at the table: letters
-// and digits only, prefixed so that no Chinese or English text makes them.
+// articleTags are the tokens that let the SQLite index filter by status,
+// kind, unit and category without looking at the table: letters and
+// digits only, prefixed so that no text makes them. Published articles,
+// nearly all of them, carry no status tag (a token in every document
+// would make every search walk its whole posting list); the others carry
+// zzunpublished, which published searches exclude.
 func articleTags(a *hotline.Article) string {
-	tags := []string{"zzstatus" + string(a.Status), "zzkind" + string(a.Kind)}
+	tags := []string{"zzkind" + string(a.Kind)}
+	if a.Status != hotline.ArticlePublished {
+		tags = append(tags, "zzunpublished", "zzstatus"+strings.ReplaceAll(string(a.Status), "_", ""))
+	}
 	if a.UnitID != 0 {
 		tags = append(tags, fmt.Sprintf("zzunit%d", a.UnitID))
 	}
@@ -73,8 +79,8 @@ func (db *DB) indexArticle(ctx context.Context, tx *Tx, a *hotline.Article, idx 
 	}
 	idx.tags = articleTags(a) // the status may have changed since
 	if db.dialect == postgres {
-		_, err := tx.ExecContext(ctx, `UPDATE kb_articles SET search = setweight(to_tsvector('simple', $1), 'A') || to_tsvector('simple', $2)
-			|| setweight(to_tsvector('simple', $3), 'C') WHERE id = $4`, idx.title, idx.body, idx.tags, a.ID)
+		_, err := tx.ExecContext(ctx, `UPDATE kb_articles SET search = strip(to_tsvector('simple', $1 || ' ' || $2)),
+			search_title = strip(to_tsvector('simple', $1)) WHERE id = $3`, idx.title, idx.body, a.ID)
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM kb_fts WHERE rowid = $1`, a.ID); err != nil {
@@ -97,6 +103,9 @@ type ArticleSearch struct {
 	PageSize   int
 }
 
+// MaxArticleHits caps the total a search reports.
+const MaxArticleHits = 1000
+
 // ArticleHit is one search result; Snippet is HTML with the query's terms
 // in <mark>.
 type ArticleHit struct {
@@ -108,10 +117,12 @@ type ArticleHit struct {
 
 // SearchArticles finds articles by their words, ranked by the database's
 // full-text engine (FTS5's BM25 with the title weighted 8:1; in PostgreSQL
-// Σ idf × ts_rank, see kb_idf.go), filtered and paginated. Articles that
-// have every word of the query come first when there are enough of them
-// (at least min(5, page size)); otherwise any word counts. Without words it
-// lists articles, latest change first.
+// Σ idf × ts_rank, see kb_idf.go), filtered and paginated. The articles
+// searched are those with every word of the query if there are enough of
+// them (at least min(5, page size)), else those with any two words, else
+// any one: ranking every article with one common word is what makes a
+// full-text search slow. Without words it lists articles, latest change
+// first.
 func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s ArticleSearch) ([]*ArticleHit, int, error) {
 	s.Page, s.PageSize = max(s.Page, 1), min(max(s.PageSize, 1), 100)
 	if s.Status == "" {
@@ -137,44 +148,70 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 	if q.Empty() {
 		return nil, 0, nil
 	}
+	// SQLite filters in the match (tags); PostgreSQL in SQL, on the
+	// rows the GIN index found.
 	var tags []string
-	if s.Status != "all" {
-		tags = append(tags, "zzstatus"+s.Status)
+	var notPublished string
+	var where []string
+	var pgArgs []any
+	pgArg := func(v any) string { pgArgs = append(pgArgs, v); return fmt.Sprintf("$%d", len(pgArgs)+1) }
+	switch s.Status {
+	case "all":
+	case string(hotline.ArticlePublished):
+		notPublished = ` NOT "zzunpublished"`
+		where = append(where, "a.status = "+pgArg(s.Status))
+	default:
+		tags = append(tags, "zzstatus"+strings.ReplaceAll(s.Status, "_", ""))
+		where = append(where, "a.status = "+pgArg(s.Status))
 	}
 	if s.Kind != "" {
 		tags = append(tags, "zzkind"+string(s.Kind))
+		where = append(where, "a.kind = "+pgArg(s.Kind))
 	}
 	if s.UnitID != 0 {
 		tags = append(tags, fmt.Sprintf("zzunit%d", s.UnitID))
+		where = append(where, "a.unit_id = "+pgArg(s.UnitID))
 	}
 	if s.CategoryID != 0 {
 		tags = append(tags, fmt.Sprintf("zzcat%d", s.CategoryID))
+		where = append(where, "EXISTS (SELECT 1 FROM kb_article_categories c WHERE c.article_id = a.id AND c.category_id = "+pgArg(s.CategoryID)+")")
 	}
+	pgCond := ""
+	if len(where) > 0 {
+		pgCond = " AND " + strings.Join(where, " AND ")
+	}
+	fts := func(need int) string { return "(" + q.FTS5(need, tags...) + ")" + notPublished }
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer tx.Rollback()
-	count := func(all bool) (int, error) {
+	// Counting every hit of a common word costs as much as ranking them;
+	// the total stops at MaxArticleHits (nobody pages that far).
+	count := func(need int) (int, error) {
 		var n int
 		var err error
 		if db.dialect == postgres {
-			err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM kb_articles WHERE search @@ CAST($1 AS tsquery)`, q.TSQuery(all, tags...)).Scan(&n)
+			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM kb_articles a WHERE a.search @@ CAST($1 AS tsquery)%s LIMIT %d) x`,
+				pgCond, MaxArticleHits), append([]any{q.TSQuery(need)}, pgArgs...)...).Scan(&n)
 		} else {
-			err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM kb_fts WHERE kb_fts MATCH $1`, q.FTS5(all, tags...)).Scan(&n)
+			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH $1 LIMIT %d)`,
+				MaxArticleHits), fts(need)).Scan(&n)
 		}
 		return n, err
 	}
-	all := len(q.Groups) > 1
-	total, err := count(all)
+	// Every word first; if that finds too few, any two; then any one.
+	enough := min(5, s.PageSize)
+	need := len(q.Groups)
+	total, err := count(need)
+	for err == nil && total < enough && need > 1 {
+		if need = min(need-1, 2); need > 1 && len(q.Groups) <= 2 {
+			need = 1
+		}
+		total, err = count(need)
+	}
 	if err != nil {
 		return nil, 0, err
-	}
-	if all && total < min(5, s.PageSize) {
-		all = false
-		if total, err = count(false); err != nil {
-			return nil, 0, err
-		}
 	}
 	limit := fmt.Sprintf(` LIMIT %d OFFSET %d`, s.PageSize, (s.Page-1)*s.PageSize)
 	var rows *sql.Rows
@@ -184,17 +221,22 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 		if err != nil {
 			return nil, 0, err
 		}
-		args := []any{q.TSQuery(all, tags...)}
+		args := append([]any{q.TSQuery(need)}, pgArgs...)
 		var refs []string
 		for _, g := range groups {
 			args = append(args, g)
 			refs = append(refs, fmt.Sprintf("CAST($%d AS tsquery)", len(args)))
 		}
-		rows, err = tx.QueryContext(ctx, `SELECT a.id, `+pgScore(idfs, refs)+` AS score FROM kb_articles a
-			WHERE a.search @@ CAST($1 AS tsquery) ORDER BY score DESC, a.id`+limit, args...)
+		// Two stages: every hit ranked by one ts_rank (each call unpacks
+		// the row's vector, the cost that grows with the hits), then the
+		// best hundred by Σ idf × ts_rank per word.
+		rows, err = tx.QueryContext(ctx, `SELECT a.id, `+pgScore(idfs, refs)+` AS score FROM (
+			SELECT a.id, a.search, a.search_title FROM kb_articles a WHERE a.search @@ CAST($1 AS tsquery)`+pgCond+`
+			ORDER BY ts_rank(a.search, CAST($1 AS tsquery), 1) + CASE WHEN a.search_title @@ CAST($1 AS tsquery) THEN 1 ELSE 0 END DESC
+			LIMIT `+fmt.Sprint(max(100, s.Page*s.PageSize))+`) a ORDER BY score DESC, a.id`+limit, args...)
 	} else {
 		rows, err = tx.QueryContext(ctx, `SELECT rowid, -bm25(kb_fts, 8.0, 1.0, 0.0) AS score FROM kb_fts
-			WHERE kb_fts MATCH $1 ORDER BY score DESC, rowid`+limit, q.FTS5(all, tags...))
+			WHERE kb_fts MATCH $1 ORDER BY score DESC, rowid`+limit, fts(need))
 	}
 	if err != nil {
 		return nil, 0, err

@@ -52,9 +52,9 @@ func (db *DB) ticketTextCondition(ctx context.Context, q string, arg func(any) s
 		return "", false, nil
 	}
 	if db.dialect == postgres {
-		return "search @@ CAST(" + arg(query.TSQuery(true)) + " AS tsquery)", true, nil
+		return "search @@ CAST(" + arg(query.TSQuery(len(query.Groups))) + " AS tsquery)", true, nil
 	}
-	return "id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH " + arg(query.FTS5(true)) + ")", true, nil
+	return "id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH " + arg(query.FTS5(len(query.Groups))) + ")", true, nil
 }
 
 // IndexTickets indexes the tickets that existed before ticket search did

@@ -375,12 +375,13 @@ func (a *Analyzer) Query(q string) Query {
 // MaxGroups is how many words of a query are searched for at most.
 var MaxGroups = 4
 
-// FTS5 writes the query in SQLite FTS5 syntax: groups joined with OR (or
-// with AND when all is set), alternatives with OR, the tokens of an
-// alternative with AND; every required token (a filter) must be present.
-func (q Query) FTS5(all bool, required ...string) string {
-	var groups []string
-	for _, g := range q.Groups {
+// FTS5 writes the query in SQLite FTS5 syntax: a document must match at
+// least need of the groups (need ≥ len(Groups): all of them; 1: any);
+// within a group, alternatives are joined with OR and the tokens of an
+// alternative with AND. Every required token (a filter) must be present.
+func (q Query) FTS5(need int, required ...string) string {
+	groups := make([]string, len(q.Groups))
+	for i, g := range q.Groups {
 		var alts []string
 		for _, alt := range g {
 			var toks []string
@@ -389,13 +390,9 @@ func (q Query) FTS5(all bool, required ...string) string {
 			}
 			alts = append(alts, "("+strings.Join(toks, " AND ")+")")
 		}
-		groups = append(groups, "("+strings.Join(alts, " OR ")+")")
+		groups[i] = "(" + strings.Join(alts, " OR ") + ")"
 	}
-	join := " OR "
-	if all {
-		join = " AND "
-	}
-	out := "(" + strings.Join(groups, join) + ")"
+	out := "(" + atLeast(groups, need, " AND ", " OR ") + ")"
 	for _, r := range required {
 		out += ` AND "` + clean(r) + `"`
 	}
@@ -403,10 +400,10 @@ func (q Query) FTS5(all bool, required ...string) string {
 }
 
 // TSQuery writes the query as a tsquery literal (lexemes quoted, as
-// to_tsvector('simple', …) stores them), joined like FTS5.
-func (q Query) TSQuery(all bool, required ...string) string {
-	var groups []string
-	for _, g := range q.Groups {
+// to_tsvector('simple', …) stores them), matching like FTS5.
+func (q Query) TSQuery(need int, required ...string) string {
+	groups := make([]string, len(q.Groups))
+	for i, g := range q.Groups {
 		var alts []string
 		for _, alt := range g {
 			var toks []string
@@ -415,17 +412,38 @@ func (q Query) TSQuery(all bool, required ...string) string {
 			}
 			alts = append(alts, "("+strings.Join(toks, " & ")+")")
 		}
-		groups = append(groups, "("+strings.Join(alts, " | ")+")")
+		groups[i] = "(" + strings.Join(alts, " | ") + ")"
 	}
-	join := " | "
-	if all {
-		join = " & "
-	}
-	out := "(" + strings.Join(groups, join) + ")"
+	out := "(" + atLeast(groups, need, " & ", " | ") + ")"
 	for _, r := range required {
 		out += " & '" + clean(r) + "'"
 	}
 	return out
+}
+
+// atLeast writes "at least need of the groups": every combination of need
+// groups joined by and, the combinations by or.
+func atLeast(groups []string, need int, and, or string) string {
+	need = min(max(need, 1), len(groups))
+	if need == 1 {
+		return strings.Join(groups, or)
+	}
+	if need == len(groups) {
+		return strings.Join(groups, and)
+	}
+	var combos []string
+	var pick func(start int, chosen []string)
+	pick = func(start int, chosen []string) {
+		if len(chosen) == need {
+			combos = append(combos, "("+strings.Join(chosen, and)+")")
+			return
+		}
+		for i := start; i < len(groups); i++ {
+			pick(i+1, append(chosen, groups[i]))
+		}
+	}
+	pick(0, nil)
+	return strings.Join(combos, or)
 }
 
 // TSQueries writes each group as its own query for to_tsquery('simple',
@@ -433,7 +451,7 @@ func (q Query) TSQuery(all bool, required ...string) string {
 func (q Query) TSQueries() []string {
 	var out []string
 	for _, g := range q.Groups {
-		out = append(out, Query{Groups: []Group{g}}.TSQuery(false))
+		out = append(out, Query{Groups: []Group{g}}.TSQuery(1))
 	}
 	return out
 }

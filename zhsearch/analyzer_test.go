@@ -55,37 +55,41 @@ func TestTokens(t *testing.T) {
 func TestQuery(t *testing.T) {
 	a := analyzer(t)
 	q := a.Query("请问暖气不热怎么办？")
-	if got := q.FTS5(false); !strings.Contains(got, `"暖气"`) || !strings.Contains(got, `"供暖"`) || strings.Contains(got, "怎么") || strings.Contains(got, "请问") {
+	if got := q.FTS5(1); !strings.Contains(got, `"暖气"`) || !strings.Contains(got, `"供暖"`) || strings.Contains(got, "怎么") || strings.Contains(got, "请问") {
 		t.Errorf("FTS5 = %s", got)
 	}
-	if got := q.TSQuery(false); !strings.Contains(got, "'供暖'") || !strings.Contains(got, " | ") {
+	if got := q.TSQuery(1); !strings.Contains(got, "'供暖'") || !strings.Contains(got, " | ") {
 		t.Errorf("TSQuery = %s", got)
 	}
 	// A long word may also match as its two-character runs, all of them.
 	q = a.Query("医疗保险")
-	if got := q.FTS5(false); !strings.Contains(got, `("医疗" AND "疗保" AND "保险")`) || !strings.Contains(got, `"医保"`) {
+	if got := q.FTS5(1); !strings.Contains(got, `("医疗" AND "疗保" AND "保险")`) || !strings.Contains(got, `"医保"`) {
 		t.Errorf("FTS5 = %s", got)
 	}
 	// A document number: its token and the issuer's characters.
 	q = a.Query("萍府办发〔2025〕12号")
-	if got := q.FTS5(false); !strings.Contains(got, `"2025年12号" AND "萍府" AND "府办" AND "办发"`) {
+	if got := q.FTS5(1); !strings.Contains(got, `"2025年12号" AND "萍府" AND "府办" AND "办发"`) {
 		t.Errorf("doc number FTS5 = %s", got)
 	}
 	if len(q.Terms) == 0 || q.Terms[0] != "萍府办发[2025]12号" {
 		t.Errorf("doc number terms = %v", q.Terms)
 	}
-	if got := a.Query("社保 噪音").FTS5(true, "zzstatuspublished"); got != `((("社保") OR ("社会保险") OR ("社会" AND "会保" AND "保险")) AND (("噪音") OR ("噪声"))) AND "zzstatuspublished"` {
+	if got := a.Query("社保 噪音").FTS5(2, "zzstatuspublished"); got != `((("社保") OR ("社会保险") OR ("社会" AND "会保" AND "保险")) AND (("噪音") OR ("噪声"))) AND "zzstatuspublished"` {
 		t.Errorf("FTS5 all = %s", got)
 	}
-	if got := a.Query("社保").TSQuery(true, "zzkindfaq"); got != `((('社保') | ('社会保险') | ('社会' & '会保' & '保险'))) & 'zzkindfaq'` {
+	if got := a.Query("社保").TSQuery(1, "zzkindfaq"); got != `((('社保') | ('社会保险') | ('社会' & '会保' & '保险'))) & 'zzkindfaq'` {
 		t.Errorf("TSQuery all = %s", got)
+	}
+	// Two of three: each word in two of the three pairs.
+	if got := a.Query("社保 噪音 停电").FTS5(2); strings.Count(got, `"停电"`) != 2 || strings.Count(got, `"社保"`) != 2 || strings.Count(got, `"噪音"`) != 2 {
+		t.Errorf("two of three = %s", got)
 	}
 	if q := a.Query("怎么办？吗"); !q.Empty() {
 		t.Errorf("stop words only: %+v", q)
 	}
 	// Nothing in a query can break out of the quoting.
 	q = a.Query(`社保" OR x AND 'y' NEAR(`)
-	for _, s := range []string{q.FTS5(false), q.TSQuery(false)} {
+	for _, s := range []string{q.FTS5(1), q.TSQuery(1)} {
 		if strings.Count(s, `"`)%2 != 0 || strings.Count(s, "'")%2 != 0 {
 			t.Errorf("unbalanced quoting: %s", s)
 		}

@@ -21,7 +21,11 @@ CREATE TABLE kb_articles (
 	updated_at   BIGINT NOT NULL,
 	published_at BIGINT,
 	retired_at   BIGINT,
-	search       tsvector NOT NULL DEFAULT ''::tsvector
+	-- search: every lexeme of title, body and tags without positions (small
+	-- enough to stay in the row, so ranking thousands of hits reads no
+	-- TOAST); search_title: the title's, to weight it.
+	search       tsvector NOT NULL DEFAULT ''::tsvector,
+	search_title tsvector NOT NULL DEFAULT ''::tsvector
 );
 CREATE INDEX kb_articles_status ON kb_articles (status, updated_at);
 CREATE INDEX kb_articles_review ON kb_articles (review_on) WHERE status = 'published';
