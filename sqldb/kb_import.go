@@ -94,3 +94,33 @@ func (db *DB) importBatch(ctx context.Context, actor hotline.Actor, arts []*hotl
 	}
 	return tx.Commit()
 }
+
+// ExportArticles returns the articles a search finds (all of them without
+// words, at most MaxArticleHits with) with their categories, for a file.
+func (db *DB) ExportArticles(ctx context.Context, actor hotline.Actor, s ArticleSearch) ([]*hotline.Article, error) {
+	var out []*hotline.Article
+	s.PageSize = 100
+	for s.Page = 1; ; s.Page++ {
+		hits, total, err := db.SearchArticles(ctx, actor, s)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hits {
+			out = append(out, h.Article)
+		}
+		if len(hits) == 0 || len(out) >= total {
+			break
+		}
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	for _, a := range out {
+		if a.CategoryIDs, err = articleCategories(ctx, tx, a.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

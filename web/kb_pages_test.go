@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"hotline/kbio"
 	"hotline/web"
 )
 
@@ -107,6 +108,19 @@ func TestPages_KnowledgeBase(t *testing.T) {
 	_, review := get(t, lead, base+"/kb/review")
 	if !strings.Contains(review, "本月受理 1 件，其中借助知识库直接办结 1 件（直接答复率 100.0%）") {
 		t.Errorf("review page lacks the direct-answer rate:\n%s", review)
+	}
+	resp, err := lead.Get(base + "/kb/export.xlsx?status=all")
+	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		t.Errorf("export: %v %v", err, resp)
+	} else {
+		items, err := kbio.ReadXLSX(resp.Body)
+		if err != nil || len(items) != 1 || items[0].Title != "停水期间如何取水" || items[0].Unit != "util-water" {
+			t.Errorf("exported workbook: %v %+v", err, items)
+		}
+		resp.Body.Close()
+	}
+	if code, _ := get(t, agent, base+"/kb/export.xlsx"); code != 403 {
+		t.Errorf("agent exporting: %d", code)
 	}
 	if code, _ := get(t, agent, base+"/kb/review"); code != 403 {
 		t.Errorf("agent on the upkeep page: %d", code)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"github.com/yuin/goldmark"
 
 	"hotline"
+	"hotline/kbio"
 	"hotline/sqldb"
 )
 
@@ -21,6 +23,7 @@ func (s *Server) kbPageRoutes() {
 	m.HandleFunc("GET /kb/new", s.pageAuth(s.handleKBEditPage))
 	m.HandleFunc("POST /kb/new", s.pageAuth(s.handleKBEditForm))
 	m.HandleFunc("GET /kb/review", s.pageAuth(s.handleKBReviewPage))
+	m.HandleFunc("GET /kb/export.xlsx", s.pageAuth(s.handleKBExport))
 	m.HandleFunc("POST /kb/dictionary", s.pageAuth(s.handleKBDictionaryForm))
 	m.HandleFunc("GET /kb/{id}", s.pageAuth(s.handleKBArticlePage))
 	m.HandleFunc("GET /kb/{id}/edit", s.pageAuth(s.handleKBEditPage))
@@ -39,6 +42,7 @@ type kbListContent struct {
 	Kinds      []hotline.ArticleKind
 	Statuses   []hotline.ArticleStatus
 	Editor     bool
+	Export     string
 	Ref        *ref
 	Error      string
 }
@@ -65,6 +69,11 @@ func (s *Server) handleKBPage(w http.ResponseWriter, r *http.Request) {
 	c.Page = max(f.Page, 1)
 	c.Pages = max(1, (c.Total+f.PageSize-1)/f.PageSize)
 	q := r.URL.Query()
+	if c.Editor {
+		e := r.URL.Query()
+		e.Del("page")
+		c.Export = "/kb/export.xlsx?" + e.Encode()
+	}
 	if c.Page > 1 {
 		q.Set("page", strconv.Itoa(c.Page-1))
 		c.Prev = "/kb?" + q.Encode()
@@ -334,4 +343,38 @@ var kbActionLabels = map[string]string{sqldb.ArticleSubmit: "提交审核", sqld
 func newKBForm(c kbArticleContent, action string) kbForm {
 	return kbForm{ID: c.A.ID, Action: action, Label: kbActionLabels[action], CSRF: c.CSRF,
 		Note: action == sqldb.ArticleReject || action == sqldb.ArticleRetire}
+}
+
+// handleKBExport writes the articles the search finds as a workbook that
+// `hotline kb import` reads back (editors only; audited).
+func (s *Server) handleKBExport(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	if !a.Role.Has(hotline.PermEditKB) {
+		s.errorPage(w, r, hotline.Errorf(hotline.EForbidden, "%s无权编辑知识库", a.Role.Label()))
+		return
+	}
+	f, err := articleSearch(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	arts, err := s.DB.ExportArticles(r.Context(), a, f)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	rf, ok := s.pageRef(w, r)
+	if !ok {
+		return
+	}
+	codes := map[int64]string{}
+	for _, u := range rf.Units {
+		codes[u.ID] = u.Code
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	name := localeOf(r).Tf("知识库导出-%s.xlsx", s.DB.Now().In(hotline.ChinaZone).Format("20060102-1504"))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="kb.xlsx"; filename*=UTF-8''%s`, urlPathEscape(name)))
+	if err := kbio.WriteXLSX(w, kbio.Items(arts, codes, rf.catPath)); err != nil {
+		s.Logger.Error("write kb export", "err", err)
+	}
 }

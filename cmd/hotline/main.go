@@ -39,6 +39,8 @@ const usage = `hotline — 12345 政务服务便民热线平台
   hotline backup OUT                                                        在线备份（SQLite）；PostgreSQL 打印 pg_dump 步骤
   hotline restore IN                                                        从备份恢复（SQLite，需先停止服务）
   hotline dispatch train|eval|predict                                       派单分类模型：训练、评估、预测
+  hotline kb import PATH [--publish]                                        导入知识库（Markdown 文件夹或 xlsx）
+  hotline kb export --out FILE.xlsx                                         导出知识库
 
 数据库: 默认 SQLite 文件 DATA_DIR/hotline.db；--db postgres://… 或环境变量 HOTLINE_DB 使用 PostgreSQL。
 每个子命令都支持 --help。
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runRestore(ctx, args[1:], stdout, stderr)
 	case "dispatch":
 		return runDispatch(ctx, args[1:], stdin, stdout, stderr)
+	case "kb":
+		return runKB(ctx, args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("未知子命令 %q\n\n%s", args[0], usage)
 }
