@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -54,6 +57,18 @@ func TestPages_KnowledgeBase(t *testing.T) {
 	if code, loc := postForm(t, lead, base+articlePath+"/review/submit", url.Values{"csrf_token": {leadCSRF}}); code != 303 {
 		t.Fatalf("submit: %d %s", code, loc)
 	}
+	// An attachment, uploaded as a form.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf_token", leadCSRF)
+	fw, _ := mw.CreateFormFile("file", "停水通知.html")
+	fw.Write([]byte("<script>alert(1)</script>通知正文"))
+	mw.Close()
+	resp, err := lead.Post(base+articlePath+"/attachments", mw.FormDataContentType(), &buf)
+	if err != nil || resp.StatusCode != 303 {
+		t.Fatalf("upload: %v %v", err, resp)
+	}
+	resp.Body.Close()
 	// The agent does not find it before it is published.
 	agent, agentCSRF := loginPage(t, base, "agent")
 	if _, body := get(t, agent, base+"/kb?q=%E5%8F%96%E6%B0%B4"); strings.Contains(body, "停水期间如何取水") {
@@ -75,9 +90,22 @@ func TestPages_KnowledgeBase(t *testing.T) {
 	if !strings.Contains(page, "<h2>临时供水</h2>") || !strings.Contains(page, "<strong>临时供水点</strong>") || strings.Contains(page, "<script>alert") {
 		t.Errorf("article page: markdown not rendered safely")
 	}
-	if strings.Contains(page, "/edit\"") || strings.Contains(page, "/review/") {
+	if strings.Contains(page, "/edit\"") || strings.Contains(page, "/review/") || strings.Contains(page, `enctype="multipart/form-data"`) {
 		t.Error("an agent is offered editing")
 	}
+	link := regexp.MustCompile(`href="(/kb/\d+/attachments/\d+)">停水通知.html</a>`).FindStringSubmatch(page)
+	if link == nil {
+		t.Fatal("no attachment on the article page")
+	}
+	resp, err = agent.Get(base + link[1])
+	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/octet-stream" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment;") {
+		t.Fatalf("download: %v %v", err, resp)
+	}
+	if b, _ := io.ReadAll(resp.Body); string(b) != "<script>alert(1)</script>通知正文" {
+		t.Errorf("downloaded %q", b)
+	}
+	resp.Body.Close()
 	// Editing from an old version is refused with a clear message.
 	form.Set("version", "1")
 	form.Set("body", "新的正文")
@@ -109,7 +137,7 @@ func TestPages_KnowledgeBase(t *testing.T) {
 	if !strings.Contains(review, "本月受理 1 件，其中借助知识库直接办结 1 件（直接答复率 100.0%）") {
 		t.Errorf("review page lacks the direct-answer rate:\n%s", review)
 	}
-	resp, err := lead.Get(base + "/kb/export.xlsx?status=all")
+	resp, err = lead.Get(base + "/kb/export.xlsx?status=all")
 	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 		t.Errorf("export: %v %v", err, resp)
 	} else {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,6 +31,8 @@ func (s *Server) kbPageRoutes() {
 	m.HandleFunc("POST /kb/{id}/edit", s.pageAuth(s.handleKBEditForm))
 	m.HandleFunc("POST /kb/{id}/review/{action}", s.pageAuth(s.handleKBReviewForm))
 	m.HandleFunc("GET /kb/{id}/versions", s.pageAuth(s.handleKBVersionsPage))
+	m.HandleFunc("POST /kb/{id}/attachments", s.pageAuth(s.handleKBAttachForm))
+	m.HandleFunc("GET /kb/{id}/attachments/{aid}", s.pageAuth(s.handleKBAttachment))
 }
 
 type kbListContent struct {
@@ -93,6 +96,7 @@ type kbArticleContent struct {
 	Editor     bool
 	Publisher  bool
 	Categories []string
+	Files      []*sqldb.Attachment
 	Error      string
 }
 
@@ -130,6 +134,10 @@ func (s *Server) kbArticlePage(w http.ResponseWriter, r *http.Request, status in
 		Editor: act.Role.Has(hotline.PermEditKB), Publisher: act.Role.Has(hotline.PermPublishKB)}
 	for _, id := range a.CategoryIDs {
 		c.Categories = append(c.Categories, rf.catPath[id])
+	}
+	if c.Files, err = s.DB.FindAttachments(r.Context(), act, a.ID); err != nil {
+		s.errorPage(w, r, err)
+		return
 	}
 	s.render(w, r, status, "kb_article", a.Title, c)
 }
@@ -377,4 +385,57 @@ func (s *Server) handleKBExport(w http.ResponseWriter, r *http.Request) {
 	if err := kbio.WriteXLSX(w, kbio.Items(arts, codes, rf.catPath)); err != nil {
 		s.Logger.Error("write kb export", "err", err)
 	}
+}
+
+// handleKBAttachForm receives one file (multipart, up to 10 MB).
+func (s *Server) handleKBAttachForm(w http.ResponseWriter, r *http.Request) {
+	id, err := articleID(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	file, head, err := r.FormFile("file")
+	if err != nil {
+		s.kbArticlePage(w, r, http.StatusBadRequest, localeOf(r).T("请选择要上传的文件（不超过 10 MB）"))
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, sqldb.MaxAttachmentBytes+1))
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	at := &sqldb.Attachment{ArticleID: id, Name: head.Filename, ContentType: head.Header.Get("Content-Type"), Data: data}
+	if err := s.DB.AddAttachment(r.Context(), actorFrom(r), at); err != nil {
+		if code := hotline.ErrorCode(err); code == hotline.EInternal || code == hotline.ENotFound || code == hotline.EForbidden {
+			s.errorPage(w, r, err)
+			return
+		}
+		s.kbArticlePage(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
+		return
+	}
+	http.Redirect(w, r, "/kb/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
+}
+
+// handleKBAttachment sends an attachment, always as a download: a file
+// uploaded as HTML or SVG never runs in the hotline's origin.
+func (s *Server) handleKBAttachment(w http.ResponseWriter, r *http.Request) {
+	id, err := articleID(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	if err != nil {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "附件不存在"))
+		return
+	}
+	at, err := s.DB.FindAttachment(r.Context(), actorFrom(r), id, aid)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="file"; filename*=UTF-8''%s`, urlPathEscape(at.Name)))
+	w.Write(at.Data)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -159,6 +160,12 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 		// escaped text and <mark>.
 		"snippet": func(s string) template.HTML { return template.HTML(s) },
 		"percent": func(f float64) float64 { return f * 100 },
+		"kb": func(n int64) string {
+			if n < 1024 {
+				return fmt.Sprintf("%d B", n)
+			}
+			return fmt.Sprintf("%.1f KB", float64(n)/1024)
+		},
 		"weekday": func(day string) string { return l.T(weekday(day)) },
 		"limitField": func(name string, l hotline.Limit) limitField {
 			return limitField{Name: name, Limit: l, Units: limitUnits}
