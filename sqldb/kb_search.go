@@ -99,6 +99,7 @@ type ArticleSearch struct {
 	CategoryID int64
 	UnitID     int64
 	Status     string
+	DueOn      string // with a day (YYYY-MM-DD): only articles due for review or expired then (a list, without Q)
 	Page       int
 	PageSize   int
 }
@@ -137,7 +138,7 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 	if s.Kind != "" && !s.Kind.Valid() {
 		return nil, 0, hotline.Invalid("kind", "文章类型无效，应为 law、policy、duty、service 或 faq")
 	}
-	if strings.TrimSpace(s.Q) == "" {
+	if strings.TrimSpace(s.Q) == "" || s.DueOn != "" {
 		return db.listArticles(ctx, s)
 	}
 	an, err := db.analyzer(ctx)
@@ -295,6 +296,10 @@ func (db *DB) listArticles(ctx context.Context, s ArticleSearch) ([]*ArticleHit,
 	}
 	if s.CategoryID != 0 {
 		where = append(where, `EXISTS (SELECT 1 FROM kb_article_categories c WHERE c.article_id = a.id AND c.category_id = `+arg(s.CategoryID)+`)`)
+	}
+	if s.DueOn != "" {
+		d := arg(s.DueOn)
+		where = append(where, `((a.review_on <> '' AND a.review_on <= `+d+`) OR (a.expires_on <> '' AND a.expires_on < `+d+`))`)
 	}
 	cond := ""
 	if len(where) > 0 {

@@ -268,3 +268,19 @@ func (db *DB) KBMonthStats(ctx context.Context, month string) (*KBMonth, error) 
 	}
 	return m, nil
 }
+
+// CountArticlesDue counts the published articles due for review or past
+// expiry on day today: a unit's own (unitID), or all (0). It is the
+// reminder on the home page of the articles' owners and editors.
+func (db *DB) CountArticlesDue(ctx context.Context, unitID int64, today string) (int, error) {
+	q := `SELECT COUNT(*) FROM kb_articles WHERE status = 'published'
+		AND ((review_on <> '' AND review_on <= $1) OR (expires_on <> '' AND expires_on < $1))`
+	args := []any{today}
+	if unitID != 0 {
+		q += ` AND unit_id = $2`
+		args = append(args, unitID)
+	}
+	var n int
+	err := db.read.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
+}

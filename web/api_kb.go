@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"hotline"
 	"hotline/sqldb"
@@ -111,6 +112,12 @@ func (s *Server) handleReviewArticle(w http.ResponseWriter, r *http.Request) {
 func articleSearch(r *http.Request) (sqldb.ArticleSearch, error) {
 	q := r.URL.Query()
 	f := sqldb.ArticleSearch{Q: q.Get("q"), Kind: hotline.ArticleKind(q.Get("kind")), Status: q.Get("status"), PageSize: 20}
+	if d := q.Get("due_on"); d != "" {
+		if _, err := time.Parse("2006-01-02", d); err != nil {
+			return f, hotline.Invalid("due_on", "日期格式应为 YYYY-MM-DD")
+		}
+		f.DueOn, f.Q = d, ""
+	}
 	if len([]rune(f.Q)) > 200 {
 		return f, hotline.Invalid("q", "检索词不能超过200个字")
 	}

@@ -150,6 +150,20 @@ func TestPages_KnowledgeBase(t *testing.T) {
 	if code, _ := get(t, agent, base+"/kb/export.xlsx"); code != 403 {
 		t.Errorf("agent exporting: %d", code)
 	}
+	// The owning unit is reminded of its articles due for review.
+	var due struct{ ID int64 }
+	e.call("admin", "POST", "/api/v1/kb/articles", map[string]any{"title": "水费标准", "kind": "faq", "body": "按阶梯水价计费。",
+		"unit_id": e.units["util-water"], "review_on": "2026-01-01"}, 201, &due)
+	e.call("admin", "POST", fmt.Sprintf("/api/v1/kb/articles/%d/publish", due.ID), nil, 200, nil)
+	water, _ := loginPage(t, base, "util-water")
+	_, home := get(t, water, base+"/")
+	m := regexp.MustCompile(`<a href="(/kb\?due_on=[^"]+)">知识库待复核 <b class="warning">1</b>`).FindStringSubmatch(home)
+	if m == nil {
+		t.Fatalf("no reminder on the unit's home:\n%s", home)
+	}
+	if _, list := get(t, water, base+strings.ReplaceAll(m[1], "&amp;", "&")); !strings.Contains(list, "水费标准") || strings.Contains(list, "停水期间如何取水") {
+		t.Errorf("the reminder's list is wrong")
+	}
 	if code, _ := get(t, agent, base+"/kb/review"); code != 403 {
 		t.Errorf("agent on the upkeep page: %d", code)
 	}

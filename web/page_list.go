@@ -116,6 +116,27 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		}
 		tabs = append(tabs, tab{Label: q.Label, URL: "/queue/" + q.Key, Count: n, Class: class})
 	}
+	// Reminders: the knowledge base's articles due for review, to their
+	// owning unit and to the editors.
+	if a.Role == hotline.RoleUnit || a.Role.Has(hotline.PermEditKB) {
+		today := hotline.Day(s.DB.Now())
+		n, err := s.DB.CountArticlesDue(r.Context(), a.UnitID, today)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		u := "/kb?due_on=" + today
+		if a.Role == hotline.RoleUnit {
+			u += "&unit_id=" + strconv.FormatInt(a.UnitID, 10)
+		} else {
+			u = "/kb/review"
+		}
+		class := ""
+		if n > 0 {
+			class = "warning"
+		}
+		tabs = append(tabs, tab{Label: "知识库待复核", URL: u, Count: n, Class: class})
+	}
 	if a.Role == hotline.RoleCallAgent || a.Role == hotline.RoleTeamLead || a.Role == hotline.RoleDispatcher {
 		tabs = append([]tab{{Label: "受理登记", URL: "/intake", Count: -1}}, tabs...)
 	}
