@@ -129,8 +129,13 @@ func TestBrowser_Lifecycle(t *testing.T) {
 		}
 	}
 
-	// 1. The agent accepts the call; the caller's history shows up.
+	// 1. The agent accepts the call; the caller's history shows up, and the
+	// knowledge base suggests an answer as the appeal is typed.
 	e.newTicket(map[string]any{"title": "上次来电"}) // an earlier ticket of the same caller
+	var kb struct{ ID int64 }
+	e.call("admin", "POST", "/api/v1/kb/articles", map[string]any{"title": "停水了怎么查询原因", "kind": "faq",
+		"body": "计划停水会提前通知；突发停水可拨打水务公司热线查询抢修进度。", "answer": "停水可拨打水务公司24小时热线查询。"}, 201, &kb)
+	e.call("admin", "POST", fmt.Sprintf("/api/v1/kb/articles/%d/publish", kb.ID), nil, 200, nil)
 	login("agent")
 	run("intake",
 		chromedp.Navigate(base+"/intake"),
@@ -141,9 +146,21 @@ func TestBrowser_Lifecycle(t *testing.T) {
 		chromedp.SetValue(css(`select[name=appeal_kind]`), "complaint"),
 		chromedp.SendKeys(css(`#category-filter`), "停水"),
 		chromedp.SetValue(css(`input[name=title]`), "凤凰街停水三天"),
-		chromedp.SetValue(css(`textarea[name=content]`), "凤凰街小区停水三天无人处理。"),
+		chromedp.SendKeys(css(`textarea[name=content]`), "凤凰街小区停水三天无人处理。"),
 		chromedp.SetValue(css(`input[name=location]`), "安源区凤凰街"),
+		chromedp.WaitVisible(css(`#kb-suggest li button`)),
+		chromedp.Click(css(`#kb-suggest li button`)),
+		chromedp.WaitVisible(css(`#kb-linked`)),
 	)
+	if ans := read("answer", chromedp.Value(css(`#answer`))); ans != "停水可拨打水务公司24小时热线查询。" {
+		t.Errorf("inserted answer %q", ans)
+	}
+	if linked := read("kb link", chromedp.Value(css(`#kb-article`))); linked != fmt.Sprint(kb.ID) {
+		t.Errorf("linked article %q, want %d", linked, kb.ID)
+	}
+	if title := read("kb title", chromedp.Text(css(`#kb-suggest li a`))); title != "停水了怎么查询原因" {
+		t.Errorf("suggested %q", title)
+	}
 	if history := read("history", chromedp.Text(css(`#history`))); !strings.Contains(history, "上次来电") {
 		t.Errorf("caller history panel shows %q", history)
 	}
