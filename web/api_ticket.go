@@ -186,6 +186,9 @@ func (s *Server) handleAction(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	if action == hotline.ActionDispatch || action == hotline.ActionDesignate {
+		s.recordDispatch(r.Context(), actor, t)
+	}
 	t.RedactFor(actor)
 	writeJSON(w, http.StatusOK, t)
 }

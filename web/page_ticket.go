@@ -43,10 +43,11 @@ type actionForm struct {
 	SuggestCo   []int64
 	Owners      []*hotline.User // for a transfer
 	OwnerID     int64           // the current owner, not offered
+	Model       *Suggestion     // for a dispatch
 }
 
 func newActionForm(c ticketContent, a hotline.Action) actionForm {
-	f := actionForm{TicketID: c.View.ID, Action: a, Fields: actionFields[a], CSRF: c.CSRF, Units: c.Ref.Units, Owners: c.Ref.Owners, OwnerID: c.View.OwnerID}
+	f := actionForm{TicketID: c.View.ID, Action: a, Fields: actionFields[a], CSRF: c.CSRF, Units: c.Ref.Units, Owners: c.Ref.Owners, OwnerID: c.View.OwnerID, Model: c.Model}
 	if e := c.View.Suggestion; e != nil {
 		f.SuggestLead, f.SuggestCo = e.LeadUnitID, e.CoUnitIDs
 	}
@@ -58,6 +59,7 @@ type ticketContent struct {
 	Ref      *ref
 	CSRF     string
 	Revealed bool
+	Model    *Suggestion // the dispatch models' suggestion, when the viewer may dispatch
 	Error    string
 }
 
@@ -78,6 +80,15 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	c := ticketContent{View: v, Ref: rf, CSRF: sessionFrom(r).CSRF, Error: errMsg}
+	for _, act := range v.Actions {
+		if act == hotline.ActionDispatch || act == hotline.ActionDesignate {
+			if c.Model, err = s.suggest(r.Context(), v.Title+"\n"+v.Content, rf); err != nil {
+				s.errorPage(w, r, err)
+				return
+			}
+			break
+		}
+	}
 	if reveal != nil {
 		c.Revealed = true
 		v.Requester = *reveal
@@ -167,7 +178,10 @@ func (s *Server) handleActionForm(w http.ResponseWriter, r *http.Request) {
 	}
 	cmd, err := commandFromForm(r, a)
 	if err == nil {
-		_, err = s.DB.ApplyAction(r.Context(), actorFrom(r), id, cmd)
+		var t *hotline.Ticket
+		if t, err = s.DB.ApplyAction(r.Context(), actorFrom(r), id, cmd); err == nil && (a == hotline.ActionDispatch || a == hotline.ActionDesignate) {
+			s.recordDispatch(r.Context(), actorFrom(r), t)
+		}
 	}
 	if err != nil {
 		if code := hotline.ErrorCode(err); code == hotline.EInternal || code == hotline.ENotFound {

@@ -32,6 +32,8 @@ type Server struct {
 	loginLimit    *limiter
 	pages         map[string]map[string]*template.Template // locale → page → template
 
+	advice advisor // dispatch models and their training
+
 	reindexMu      sync.Mutex // the background re-indexing of the knowledge base
 	reindex        string     // its progress: "", "done/total", "完成", "失败：…"
 	reindexRunning bool
@@ -44,6 +46,7 @@ func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
 	s.pages = s.parseTemplates()
 	s.routes()
 	s.kbRoutes()
+	s.dispatchRoutes()
 	s.pageRoutes()
 	return s
 }

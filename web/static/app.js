@@ -172,4 +172,49 @@
     });
     if (title.value || content.value) kbSearch();
   }
+
+  // Dispatch suggestions beside the knowledge base: the models' top
+  // categories (one click selects it) and units, and the words behind them.
+  var ds = document.getElementById("dispatch-suggest");
+  if (ds && intake) {
+    var dsTimer, dsLast = "";
+    var dsTitle = intake.querySelector("[name=title]"), dsContent = intake.querySelector("[name=content]");
+    var dsRun = function () {
+      var q = (dsTitle.value + "\n" + dsContent.value).trim();
+      if (q === dsLast) return;
+      dsLast = q;
+      if (!q) { ds.replaceChildren(text("p", ds.getAttribute("data-empty"), "empty")); return; }
+      fetch("/api/v1/dispatch/suggest?text=" + encodeURIComponent(q.slice(0, 2000)), { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (d) {
+          if (!d.units.length && !d.categories.length) { ds.replaceChildren(text("p", ds.getAttribute("data-off"), "empty")); return; }
+          var out = [];
+          if (d.categories.length) {
+            var ol = document.createElement("ol");
+            d.categories.forEach(function (c) {
+              var li = text("li", c.name + " " + Math.round(c.prob * 100) + "% ");
+              var b = text("button", ds.getAttribute("data-use"));
+              b.type = "button";
+              b.setAttribute("data-category", c.id);
+              b.addEventListener("click", function () { cat.value = String(c.id); });
+              li.append(b);
+              ol.append(li);
+            });
+            out.push(ol);
+          }
+          if (d.units.length) {
+            out.push(text("p", ds.getAttribute("data-units") + d.units.map(function (u) {
+              return u.name + " " + Math.round(u.prob * 100) + "%";
+            }).join(" · ")));
+          }
+          if (d.words.length) out.push(text("p", ds.getAttribute("data-words") + d.words.join(t("、", ", ")), "muted"));
+          ds.replaceChildren.apply(ds, out);
+        })
+        .catch(function () { ds.replaceChildren(text("p", ds.getAttribute("data-failed"), "error")); });
+    };
+    [dsTitle, dsContent].forEach(function (el) {
+      el.addEventListener("input", function () { clearTimeout(dsTimer); dsTimer = setTimeout(dsRun, 500); });
+    });
+    if (dsTitle.value || dsContent.value) dsRun();
+  }
 })();

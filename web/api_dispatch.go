@@ -1,0 +1,156 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"hotline"
+	"hotline/sqldb"
+)
+
+func (s *Server) dispatchRoutes() {
+	m := s.mux
+	m.HandleFunc("GET /api/v1/dispatch/suggest", s.auth(s.handleDispatchSuggest))
+	m.HandleFunc("GET /api/v1/dispatch/models", s.auth(s.handleDispatchModels))
+	m.HandleFunc("POST /api/v1/dispatch/models/train", s.auth(s.handleDispatchTrain))
+	m.HandleFunc("POST /api/v1/dispatch/models/{id}/activate", s.auth(s.handleDispatchActivate))
+	m.HandleFunc("GET /api/v1/dispatch/figures", s.auth(s.handleDispatchFigures))
+	m.HandleFunc("GET /admin/dispatch", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchPage)))
+	m.HandleFunc("POST /admin/dispatch/train", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchTrainForm)))
+	m.HandleFunc("POST /admin/dispatch/{id}/activate", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchActivateForm)))
+}
+
+// handleDispatchSuggest: GET /api/v1/dispatch/suggest?text= → the top
+// three units and categories with probabilities and the words behind them
+// (the centre only; empty lists when no model is switched on).
+func (s *Server) handleDispatchSuggest(w http.ResponseWriter, r *http.Request) {
+	if a := actorFrom(r); !a.Centre() {
+		s.error(w, r, hotline.Errorf(hotline.EForbidden, "%s无权查看派单建议", a.Role.Label()))
+		return
+	}
+	text := strings.TrimSpace(r.URL.Query().Get("text"))
+	if text == "" || len([]rune(text)) > 5000 {
+		s.error(w, r, hotline.Invalid("text", "请提供诉求文字（不超过5000字）"))
+		return
+	}
+	rf, err := s.loadRef(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	sg, err := s.suggest(r.Context(), text, rf)
+	s.respond(w, r, http.StatusOK, sg, err)
+}
+
+func (s *Server) handleDispatchModels(w http.ResponseWriter, r *http.Request) {
+	if a := actorFrom(r); !a.Role.Has(hotline.PermManageConfig) {
+		s.error(w, r, hotline.Errorf(hotline.EForbidden, "%s无权访问该页面", a.Role.Label()))
+		return
+	}
+	ms, err := s.DB.FindDispatchModels(r.Context())
+	s.respond(w, r, http.StatusOK, map[string]any{"items": ms, "training": map[string]string{
+		sqldb.TargetUnit: s.trainingState(sqldb.TargetUnit), sqldb.TargetCategory: s.trainingState(sqldb.TargetCategory)}}, err)
+}
+
+func (s *Server) handleDispatchTrain(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Target string `json:"target"`
+	}
+	if err := decode(r, &b); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	err := s.startTraining(actorFrom(r), b.Target)
+	s.respond(w, r, http.StatusAccepted, map[string]string{"target": b.Target, "state": s.trainingState(b.Target)}, err)
+}
+
+func (s *Server) handleDispatchActivate(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "派单模型不存在"))
+		return
+	}
+	err = s.DB.ActivateDispatchModel(r.Context(), actorFrom(r), "", id)
+	s.respond(w, r, http.StatusOK, map[string]any{"id": id, "active": true}, err)
+}
+
+// monthRange reads ?month=YYYY-MM (default: this month) as [from, to).
+func (s *Server) monthRange(r *http.Request) (string, time.Time, time.Time, error) {
+	month := r.URL.Query().Get("month")
+	if month == "" {
+		month = s.DB.Now().In(hotline.ChinaZone).Format("2006-01")
+	}
+	from, err := time.ParseInLocation("2006-01", month, hotline.ChinaZone)
+	if err != nil {
+		return "", time.Time{}, time.Time{}, hotline.Invalid("month", "月份格式应为 YYYY-MM")
+	}
+	return month, from, from.AddDate(0, 1, 0), nil
+}
+
+func (s *Server) handleDispatchFigures(w http.ResponseWriter, r *http.Request) {
+	if a := actorFrom(r); !a.Centre() {
+		s.error(w, r, hotline.Errorf(hotline.EForbidden, "%s无权查看派单建议", a.Role.Label()))
+		return
+	}
+	_, from, to, err := s.monthRange(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	f, err := s.DB.FindDispatchFigures(r.Context(), from, to)
+	s.respond(w, r, http.StatusOK, f, err)
+}
+
+type dispatchPageContent struct {
+	Models   []*sqldb.DispatchModel
+	Training map[string]string
+	Figures  *sqldb.DispatchFigures
+	Month    string
+	Ref      *ref
+	Error    string
+}
+
+func (s *Server) handleDispatchPage(w http.ResponseWriter, r *http.Request) {
+	s.dispatchPage(w, r, http.StatusOK, "")
+}
+
+func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
+	rf, ok := s.pageRef(w, r)
+	if !ok {
+		return
+	}
+	month, from, to, err := s.monthRange(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	c := dispatchPageContent{Month: month, Ref: rf, Error: errMsg, Training: map[string]string{
+		sqldb.TargetUnit: s.trainingState(sqldb.TargetUnit), sqldb.TargetCategory: s.trainingState(sqldb.TargetCategory)}}
+	if c.Models, err = s.DB.FindDispatchModels(r.Context()); err == nil {
+		c.Figures, err = s.DB.FindDispatchFigures(r.Context(), from, to)
+	}
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.render(w, r, status, "admin_dispatch", "智能派单", c)
+}
+
+func (s *Server) handleDispatchTrainForm(w http.ResponseWriter, r *http.Request) {
+	if err := s.startTraining(actorFrom(r), r.PostFormValue("target")); err != nil {
+		s.dispatchPage(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
+		return
+	}
+	http.Redirect(w, r, "/admin/dispatch", http.StatusSeeOther)
+}
+
+func (s *Server) handleDispatchActivateForm(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err := s.DB.ActivateDispatchModel(r.Context(), actorFrom(r), r.PostFormValue("target"), id); err != nil {
+		s.dispatchPage(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
+		return
+	}
+	saved(w, r, "/admin/dispatch?")
+}

@@ -1,0 +1,214 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"hotline"
+	"hotline/classify"
+	"hotline/sqldb"
+)
+
+// advisor holds the active dispatch models, loaded once per model id, and
+// the state of a training run.
+type advisor struct {
+	mu     sync.Mutex
+	models map[int64]*classify.Model
+	state  map[string]string // target → training progress or outcome
+}
+
+// Scored is a suggested unit or category with its probability.
+type Scored struct {
+	ID   int64   `json:"id"`
+	Name string  `json:"name"`
+	Prob float64 `json:"prob"`
+}
+
+// Suggestion is what the models say about an appeal: the top three units
+// and categories and the words that drove the first unit (or category).
+type Suggestion struct {
+	UnitModel     int64    `json:"unit_model,omitempty"`
+	CategoryModel int64    `json:"category_model,omitempty"`
+	Units         []Scored `json:"units"`
+	Categories    []Scored `json:"categories"`
+	Words         []string `json:"words"`
+}
+
+// model returns the target's active model, or nil when none is active.
+func (s *Server) model(ctx context.Context, target string) (int64, *classify.Model, error) {
+	id, err := s.DB.ActiveDispatchModelID(ctx, target)
+	if err != nil || id == 0 {
+		return 0, nil, err
+	}
+	s.advice.mu.Lock()
+	m := s.advice.models[id]
+	s.advice.mu.Unlock()
+	if m != nil {
+		return id, m, nil
+	}
+	data, err := s.DB.DispatchModelData(ctx, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	if m, err = classify.Load(bytes.NewReader(data)); err != nil {
+		return 0, nil, err
+	}
+	s.advice.mu.Lock()
+	if s.advice.models == nil {
+		s.advice.models = map[int64]*classify.Model{}
+	}
+	s.advice.models[id] = m
+	s.advice.mu.Unlock()
+	return id, m, nil
+}
+
+// suggest runs the active models on an appeal's text. With no active
+// model the suggestion is empty.
+func (s *Server) suggest(ctx context.Context, text string, rf *ref) (*Suggestion, error) {
+	out := &Suggestion{Units: []Scored{}, Categories: []Scored{}, Words: []string{}}
+	for _, target := range []string{sqldb.TargetUnit, sqldb.TargetCategory} {
+		id, m, err := s.model(ctx, target)
+		if err != nil || m == nil {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		preds := m.Predict(text)
+		var list []Scored
+		for _, p := range preds {
+			n, _ := strconv.ParseInt(p.Label, 10, 64)
+			name := rf.unitName[n]
+			if target == sqldb.TargetCategory {
+				name = rf.catPath[n]
+			}
+			if name == "" { // a unit or category gone since training
+				continue
+			}
+			list = append(list, Scored{ID: n, Name: name, Prob: p.Prob})
+			if len(list) == 3 {
+				break
+			}
+		}
+		if target == sqldb.TargetUnit {
+			out.UnitModel, out.Units = id, list
+		} else {
+			out.CategoryModel, out.Categories = id, list
+		}
+		if len(out.Words) == 0 && len(list) > 0 {
+			for _, c := range m.Explain(text, strconv.FormatInt(list[0].ID, 10), 6) {
+				out.Words = append(out.Words, c.Feature)
+			}
+		}
+	}
+	return out, nil
+}
+
+// recordDispatch stores, after a dispatch or designation, what the model
+// and the catalogue suggested beside the unit chosen. A failure here is
+// logged: the dispatch itself stands.
+func (s *Server) recordDispatch(ctx context.Context, a hotline.Actor, t *hotline.Ticket) {
+	rec := sqldb.DispatchRecord{TicketID: t.ID, FinalUnitID: t.LeadUnitID}
+	if rf, err := s.loadRef(ctx); err == nil {
+		if sg, err := s.suggest(ctx, t.Title+"\n"+t.Content, rf); err == nil && len(sg.Units) > 0 {
+			rec.ModelID, rec.SuggestedUnitID, rec.Confidence = sg.UnitModel, sg.Units[0].ID, sg.Units[0].Prob
+		}
+	}
+	if e, err := s.DB.SuggestDispatch(ctx, t.CategoryID, t.Location.UnitID); err == nil && e != nil {
+		rec.CatalogueUnitID = e.LeadUnitID
+	}
+	if err := s.DB.RecordDispatch(ctx, a, rec); err != nil {
+		s.Logger.Error("record dispatch", "ticket", t.ID, "err", err)
+	}
+}
+
+// trainingState says how a target's training run is going.
+func (s *Server) trainingState(target string) string {
+	s.advice.mu.Lock()
+	defer s.advice.mu.Unlock()
+	return s.advice.state[target]
+}
+
+func (s *Server) setTrainingState(target, state string) {
+	s.advice.mu.Lock()
+	if s.advice.state == nil {
+		s.advice.state = map[string]string{}
+	}
+	s.advice.state[target] = state
+	s.advice.mu.Unlock()
+}
+
+// startTraining trains a model for target in the background on the
+// concluded tickets: evaluated on every fifth ticket held out, then
+// trained on all; saved, not switched on — an admin does that after
+// reading the evaluation.
+func (s *Server) startTraining(a hotline.Actor, target string) error {
+	if !a.Role.Has(hotline.PermManageConfig) {
+		return hotline.Errorf(hotline.EForbidden, "只有系统管理员可以训练派单模型")
+	}
+	if target != sqldb.TargetUnit && target != sqldb.TargetCategory {
+		return hotline.Invalid("target", "应为 unit 或 category")
+	}
+	if st := s.trainingState(target); st == "训练中" {
+		return hotline.Errorf(hotline.EConflict, "正在训练，请稍候")
+	}
+	s.setTrainingState(target, "训练中")
+	go func() {
+		st, err := s.train(context.Background(), a, target)
+		if err != nil {
+			s.Logger.Error("train dispatch model", "target", target, "err", err)
+			st = "失败：" + hotline.ErrorMessage(err)
+		}
+		s.setTrainingState(target, st)
+	}()
+	return nil
+}
+
+// MinTrainingTickets is the fewest concluded tickets a model is trained on.
+const MinTrainingTickets = 50
+
+func (s *Server) train(ctx context.Context, a hotline.Actor, target string) (string, error) {
+	texts, labels, err := s.DB.DispatchTrainingSet(ctx, target, 100000)
+	if err != nil {
+		return "", err
+	}
+	if len(texts) < MinTrainingTickets {
+		return fmt.Sprintf("已办结工单只有 %d 张，至少需要 %d 张", len(texts), MinTrainingTickets), nil
+	}
+	var trainX, trainY, testX, testY []string
+	for i := range texts {
+		if i%5 == 0 {
+			testX, testY = append(testX, texts[i]), append(testY, labels[i])
+		} else {
+			trainX, trainY = append(trainX, texts[i]), append(trainY, labels[i])
+		}
+	}
+	o := classify.DefaultOptions()
+	held, err := classify.Train(trainX, trainY, o)
+	if err != nil {
+		return "", err
+	}
+	var pred []string
+	for _, x := range testX {
+		pred = append(pred, held.Predict(x)[0].Label)
+	}
+	rep := classify.Evaluate(testY, pred)
+	full, err := classify.Train(texts, labels, o)
+	if err != nil {
+		return "", err
+	}
+	var data, report bytes.Buffer
+	if err := full.Save(&data); err != nil {
+		return "", err
+	}
+	rep.Write(&report)
+	m := &sqldb.DispatchModel{Target: target, TrainedOn: len(texts), Accuracy: rep.Accuracy, MacroF1: rep.MacroF1,
+		Report: report.String(), Data: data.Bytes()}
+	if err := s.DB.SaveDispatchModel(ctx, a, m); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("完成：第 %d 号模型", m.ID), nil
+}

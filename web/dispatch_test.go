@@ -1,0 +1,121 @@
+package web_test
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"hotline/sqldb/sqldbtest"
+	"hotline/web"
+)
+
+// Smart dispatch end to end: concluded tickets teach a model, an admin
+// reads its evaluation and switches it on, the intake API and the
+// dispatcher's form show its suggestion, and dispatches are counted
+// against it.
+func TestDispatch_ModelFromConcludedTickets(t *testing.T) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d, func(t *testing.T) { testDispatchModel(t, MustServerOn(t, d)) })
+	}
+}
+
+func testDispatchModel(t *testing.T, e *env) {
+	base := e.srv.URL
+	e.srv.Config.Handler.(*web.Server).SecureCookies = false
+	water, power := e.units["util-water"], e.units["util-power"]
+	texts := map[int64][]string{
+		water: {"小区停水", "自来水管爆裂漏水", "水压太低没水用", "水表坏了", "停水两天没人管", "水质发黄有异味"},
+		power: {"小区停电", "电线杆倒了", "电压不稳灯闪", "电表走字太快", "停电一整天", "变压器有异响"},
+	}
+	conclude := func(title string, unit int64, unitUser string) {
+		tk := e.newTicket(map[string]any{"title": title, "content": title + "，请尽快处理。"})
+		id := fmt.Sprint(tk.ID)
+		e.call("agent", "POST", "/api/v1/tickets/"+id+"/submit", nil, 200, nil)
+		e.call("dispatcher", "POST", "/api/v1/tickets/"+id+"/dispatch", map[string]any{"lead_unit_id": unit}, 200, nil)
+		e.call(unitUser, "POST", "/api/v1/tickets/"+id+"/acknowledge", nil, 200, nil)
+		e.call(unitUser, "POST", "/api/v1/tickets/"+id+"/reply", map[string]string{"content": "已处理"}, 200, nil)
+		e.call("dispatcher", "POST", "/api/v1/tickets/"+id+"/review", map[string]any{"approve": true}, 200, nil)
+	}
+	for i := 0; i < 5; i++ {
+		for _, s := range texts[water] {
+			conclude(s, water, "util-water")
+		}
+		for _, s := range texts[power] {
+			conclude(s, power, "util-power")
+		}
+	}
+	// No model yet: empty suggestions, not an error.
+	var sg web.Suggestion
+	e.call("dispatcher", "GET", "/api/v1/dispatch/suggest?text="+url.QueryEscape("家里停电了"), nil, 200, &sg)
+	if len(sg.Units) != 0 {
+		t.Fatalf("suggestions without a model: %+v", sg)
+	}
+	e.call("util-water", "GET", "/api/v1/dispatch/suggest?text=x", nil, 403, nil)
+	e.call("dispatcher", "POST", "/api/v1/dispatch/models/train", map[string]string{"target": "unit"}, 403, nil)
+	e.call("admin", "POST", "/api/v1/dispatch/models/train", map[string]string{"target": "unit"}, 202, nil)
+	var models struct {
+		Items []struct {
+			ID        int64
+			TrainedOn int     `json:"trained_on"`
+			MacroF1   float64 `json:"macro_f1"`
+			Active    bool
+		}
+	}
+	for deadline := time.Now().Add(60 * time.Second); len(models.Items) == 0 && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		e.call("admin", "GET", "/api/v1/dispatch/models", nil, 200, &models)
+	}
+	if len(models.Items) != 1 || models.Items[0].TrainedOn != 60 || models.Items[0].Active || models.Items[0].MacroF1 < 0.8 {
+		t.Fatalf("trained model: %+v", models.Items)
+	}
+	// Saved, not used until an admin switches it on.
+	e.call("dispatcher", "GET", "/api/v1/dispatch/suggest?text="+url.QueryEscape("家里停电了"), nil, 200, &sg)
+	if len(sg.Units) != 0 {
+		t.Fatalf("an inactive model suggests: %+v", sg)
+	}
+	e.call("admin", "POST", fmt.Sprintf("/api/v1/dispatch/models/%d/activate", models.Items[0].ID), nil, 200, nil)
+	e.call("dispatcher", "GET", "/api/v1/dispatch/suggest?text="+url.QueryEscape("家里停电了，电表也不转"), nil, 200, &sg)
+	if len(sg.Units) != 2 || sg.Units[0].ID != power || sg.Units[0].Prob <= sg.Units[1].Prob || len(sg.Words) == 0 {
+		t.Fatalf("suggestion: %+v", sg)
+	}
+	// The dispatcher's form shows it; the dispatch is counted against it.
+	tk := e.newTicket(map[string]any{"title": "楼道停电", "content": "楼道停电三天了"})
+	e.call("agent", "POST", fmt.Sprintf("/api/v1/tickets/%d/submit", tk.ID), nil, 200, nil)
+	disp, _ := loginPage(t, base, "dispatcher")
+	_, page := get(t, disp, base+fmt.Sprintf("/tickets/%d", tk.ID))
+	if !strings.Contains(page, "模型建议：供电公司") {
+		t.Errorf("the dispatch form lacks the model's suggestion")
+	}
+	e.call("dispatcher", "POST", fmt.Sprintf("/api/v1/tickets/%d/dispatch", tk.ID), map[string]any{"lead_unit_id": power}, 200, nil)
+	var fig struct {
+		Dispatches    int
+		ModelAgreed   int     `json:"model_agreed"`
+		ModelAccuracy float64 `json:"model_accuracy"`
+		Units         []struct {
+			UnitID     int64 `json:"unit_id"`
+			Dispatched int
+			Returned   int
+		}
+	}
+	e.call("lead", "GET", "/api/v1/dispatch/figures", nil, 200, &fig)
+	if fig.Dispatches != 1 || fig.ModelAgreed != 1 || fig.ModelAccuracy != 1 {
+		t.Errorf("figures %+v", fig)
+	}
+	// A return shows in the unit's return rate.
+	e.call("util-power", "POST", fmt.Sprintf("/api/v1/tickets/%d/return", tk.ID), map[string]string{"reason": "不属于本单位"}, 200, nil)
+	e.call("lead", "GET", "/api/v1/dispatch/figures", nil, 200, &fig)
+	var powerRow bool
+	for _, u := range fig.Units {
+		if u.UnitID == power {
+			powerRow = u.Returned == 1 && u.Dispatched >= 31
+		}
+	}
+	if !powerRow {
+		t.Errorf("per-unit figures %+v", fig.Units)
+	}
+	admin, _ := loginPage(t, base, "admin")
+	if code, body := get(t, admin, base+"/admin/dispatch"); code != 200 || !strings.Contains(body, "已启用") || !strings.Contains(body, "派单准确率 100.0%") {
+		t.Errorf("admin dispatch page: %d", code)
+	}
+}
