@@ -17,6 +17,7 @@ func (s *Server) dispatchRoutes() {
 	m.HandleFunc("POST /api/v1/dispatch/models/train", s.auth(s.handleDispatchTrain))
 	m.HandleFunc("POST /api/v1/dispatch/models/{id}/activate", s.auth(s.handleDispatchActivate))
 	m.HandleFunc("GET /api/v1/dispatch/figures", s.auth(s.handleDispatchFigures))
+	m.HandleFunc("GET /api/v1/tickets/similar", s.auth(s.handleSimilarTickets))
 	m.HandleFunc("GET /admin/dispatch", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchPage)))
 	m.HandleFunc("POST /admin/dispatch/train", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchTrainForm)))
 	m.HandleFunc("POST /admin/dispatch/{id}/activate", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchActivateForm)))
@@ -153,4 +154,22 @@ func (s *Server) handleDispatchActivateForm(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	saved(w, r, "/admin/dispatch?")
+}
+
+// handleSimilarTickets: GET /api/v1/tickets/similar?title=&content=&location_unit_id=&except=
+// → open tickets that may be the same appeal (merge proposals).
+func (s *Server) handleSimilarTickets(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	title, content := strings.TrimSpace(q.Get("title")), strings.TrimSpace(q.Get("content"))
+	if title+content == "" || len([]rune(title+content)) > 5000 {
+		s.error(w, r, hotline.Invalid("content", "请提供诉求文字（不超过5000字）"))
+		return
+	}
+	unit, _ := strconv.ParseInt(q.Get("location_unit_id"), 10, 64)
+	except, _ := strconv.ParseInt(q.Get("except"), 10, 64)
+	items, err := s.DB.FindSimilarTickets(r.Context(), actorFrom(r), title, content, unit, except, 5)
+	if items == nil {
+		items = []*sqldb.SimilarTicket{}
+	}
+	s.respond(w, r, http.StatusOK, map[string]any{"items": items}, err)
 }

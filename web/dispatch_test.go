@@ -119,3 +119,39 @@ func testDispatchModel(t *testing.T, e *env) {
 		t.Errorf("admin dispatch page: %d", code)
 	}
 }
+
+// Merge proposals: the dispatcher sees the open ticket about the same
+// place and problem on the ticket page and merges with one click.
+func TestDispatch_MergeProposal(t *testing.T) {
+	e := MustServer(t)
+	base := e.srv.URL
+	e.srv.Config.Handler.(*web.Server).SecureCookies = false
+	first := e.newTicket(map[string]any{"title": "凤凰街小区停水三天", "content": "凤凰街小区停水三天了，一直没人处理", "submit": true})
+	e.newTicket(map[string]any{"title": "八一路路灯不亮", "content": "八一路的路灯坏了一个星期", "submit": true})
+	second := e.newTicket(map[string]any{"title": "凤凰街停水", "content": "凤凰街小区又停水三天了，没人管", "submit": true})
+	var sim struct {
+		Items []struct {
+			ID         int64
+			Similarity float64
+		}
+	}
+	e.call("agent", "GET", "/api/v1/tickets/similar?title="+url.QueryEscape("凤凰街停水")+"&content="+url.QueryEscape("凤凰街小区又停水三天了，没人管")+
+		fmt.Sprintf("&except=%d", second.ID), nil, 200, &sim)
+	if len(sim.Items) != 1 || sim.Items[0].ID != first.ID {
+		t.Fatalf("similar: %+v", sim)
+	}
+	e.call("util-water", "GET", "/api/v1/tickets/similar?title=x", nil, 403, nil)
+	disp, csrf := loginPage(t, base, "dispatcher")
+	_, page := get(t, disp, base+fmt.Sprintf("/tickets/%d", second.ID))
+	if !strings.Contains(page, "疑似重复的在办工单") || !strings.Contains(page, fmt.Sprintf(`name="into_id" value="%d"`, first.ID)) {
+		t.Fatalf("no merge proposal on the ticket page")
+	}
+	if code, _ := postForm(t, disp, base+fmt.Sprintf("/tickets/%d/act/merge", second.ID), url.Values{"csrf_token": {csrf}, "into_id": {fmt.Sprint(first.ID)}}); code != 303 {
+		t.Fatalf("merge: %d", code)
+	}
+	var got struct{ Status string }
+	e.call("dispatcher", "GET", fmt.Sprintf("/api/v1/tickets/%d", second.ID), nil, 200, &got)
+	if got.Status != "merged" {
+		t.Errorf("after the merge: %s", got.Status)
+	}
+}

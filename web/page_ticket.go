@@ -59,7 +59,8 @@ type ticketContent struct {
 	Ref      *ref
 	CSRF     string
 	Revealed bool
-	Model    *Suggestion // the dispatch models' suggestion, when the viewer may dispatch
+	Model    *Suggestion            // the dispatch models' suggestion, when the viewer may dispatch
+	Similar  []*sqldb.SimilarTicket // merge proposals, when the viewer may merge
 	Error    string
 }
 
@@ -80,6 +81,14 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	c := ticketContent{View: v, Ref: rf, CSRF: sessionFrom(r).CSRF, Error: errMsg}
+	for _, act := range v.Actions {
+		if act == hotline.ActionMerge {
+			if c.Similar, err = s.DB.FindSimilarTickets(r.Context(), a, v.Title, v.Content, v.Location.UnitID, v.ID, 5); err != nil {
+				s.errorPage(w, r, err)
+				return
+			}
+		}
+	}
 	for _, act := range v.Actions {
 		if act == hotline.ActionDispatch || act == hotline.ActionDesignate {
 			if c.Model, err = s.suggest(r.Context(), v.Title+"\n"+v.Content, rf); err != nil {

@@ -217,4 +217,39 @@
     });
     if (dsTitle.value || dsContent.value) dsRun();
   }
+
+  // Possible duplicates: open tickets about the same place and problem,
+  // fetched as the appeal is typed (a merge is done on the ticket page).
+  var sim = document.getElementById("similar");
+  if (sim && intake) {
+    var simTimer, simLast = "";
+    var simTitle = intake.querySelector("[name=title]"), simContent = intake.querySelector("[name=content]");
+    var simRegion = intake.querySelector("[name=location_unit_id]");
+    var simRun = function () {
+      var key = simTitle.value + "|" + simContent.value + "|" + simRegion.value;
+      if (key === simLast || !(simTitle.value + simContent.value).trim()) return;
+      simLast = key;
+      fetch("/api/v1/tickets/similar?title=" + encodeURIComponent(simTitle.value.slice(0, 200)) + "&content=" +
+        encodeURIComponent(simContent.value.slice(0, 1500)) + "&location_unit_id=" + encodeURIComponent(simRegion.value),
+        { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (d) {
+          if (!d.items.length) { sim.replaceChildren(text("p", sim.getAttribute("data-none"), "empty")); return; }
+          var ul = document.createElement("ul");
+          d.items.forEach(function (t) {
+            var li = document.createElement("li");
+            var a = text("a", t.number + " " + t.title);
+            a.href = "/tickets/" + t.id;
+            a.target = "_blank";
+            li.append(a, text("span", " " + Math.round(t.similarity * 100) + "%", "muted"));
+            ul.append(li);
+          });
+          sim.replaceChildren(ul);
+        })
+        .catch(function () {});
+    };
+    [simTitle, simContent, simRegion].forEach(function (el) {
+      el.addEventListener("input", function () { clearTimeout(simTimer); simTimer = setTimeout(simRun, 600); });
+    });
+  }
 })();

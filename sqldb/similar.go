@@ -1,0 +1,81 @@
+package sqldb
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"time"
+
+	"hotline"
+	"hotline/dedup"
+)
+
+// SimilarTicket is an open ticket that may be about the same place and
+// problem as an appeal, and how similar it is (0–1).
+type SimilarTicket struct {
+	*hotline.Ticket
+	Similarity float64 `json:"similarity"`
+}
+
+// SimilarWindow is how far back open tickets are compared with an appeal.
+const SimilarWindow = 30 * 24 * time.Hour
+
+// FindSimilarTickets proposes merges (并单): open tickets of the last
+// SimilarWindow that share at least two words with the appeal (through the
+// full-text index), compared by dedup.Similarity, with a bonus when they
+// happened in the same district or township; those at dedup.Threshold or
+// above, most similar first, at most limit. The centre only.
+func (db *DB) FindSimilarTickets(ctx context.Context, actor hotline.Actor, title, content string, locationUnitID, exceptID int64, limit int) ([]*SimilarTicket, error) {
+	if !actor.Centre() {
+		return nil, hotline.Errorf(hotline.EForbidden, "%s无权查看相似工单", actor.Role.Label())
+	}
+	an, err := db.analyzer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := an.Query(title + " " + content)
+	if q.Empty() {
+		return nil, nil
+	}
+	need := min(2, len(q.Groups))
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	cond := "id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH " + arg(q.FTS5(need)) + ")"
+	if db.dialect == postgres {
+		args = nil
+		cond = "search @@ CAST(" + arg(q.TSQuery(need)) + " AS tsquery)"
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+cond+`
+		AND status NOT IN ('concluded', 'archived', 'merged', 'cancelled') AND created_at >= `+arg(db.Now().Add(-SimilarWindow).UnixMilli())+`
+		AND id <> `+arg(exceptID)+` ORDER BY created_at DESC LIMIT 300`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	me := dedup.Of(title, content)
+	var out []*SimilarTicket
+	for rows.Next() {
+		t, err := db.scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		s := dedup.Similarity(me, dedup.Of(t.Title, t.Content))
+		if locationUnitID != 0 && t.Location.UnitID == locationUnitID {
+			s = min(1, s+0.1)
+		}
+		if s >= dedup.Threshold {
+			out = append(out, &SimilarTicket{Ticket: t, Similarity: s})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Similarity > out[j].Similarity })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	for _, s := range out {
+		s.RedactFor(actor)
+	}
+	return out, nil
+}
