@@ -152,7 +152,7 @@ func (db *DB) DispatchModelData(ctx context.Context, id int64) ([]byte, error) {
 // suggested, and what the dispatcher chose.
 type DispatchRecord struct {
 	TicketID, ModelID, SuggestedUnitID, CatalogueUnitID, FinalUnitID int64
-	Confidence                                                      float64
+	Confidence                                                       float64
 }
 
 // RecordDispatch stores a dispatch's suggestion beside its choice.
