@@ -231,3 +231,42 @@ func (db *DB) FindDispatchFigures(ctx context.Context, from, to time.Time) (*Dis
 	}
 	return f, rows.Err()
 }
+
+// AutoDispatchThreshold is the probability from which a ticket submitted
+// for dispatch is dispatched by the model alone; 0 (the default) is off.
+func (db *DB) AutoDispatchThreshold(ctx context.Context) (float64, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = 'dispatch.auto_threshold'`).Scan(&v)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	return strconv.ParseFloat(v, 64)
+}
+
+// SetAutoDispatchThreshold sets it (admin): 0 switches automatic dispatch
+// off; otherwise between 0.5 and 1.
+func (db *DB) SetAutoDispatchThreshold(ctx context.Context, actor hotline.Actor, p float64) error {
+	if !actor.Role.Has(hotline.PermManageConfig) {
+		return hotline.Errorf(hotline.EForbidden, "只有系统管理员可以设置自动派单")
+	}
+	if p != 0 && (p < 0.5 || p > 1) {
+		return hotline.Invalid("auto_threshold", "自动派单阈值应为 0（关闭）或 0.5 到 1 之间")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE name = 'dispatch.auto_threshold'`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES ('dispatch.auto_threshold', $1)`, strconv.FormatFloat(p, 'f', -1, 64)); err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, tx, actor, "dispatch.auto", "settings:dispatch.auto_threshold", strconv.FormatFloat(p, 'f', -1, 64)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -18,6 +18,8 @@ func (s *Server) dispatchRoutes() {
 	m.HandleFunc("POST /api/v1/dispatch/models/{id}/activate", s.auth(s.handleDispatchActivate))
 	m.HandleFunc("GET /api/v1/dispatch/figures", s.auth(s.handleDispatchFigures))
 	m.HandleFunc("GET /api/v1/tickets/similar", s.auth(s.handleSimilarTickets))
+	m.HandleFunc("PUT /api/v1/dispatch/auto", s.auth(s.handleSetAutoDispatch))
+	m.HandleFunc("POST /admin/dispatch/auto", s.pageAuth(s.require(hotline.PermManageConfig, s.handleAutoDispatchForm)))
 	m.HandleFunc("GET /admin/dispatch", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchPage)))
 	m.HandleFunc("POST /admin/dispatch/train", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchTrainForm)))
 	m.HandleFunc("POST /admin/dispatch/{id}/activate", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchActivateForm)))
@@ -105,6 +107,7 @@ func (s *Server) handleDispatchFigures(w http.ResponseWriter, r *http.Request) {
 }
 
 type dispatchPageContent struct {
+	Auto     float64
 	Models   []*sqldb.DispatchModel
 	Training map[string]string
 	Figures  *sqldb.DispatchFigures
@@ -130,7 +133,9 @@ func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, status int
 	c := dispatchPageContent{Month: month, Ref: rf, Error: errMsg, Training: map[string]string{
 		sqldb.TargetUnit: s.trainingState(sqldb.TargetUnit), sqldb.TargetCategory: s.trainingState(sqldb.TargetCategory)}}
 	if c.Models, err = s.DB.FindDispatchModels(r.Context()); err == nil {
-		c.Figures, err = s.DB.FindDispatchFigures(r.Context(), from, to)
+		if c.Figures, err = s.DB.FindDispatchFigures(r.Context(), from, to); err == nil {
+			c.Auto, err = s.DB.AutoDispatchThreshold(r.Context())
+		}
 	}
 	if err != nil {
 		s.errorPage(w, r, err)
@@ -172,4 +177,31 @@ func (s *Server) handleSimilarTickets(w http.ResponseWriter, r *http.Request) {
 		items = []*sqldb.SimilarTicket{}
 	}
 	s.respond(w, r, http.StatusOK, map[string]any{"items": items}, err)
+}
+
+// handleSetAutoDispatch: PUT /api/v1/dispatch/auto {"threshold": 0.9}; 0 is off.
+func (s *Server) handleSetAutoDispatch(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Threshold float64 `json:"threshold"`
+	}
+	if err := decode(r, &b); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	err := s.DB.SetAutoDispatchThreshold(r.Context(), actorFrom(r), b.Threshold)
+	s.respond(w, r, http.StatusOK, map[string]float64{"threshold": b.Threshold}, err)
+}
+
+func (s *Server) handleAutoDispatchForm(w http.ResponseWriter, r *http.Request) {
+	p, err := strconv.ParseFloat(strings.TrimSpace(r.PostFormValue("auto_threshold")), 64)
+	if err != nil {
+		err = hotline.Invalid("auto_threshold", "应为数字")
+	} else {
+		err = s.DB.SetAutoDispatchThreshold(r.Context(), actorFrom(r), p)
+	}
+	if err != nil {
+		s.dispatchPage(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
+		return
+	}
+	saved(w, r, "/admin/dispatch?")
 }

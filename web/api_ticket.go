@@ -36,6 +36,9 @@ func (s *Server) handleCreateTicket(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	if t = s.autoDispatch(r.Context(), t); t.Status != hotline.StatusPendingDispatch && in.Submit {
+		t.RedactFor(actorFrom(r))
+	}
 	writeJSON(w, http.StatusCreated, t)
 }
 
@@ -188,6 +191,9 @@ func (s *Server) handleAction(w http.ResponseWriter, r *http.Request) {
 	}
 	if action == hotline.ActionDispatch || action == hotline.ActionDesignate {
 		s.recordDispatch(r.Context(), actor, t)
+	}
+	if action == hotline.ActionSubmit {
+		t = s.autoDispatch(r.Context(), t)
 	}
 	t.RedactFor(actor)
 	writeJSON(w, http.StatusOK, t)

@@ -212,3 +212,43 @@ func (s *Server) train(ctx context.Context, a hotline.Actor, target string) (str
 	}
 	return fmt.Sprintf("完成：第 %d 号模型", m.ID), nil
 }
+
+// autoDispatcher is who dispatches automatically, in the timeline and the
+// audit log.
+var autoDispatcher = hotline.Actor{Name: "智能派单", Role: hotline.RoleDispatcher}
+
+// autoDispatch dispatches a ticket just submitted when automatic dispatch
+// is on (a threshold), the unit model is that sure, and the dispatch
+// catalogue names the same unit or none; otherwise a person decides. It
+// returns the ticket as it now is.
+func (s *Server) autoDispatch(ctx context.Context, t *hotline.Ticket) *hotline.Ticket {
+	if t.Status != hotline.StatusPendingDispatch {
+		return t
+	}
+	th, err := s.DB.AutoDispatchThreshold(ctx)
+	if err != nil || th == 0 {
+		return t
+	}
+	rf, err := s.loadRef(ctx)
+	if err != nil {
+		return t
+	}
+	sg, err := s.suggest(ctx, t.Title+"\n"+t.Content, rf)
+	if err != nil || len(sg.Units) == 0 || sg.Units[0].Prob < th {
+		return t
+	}
+	cmd := hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: sg.Units[0].ID}
+	if e, err := s.DB.SuggestDispatch(ctx, t.CategoryID, t.Location.UnitID); err == nil && e != nil && e.LeadUnitID != 0 {
+		if e.LeadUnitID != cmd.LeadUnitID {
+			return t // the catalogue says otherwise: a dispatcher decides
+		}
+		cmd.CoUnitIDs = e.CoUnitIDs
+	}
+	done, err := s.DB.ApplyAction(ctx, autoDispatcher, t.ID, cmd)
+	if err != nil {
+		s.Logger.Warn("automatic dispatch", "ticket", t.ID, "err", err)
+		return t
+	}
+	s.recordDispatch(ctx, autoDispatcher, done)
+	return done
+}

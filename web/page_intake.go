@@ -75,6 +75,9 @@ func (s *Server) handleIntakeForm(w http.ResponseWriter, r *http.Request) {
 			s.Logger.Warn("link article to ticket", "ticket", t.ID, "article", kb, "err", lerr)
 		}
 	}
+	if err == nil && mode == "submit" {
+		s.autoDispatch(r.Context(), t)
+	}
 	if err == nil && mode == "resolve" {
 		_, err = s.DB.ApplyAction(r.Context(), a, t.ID, hotline.Command{Action: hotline.ActionResolveOnCall, Content: in["answer"]})
 		if err != nil { // the ticket is accepted and safe; say why it was not concluded

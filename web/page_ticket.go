@@ -190,6 +190,8 @@ func (s *Server) handleActionForm(w http.ResponseWriter, r *http.Request) {
 		var t *hotline.Ticket
 		if t, err = s.DB.ApplyAction(r.Context(), actorFrom(r), id, cmd); err == nil && (a == hotline.ActionDispatch || a == hotline.ActionDesignate) {
 			s.recordDispatch(r.Context(), actorFrom(r), t)
+		} else if err == nil && a == hotline.ActionSubmit {
+			s.autoDispatch(r.Context(), t)
 		}
 	}
 	if err != nil {

@@ -26,3 +26,9 @@ CREATE TABLE dispatch_suggestions (
 	created_at        BIGINT NOT NULL
 );
 CREATE INDEX dispatch_suggestions_created ON dispatch_suggestions (created_at);
+
+-- Settings of the centre that are not reference data (name → value).
+CREATE TABLE settings (
+	name  TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
