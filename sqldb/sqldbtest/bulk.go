@@ -66,3 +66,37 @@ func CopyTickets(tb testing.TB, dsn string, fromID int64, n int, due0 time.Time,
 		raw.Exec(`ANALYZE`)
 	}
 }
+
+// CopyTicketRange copies every ticket with an id in [first, last] copies
+// times in one statement (numbers C<id>-1…copies, creation times a second
+// apart going back), keeping status, units and deadlines: volume with the
+// variety of the originals' texts. Statistics are refreshed once at the
+// end.
+func CopyTicketRange(tb testing.TB, dsn string, first, last int64, copies int) {
+	tb.Helper()
+	driver, src := "sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)"
+	if strings.HasPrefix(dsn, "postgres") {
+		driver, src = "pgx", dsn
+	}
+	raw, err := sql.Open(driver, src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer raw.Close()
+	const cols = `channel, appeal_kind, category_id, urgency, title, content, requester_anonymous, requester_name,
+		requester_phone, requester_address, requester_phone_key, requester_key_id, location_address, location_unit_id, confidential,
+		owner_id, updated_at, dispatched_at, ack_due_at, reply_start_at, reply_due_at, next_due_kind, sla_state, next_due_at,
+		next_warn_at, lead_unit_id, status`
+	q := fmt.Sprintf(`WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < %d)
+		INSERT INTO tickets (number, created_at, %s)
+		SELECT 'C' || tickets.id || '-' || n, created_at - CAST(n AS BIGINT) * 1000, %s
+		FROM s, tickets WHERE tickets.id BETWEEN %d AND %d`, copies, cols, cols, first, last)
+	if _, err := raw.Exec(q); err != nil {
+		tb.Fatal(err)
+	}
+	if driver == "pgx" {
+		raw.Exec(`ANALYZE tickets`)
+	} else {
+		raw.Exec(`ANALYZE`)
+	}
+}
