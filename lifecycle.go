@@ -32,7 +32,8 @@ const (
 	ActionCallback         Action = "callback"
 	ActionReopen           Action = "reopen"
 	ActionMerge            Action = "merge"
-	ActionMergedFrom       Action = "merged_from" // recorded on the main ticket of a merge
+	ActionMergedFrom       Action = "merged_from"  // recorded on the main ticket of a merge
+	ActionMergedReply      Action = "merged_reply" // the main ticket's reply given to a merged ticket's requester
 	ActionCancel           Action = "cancel"
 	ActionArchive          Action = "archive"
 	ActionTransfer         Action = "transfer"
@@ -48,7 +49,7 @@ var actionNames = map[Action]string{
 	ActionResume: "恢复办理", ActionReply: "答复", ActionReview: "审核", ActionSupervise: "督办",
 	ActionUrge: "催办", ActionCallback: "回访", ActionReopen: "重办", ActionMerge: "并单",
 	ActionMergedFrom: "并入工单", ActionCancel: "作废", ActionArchive: "归档", ActionTransfer: "转交",
-	ActionWarn: "时限预警", ActionOverdue: "超期",
+	ActionWarn: "时限预警", ActionOverdue: "超期", ActionMergedReply: "并单答复",
 }
 
 // Label is the Chinese name of the action.
@@ -106,7 +107,7 @@ func need(field, label, s string) (string, error) {
 // event to record. On error t is unchanged.
 func (t *Ticket) Apply(actor Actor, cmd Command, env Env) (*Event, error) {
 	a := cmd.Action
-	if a.Label() == "" || a == ActionAccept || a == ActionMergedFrom || a == ActionWarn || a == ActionOverdue {
+	if a.Label() == "" || a == ActionAccept || a == ActionMergedFrom || a == ActionWarn || a == ActionOverdue || a == ActionMergedReply {
 		return nil, Errorf(ENotFound, "没有“%s”这个操作", a)
 	}
 	if !actor.Role.Can(a) {
@@ -481,4 +482,25 @@ func (t *Ticket) Available(actor Actor, env Env) []Action {
 		}
 	}
 	return out
+}
+
+// ConcludeMerged gives a ticket merged into main the reply main was
+// concluded with, and concludes it: its requester is owed a callback like
+// the main ticket's, so a merge keeps every requester informed.
+func (t *Ticket) ConcludeMerged(main *Ticket, env Env) (*Event, error) {
+	if t.Status != StatusMerged || t.MergedInto != main.ID || main.Status != StatusConcluded {
+		return nil, Errorf(EConflict, "工单当前状态为“%s”，不能%s", t.Status.Label(), ActionMergedReply.Label())
+	}
+	now := env.Now
+	ev := &Event{TicketID: t.ID, Action: ActionMergedReply, ActorName: "系统", FromStatus: t.Status, CreatedAt: now,
+		Payload: map[string]any{"main_id": main.ID, "number": main.Number, "content": main.Reply}}
+	t.Status, t.Reply, t.ConcludedAt, t.UpdatedAt = StatusConcluded, main.Reply, &now, now
+	t.CallbackDone, t.Rating, t.Resolved = t.Requester.Anonymous, "", nil
+	if !t.Requester.Anonymous {
+		due := env.Calendar.Deadline(now, env.Policy.Callback)
+		t.CallbackDueAt = &due
+	}
+	t.schedule(env)
+	ev.ToStatus = t.Status
+	return ev, nil
 }

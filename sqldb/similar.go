@@ -79,3 +79,51 @@ func (db *DB) FindSimilarTickets(ctx context.Context, actor hotline.Actor, title
 	}
 	return out, nil
 }
+
+// concludeMerged gives the tickets merged into main its reply and
+// concludes them, in main's transaction, so that each requester is called
+// back.
+func (db *DB) concludeMerged(ctx context.Context, tx *Tx, main *hotline.Ticket) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM tickets WHERE merged_into = $1 AND status = 'merged' ORDER BY id`, main.ID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		m, err := findTicket(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		env, err := tx.env(ctx, m)
+		if err != nil {
+			return err
+		}
+		ev, err := m.ConcludeMerged(main, env)
+		if err != nil {
+			return err
+		}
+		if err := updateTicket(ctx, tx, m); err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		if err := db.indexTicket(ctx, tx, m); err != nil {
+			return err
+		}
+		if err := appendAudit(ctx, tx, SystemActor, "ticket.merged_reply", ticketTarget(m), main.Number); err != nil {
+			return err
+		}
+		tx.changed(changeOf(m, hotline.ActionMergedReply))
+	}
+	return nil
+}

@@ -43,5 +43,27 @@ func TestSimilarTickets(t *testing.T) {
 		if _, err := f.DB.FindSimilarTickets(f.Context, f.Actors["water"], "停水", "停水", 0, 0, 5); hotline.ErrorCode(err) != hotline.EForbidden {
 			t.Errorf("unit: %v", err)
 		}
+		// When the main ticket is concluded, the merged one gets its reply
+		// and is owed a callback too (its requester is told).
+		merged := mk("凤凰街小区停水了", "凤凰街小区停水", anyuan)
+		merged.Requester = hotline.Requester{Name: "王五", Phone: "13900001111"}
+		f.Do(t, "dispatcher", merged.ID, hotline.Command{Action: hotline.ActionMerge, IntoID: first.ID})
+		f.Do(t, "dispatcher", first.ID, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: f.Units["px-water"].ID})
+		f.Do(t, "water", first.ID, hotline.Command{Action: hotline.ActionAcknowledge})
+		f.Do(t, "water", first.ID, hotline.Command{Action: hotline.ActionReply, Content: "主管道已修复，已恢复供水"})
+		f.Do(t, "dispatcher", first.ID, hotline.Command{Action: hotline.ActionReview, Approve: yes()})
+		for _, id := range []int64{other.ID, merged.ID} {
+			m, err := f.DB.FindTicketByID(f.Context, f.Actors["lead"], id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := m.Events[len(m.Events)-1]
+			if m.Status != hotline.StatusConcluded || m.Reply != "主管道已修复，已恢复供水" || last.Action != hotline.ActionMergedReply {
+				t.Errorf("merged ticket %d after the main one concluded: %s %q %s", id, m.Status, m.Reply, last.Action)
+			}
+		}
+		if _, err := f.DB.ApplyAction(f.Context, f.Actors["dispatcher"], merged.ID, hotline.Command{Action: hotline.ActionMergedReply}); hotline.ErrorCode(err) != hotline.ENotFound {
+			t.Errorf("merged_reply taken by hand: %v", err)
+		}
 	})
 }

@@ -329,6 +329,11 @@ func (db *DB) ApplyAction(ctx context.Context, actor hotline.Actor, id int64, cm
 			return nil, err
 		}
 	}
+	if t.Status == hotline.StatusConcluded && (cmd.Action == hotline.ActionReview || cmd.Action == hotline.ActionResolveOnCall) {
+		if err := db.concludeMerged(ctx, tx, t); err != nil {
+			return nil, err
+		}
+	}
 	if err := appendAudit(ctx, tx, actor, "ticket."+string(cmd.Action), ticketTarget(t), ev.Reason); err != nil {
 		return nil, err
 	}
