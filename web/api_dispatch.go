@@ -107,6 +107,7 @@ func (s *Server) handleDispatchFigures(w http.ResponseWriter, r *http.Request) {
 }
 
 type dispatchPageContent struct {
+	Reports  map[int64]string // per model: the evaluation with unit and category names
 	Auto     float64
 	Models   []*sqldb.DispatchModel
 	Training map[string]string
@@ -140,6 +141,10 @@ func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
+	}
+	c.Reports = map[int64]string{}
+	for _, m := range c.Models {
+		c.Reports[m.ID] = namedReport(m, rf)
 	}
 	s.render(w, r, status, "admin_dispatch", "智能派单", c)
 }
@@ -204,4 +209,28 @@ func (s *Server) handleAutoDispatchForm(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	saved(w, r, "/admin/dispatch?")
+}
+
+// namedReport is a model's evaluation with the label ids at the start of
+// its lines replaced by unit or category names.
+func namedReport(m *sqldb.DispatchModel, rf *ref) string {
+	lines := strings.Split(m.Report, "\n")
+	for i, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 2 {
+			continue
+		}
+		id, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			continue
+		}
+		name := rf.unitName[id]
+		if m.Target == sqldb.TargetCategory {
+			name = rf.catPath[id]
+		}
+		if name != "" {
+			lines[i] = name + "  " + strings.TrimSpace(strings.TrimPrefix(l, f[0]))
+		}
+	}
+	return strings.Join(lines, "\n")
 }

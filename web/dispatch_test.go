@@ -134,7 +134,8 @@ func testDispatchModel(t *testing.T, e *env) {
 		t.Errorf("per-unit figures %+v", fig.Units)
 	}
 	admin, _ := loginPage(t, base, "admin")
-	if code, body := get(t, admin, base+"/admin/dispatch"); code != 200 || !strings.Contains(body, "已启用") || !strings.Contains(body, "派单准确率 100.0%") {
+	if code, body := get(t, admin, base+"/admin/dispatch"); code != 200 || !strings.Contains(body, "已启用") || !strings.Contains(body, "派单准确率 100.0%") ||
+		!strings.Contains(body, "供电公司  ") {
 		t.Errorf("admin dispatch page: %d", code)
 	}
 }
