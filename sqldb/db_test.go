@@ -52,9 +52,15 @@ func MustOpenDB(tb testing.TB, dsn string, c *clock) *sqldb.DB {
 // 2026-11-23 09:00 in Pingxiang.
 func MustFixture(tb testing.TB, dialect string) *fixture {
 	tb.Helper()
+	return mustFixtureAt(tb, sqldbtest.DSN(tb, dialect))
+}
+
+// mustFixtureAt is MustFixture on a given database.
+func mustFixtureAt(tb testing.TB, dsn string) *fixture {
+	tb.Helper()
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, hotline.ChinaZone)}
-	f := &fixture{DSN: sqldbtest.DSN(tb, dialect), Clock: c, Units: map[string]*hotline.Unit{}, Actors: map[string]hotline.Actor{}, Context: ctx}
+	f := &fixture{DSN: dsn, Clock: c, Units: map[string]*hotline.Unit{}, Actors: map[string]hotline.Actor{}, Context: ctx}
 	f.DB = MustOpenDB(tb, f.DSN, c)
 	must := func(err error) {
 		tb.Helper()

@@ -137,11 +137,15 @@ type TicketFilter struct {
 	DueBefore  time.Time // next deadline before this (due soon)
 	Pending    bool      // a unit's extension or suspension request awaits the centre
 	Callback   bool      // concluded and still owed a callback
-	Q          string    // words in the title, content or reply (all of them)
+	Q          string    // words in the title, content or reply (all of them); newest first, totals stop above MaxTicketHits
 	Sort       string    // "" newest first; "oldest"; "due" (next deadline first)
 	Page       int       // 1-based
 	PageSize   int       // default 20, at most 200
 }
+
+// MaxTicketHits is where the total of a ticket search stops counting (it
+// reports MaxTicketHits+1: "more than").
+const MaxTicketHits = 1000
 
 // FindTickets returns one page of the tickets the actor may see, newest
 // first, and how many match in all.
@@ -220,14 +224,19 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	if !f.DueBefore.IsZero() {
 		where = append(where, "next_due_at < "+arg(f.DueBefore.UnixMilli()))
 	}
-	if strings.TrimSpace(f.Q) != "" {
-		cond, ok, err := db.ticketTextCondition(ctx, f.Q, arg)
+	from, search := "tickets", strings.TrimSpace(f.Q) != ""
+	if search {
+		text, ok, err := db.ticketTextCondition(ctx, f.Q, arg)
 		if err != nil {
 			return nil, 0, err
 		} else if !ok {
 			return []*hotline.Ticket{}, 0, nil
 		}
-		where = append(where, cond)
+		if db.dialect == postgres {
+			where = append(where, text)
+		} else {
+			from = text
+		}
 	}
 	for _, u := range units {
 		rest := ""
@@ -242,14 +251,26 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets`+cond, args...).Scan(&total); err != nil {
+	count := `SELECT COUNT(*) FROM ` + from + cond
+	if search {
+		// A common word is in a good part of a million tickets: counting
+		// them all would cost more than the page; the count stops.
+		count = fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM %s%s LIMIT %d) c`, from, cond, MaxTicketHits+1)
+	}
+	if err := tx.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	order := map[string]string{"oldest": "created_at, id", "due": "next_due_at NULLS FIRST, id"}[f.Sort]
-	if order == "" {
+	switch {
+	case order != "":
+	case search && db.dialect == sqlite:
+		order = "m.fid DESC" // newest first in the index's own order: it stops at the page
+	case search:
+		order = "id DESC"
+	default:
 		order = "created_at DESC, id DESC"
 	}
-	q := `SELECT ` + ticketColumns + ` FROM tickets` + cond + ` ORDER BY ` + order + ` LIMIT ` +
+	q := `SELECT ` + ticketColumns + ` FROM ` + from + cond + ` ORDER BY ` + order + ` LIMIT ` +
 		arg(f.PageSize) + ` OFFSET ` + arg((f.Page-1)*f.PageSize)
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {

@@ -39,9 +39,10 @@ func (db *DB) writeTicketIndex(ctx context.Context, tx *Tx, id int64, title, bod
 	return err
 }
 
-// ticketTextCondition is the WHERE condition of a ticket search: every
-// word of q (or a synonym) in the title, content or reply. ok is false
-// when q has no word to search for (only stop words).
+// ticketTextCondition is a ticket search: every word of q (or a synonym)
+// in the title, content or reply — a WHERE condition on PostgreSQL, a FROM
+// clause on SQLite. ok is false when q has no word to search for (only
+// stop words).
 func (db *DB) ticketTextCondition(ctx context.Context, q string, arg func(any) string) (cond string, ok bool, err error) {
 	an, err := db.analyzer(ctx)
 	if err != nil {
@@ -54,7 +55,9 @@ func (db *DB) ticketTextCondition(ctx context.Context, q string, arg func(any) s
 	if db.dialect == postgres {
 		return "search @@ CAST(" + arg(query.TSQuery(len(query.Groups))) + " AS tsquery)", true, nil
 	}
-	return "id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH " + arg(query.FTS5(len(query.Groups))) + ")", true, nil
+	// SQLite: the matches drive the query (a FROM clause, m.fid), so that
+	// newest first walks the index backwards and stops at the page.
+	return "(SELECT rowid AS fid FROM ticket_fts WHERE ticket_fts MATCH " + arg(query.FTS5(len(query.Groups))) + ") m JOIN tickets ON tickets.id = m.fid", true, nil
 }
 
 // IndexTickets indexes the tickets that existed before ticket search did

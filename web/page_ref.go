@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/sqldb"
 )
 
 // ref is the reference data pages show names from.
@@ -160,6 +161,7 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 		// escaped text and <mark>.
 		"snippet": func(s string) template.HTML { return template.HTML(s) },
 		"percent": func(f float64) float64 { return f * 100 },
+		"maxHits": func() int { return sqldb.MaxTicketHits },
 		"kb": func(n int64) string {
 			if n < 1024 {
 				return fmt.Sprintf("%d B", n)
