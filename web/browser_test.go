@@ -175,6 +175,10 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	if !strings.Contains(ticketURL, "/tickets/") {
 		t.Fatalf("after intake the browser is at %s", ticketURL)
 	}
+	if shots != "" { // the knowledge base's own page, for the README
+		run("kb page", chromedp.Navigate(base+"/kb?q=%E5%81%9C%E6%B0%B4"), chromedp.WaitVisible(css(`ol.kb-hits`)))
+		shot("kb-search")
+	}
 	logout()
 
 	// 2. Dispatched to the wrong unit, returned, dispatched again as suggested.
