@@ -25,14 +25,7 @@ type Spread struct {
 // statuses vary as it says; otherwise they are the original's.
 func CopyTickets(tb testing.TB, dsn string, fromID int64, n int, due0 time.Time, spread ...Spread) {
 	tb.Helper()
-	driver, src := "sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)"
-	if strings.HasPrefix(dsn, "postgres") {
-		driver, src = "pgx", dsn
-	}
-	raw, err := sql.Open(driver, src)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	raw, driver := rawDB(tb, dsn)
 	defer raw.Close()
 	const cols = `channel, appeal_kind, category_id, urgency, title, content, requester_anonymous, requester_name,
 		requester_phone, requester_address, requester_phone_key, requester_key_id, location_address, location_unit_id, confidential,
@@ -60,11 +53,7 @@ func CopyTickets(tb testing.TB, dsn string, fromID int64, n int, due0 time.Time,
 	if _, err := raw.Exec(q); err != nil {
 		tb.Fatal(err)
 	}
-	if driver == "pgx" {
-		raw.Exec(`ANALYZE tickets`)
-	} else {
-		raw.Exec(`ANALYZE`)
-	}
+	analyze(raw, driver)
 }
 
 // CopyTicketRange copies every ticket with an id in [first, last] copies
@@ -74,14 +63,7 @@ func CopyTickets(tb testing.TB, dsn string, fromID int64, n int, due0 time.Time,
 // end.
 func CopyTicketRange(tb testing.TB, dsn string, first, last int64, copies int) {
 	tb.Helper()
-	driver, src := "sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)"
-	if strings.HasPrefix(dsn, "postgres") {
-		driver, src = "pgx", dsn
-	}
-	raw, err := sql.Open(driver, src)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	raw, driver := rawDB(tb, dsn)
 	defer raw.Close()
 	const cols = `channel, appeal_kind, category_id, urgency, title, content, requester_anonymous, requester_name,
 		requester_phone, requester_address, requester_phone_key, requester_key_id, location_address, location_unit_id, confidential,
@@ -94,6 +76,25 @@ func CopyTicketRange(tb testing.TB, dsn string, first, last int64, copies int) {
 	if _, err := raw.Exec(q); err != nil {
 		tb.Fatal(err)
 	}
+	analyze(raw, driver)
+}
+
+// rawDB opens dsn without the hotline's layer, for bulk statements.
+func rawDB(tb testing.TB, dsn string) (*sql.DB, string) {
+	tb.Helper()
+	driver, src := "sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)"
+	if strings.HasPrefix(dsn, "postgres") {
+		driver, src = "pgx", dsn
+	}
+	raw, err := sql.Open(driver, src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return raw, driver
+}
+
+// analyze refreshes the planner's statistics after a bulk insert.
+func analyze(raw *sql.DB, driver string) {
 	if driver == "pgx" {
 		raw.Exec(`ANALYZE tickets`)
 	} else {
