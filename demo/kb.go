@@ -14,6 +14,33 @@ import (
 //go:embed kb_articles.txt
 var kbArticlesText string
 
+//go:embed kb_relevance.txt
+var kbRelevanceText string
+
+// RelevanceCase is a caller's words and the titles of the demo articles
+// that answer them (kb_relevance.txt): the relevance set of the tests and
+// the queries of the search benchmark.
+type RelevanceCase struct {
+	Query  string
+	Titles []string
+}
+
+// KBRelevance returns the relevance set.
+func KBRelevance() ([]RelevanceCase, error) {
+	var out []RelevanceCase
+	for n, l := range strings.Split(kbRelevanceText, "\n") {
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		q, titles, ok := strings.Cut(l, "\t")
+		if !ok {
+			return nil, fmt.Errorf("kb_relevance.txt:%d: no tab", n+1)
+		}
+		out = append(out, RelevanceCase{q, strings.Split(titles, "|")})
+	}
+	return out, nil
+}
+
 // DemoArticle is an article of the demo knowledge base, before it is saved.
 type DemoArticle struct {
 	hotline.Article

@@ -1,11 +1,8 @@
 package demo_test
 
 import (
-	"bufio"
 	"context"
-	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,30 +12,12 @@ import (
 	"hotline/sqldb/sqldbtest"
 )
 
-// relevanceCase is a caller's words and the articles that answer them.
-type relevanceCase struct {
-	query  string
-	titles []string
-}
-
-func relevanceSet(t testing.TB) []relevanceCase {
-	f, err := os.Open("kb_relevance.txt")
+func relevanceSet(t testing.TB) []demo.RelevanceCase {
+	set, err := demo.KBRelevance()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out []relevanceCase
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if l := sc.Text(); l != "" && !strings.HasPrefix(l, "#") {
-			q, title, ok := strings.Cut(l, "\t")
-			if !ok {
-				t.Fatalf("kb_relevance.txt: %q has no tab", l)
-			}
-			out = append(out, relevanceCase{q, strings.Split(title, "|")})
-		}
-	}
-	return out
+	return set
 }
 
 func TestKB_DemoArticles(t *testing.T) {
@@ -66,7 +45,7 @@ func TestKB_DemoArticles(t *testing.T) {
 		t.Errorf("only %d relevance queries", len(set))
 	}
 	for _, c := range set {
-		for _, title := range c.titles {
+		for _, title := range c.Titles {
 			if !titles[title] {
 				t.Errorf("relevance set: no article titled %q", title)
 			}
@@ -96,15 +75,15 @@ func TestKB_Relevance(t *testing.T) {
 			set := relevanceSet(t)
 			at1, in5 := 0, 0
 			for _, c := range set {
-				hits, _, err := db.SearchArticles(ctx, agent, sqldb.ArticleSearch{Q: c.query, PageSize: 5})
+				hits, _, err := db.SearchArticles(ctx, agent, sqldb.ArticleSearch{Q: c.Query, PageSize: 5})
 				if err != nil {
-					t.Fatalf("%s: %v", c.query, err)
+					t.Fatalf("%s: %v", c.Query, err)
 				}
 				found := -1
 				var got []string
 				for i, h := range hits {
 					got = append(got, h.Title)
-					if slices.Contains(c.titles, h.Title) && found < 0 {
+					if slices.Contains(c.Titles, h.Title) && found < 0 {
 						found = i
 					}
 				}
@@ -114,9 +93,9 @@ func TestKB_Relevance(t *testing.T) {
 					in5++
 				case found > 0:
 					in5++
-					t.Logf("%s: expected at %d", c.query, found+1)
+					t.Logf("%s: expected at %d", c.Query, found+1)
 				default:
-					t.Logf("%s: missed %q; got %q", c.query, c.titles, got)
+					t.Logf("%s: missed %q; got %q", c.Query, c.Titles, got)
 				}
 			}
 			p1, r5 := float64(at1)/float64(len(set)), float64(in5)/float64(len(set))

@@ -1,7 +1,6 @@
 package sqldb_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -45,17 +44,13 @@ func benchArticles(tb testing.TB, n int) []*hotline.Article {
 }
 
 func benchQueries(tb testing.TB) []string {
-	f, err := os.Open("../demo/kb_relevance.txt")
+	set, err := demo.KBRelevance()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer f.Close()
 	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if q, _, ok := strings.Cut(sc.Text(), "\t"); ok && !strings.HasPrefix(q, "#") {
-			out = append(out, q)
-		}
+	for _, c := range set {
+		out = append(out, c.Query)
 	}
 	return out
 }
