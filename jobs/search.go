@@ -5,24 +5,76 @@ import (
 	"log/slog"
 	"time"
 
+	"hotline"
 	"hotline/sqldb"
 )
 
-// IndexTickets brings the ticket search index up to date once at start
-// (tickets saved before search existed), logging progress every ten
-// seconds. Tickets saved while the server runs are indexed as they are
-// saved.
-func IndexTickets(ctx context.Context, db *sqldb.DB, logger *slog.Logger) {
-	start, last := time.Now(), time.Now()
-	err := db.IndexTickets(ctx, func(done, total int) {
-		if time.Since(last) > 10*time.Second || done == total {
-			logger.Info("indexing tickets for search", "done", done, "total", total)
-			last = time.Now()
+// TicketIndexer keeps the ticket search index up to date. At start it
+// indexes what is missing (tickets saved before search existed, or since
+// the last run), logging progress every ten seconds; then it indexes new
+// tickets Delay after an acceptance is announced — batching a burst of
+// acceptances into one pass — and every Interval in any case (changes
+// announced while it was busy, other instances' tickets on SQLite files
+// shared by tools).
+type TicketIndexer struct {
+	DB       *sqldb.DB
+	Logger   *slog.Logger
+	Delay    time.Duration // default 500 ms
+	Interval time.Duration // default 30 s
+}
+
+// Run indexes until ctx ends.
+func (ix *TicketIndexer) Run(ctx context.Context) {
+	delay, interval := ix.Delay, ix.Interval
+	if delay <= 0 {
+		delay = 500 * time.Millisecond
+	}
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
+	changes, stop := ix.DB.Subscribe()
+	defer stop()
+	ix.pass(ctx, true)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	var soon <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case c := <-changes:
+			if c.Action == hotline.ActionAccept && soon == nil {
+				soon = time.After(delay)
+			}
+		case <-soon:
+			soon = nil
+			ix.pass(ctx, false)
+		case <-tick.C:
+			ix.pass(ctx, false)
 		}
-	})
+	}
+}
+
+// pass indexes what is missing: at start on every core with progress in
+// the log, later gently (see sqldb.DB.IndexNewTickets).
+func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) {
+	start, last := time.Now(), time.Now()
+	var err error
+	if verbose {
+		err = ix.DB.IndexTickets(ctx, func(done, total int) {
+			if time.Since(last) > 10*time.Second || done == total {
+				ix.Logger.Info("indexing tickets for search", "done", done, "total", total)
+				last = time.Now()
+			}
+		})
+	} else {
+		err = ix.DB.IndexNewTickets(ctx)
+	}
 	if err != nil && ctx.Err() == nil {
-		logger.Error("index tickets", "err", err)
+		ix.Logger.Error("index tickets", "err", err)
 		return
 	}
-	logger.Debug("ticket index up to date", "took", time.Since(start))
+	if verbose {
+		ix.Logger.Debug("ticket index up to date", "took", time.Since(start))
+	}
 }

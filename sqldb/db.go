@@ -51,11 +51,18 @@ type DB struct {
 	// connection to a random waiter, which makes tail latency explode
 	// under concurrent writes. Nil on PostgreSQL.
 	writeTurn chan struct{}
-	sqliteDSN string // for one-off connections (backup)
+	sqliteDSN string
+	// SQLite's prepared statements, kept (see stmtcache.go); nil on
+	// PostgreSQL.
+	writeStmts, readStmts *stmtCache // for one-off connections (backup)
 
 	kbMu       sync.Mutex
 	kbAnalyzer *zhsearch.Analyzer // loaded on first use: the dictionary takes a second
 	kbDF       dfCache            // PostgreSQL: document frequencies of query terms
+
+	// beforeIndexWrite, set by tests, runs between reading tickets' text
+	// and writing it to the search index.
+	beforeIndexWrite func()
 
 	hub        hub
 	channel    string // PostgreSQL NOTIFY channel of this database's schema
@@ -127,7 +134,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 		// never fails half-way on an upgrade from read to write.
 		base := "file:" + dsn + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
-		if db.write, err = sql.Open("sqlite", base+"&_txlock=immediate"); err != nil {
+		if db.write, err = sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)"); err != nil {
 			return nil, err
 		}
 		db.write.SetMaxOpenConns(1)
@@ -139,6 +146,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 			return nil, err
 		}
 		db.read.SetMaxOpenConns(4)
+		db.writeStmts, db.readStmts = newStmtCache(db.write), newStmtCache(db.read)
 	}
 	if err := db.write.PingContext(ctx); err != nil {
 		db.Close()
@@ -170,6 +178,10 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 func (db *DB) Close() error {
 	if db.stopListen != nil {
 		db.stopListen()
+	}
+	if db.writeStmts != nil {
+		db.writeStmts.close()
+		db.readStmts.close()
 	}
 	if db.read != nil && db.read != db.write {
 		db.read.Close()
@@ -255,6 +267,8 @@ type Tx struct {
 	now     time.Time
 	turn    chan struct{} // held writer turn, released at the end
 	changes []Change      // announced at commit
+	cache   *stmtCache    // SQLite: prepared statements
+	missed  []string      // queries to prepare when the transaction ends
 }
 
 // begin starts a write transaction.
@@ -273,7 +287,7 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 		}
 		return nil, err
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond), turn: db.writeTurn}, nil
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond), turn: db.writeTurn, cache: db.writeStmts}, nil
 }
 
 // Commit commits, announces the transaction's ticket changes and ends the
@@ -299,6 +313,10 @@ func (tx *Tx) Rollback() error {
 }
 
 func (tx *Tx) release() {
+	if len(tx.missed) > 0 {
+		tx.cache.prepare(context.Background(), tx.missed)
+		tx.missed = nil
+	}
 	if tx.turn != nil {
 		<-tx.turn
 		tx.turn = nil
@@ -311,7 +329,7 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond)}, nil
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond), cache: db.readStmts}, nil
 }
 
 // ms converts a time to storage (UTC milliseconds); nil stays NULL.

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"runtime"
 
 	"hotline"
 )
@@ -52,7 +53,7 @@ func (db *DB) ImportArticles(ctx context.Context, actor hotline.Actor, arts []*h
 func (db *DB) importBatch(ctx context.Context, actor hotline.Actor, arts []*hotline.Article, status hotline.ArticleStatus) error {
 	// Segmented on every core before the transaction.
 	idx := make([]*articleIndex, len(arts))
-	if err := parallel(len(arts), func(i int) error {
+	if err := parallel(len(arts), runtime.GOMAXPROCS(0), func(i int) error {
 		var err error
 		idx[i], err = db.articleIndexText(ctx, arts[i])
 		return err

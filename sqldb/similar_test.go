@@ -21,6 +21,9 @@ func TestSimilarTickets(t *testing.T) {
 		first := mk("凤凰街小区停水三天", "安源区凤凰街小区停水三天了，一直没人处理", anyuan)
 		mk("八一路路灯不亮", "八一路路灯坏了一个星期", anyuan)
 		other := mk("凤凰街小区停水", "凤凰街小区从周一开始停水", anyuan)
+		if err := f.DB.IndexTickets(f.Context, nil); err != nil {
+			t.Fatal(err)
+		}
 		got, err := f.DB.FindSimilarTickets(f.Context, f.Actors["dispatcher"], "凤凰街停水", "凤凰街小区又停水三天了，没人管", anyuan, 0, 5)
 		if err != nil {
 			t.Fatal(err)

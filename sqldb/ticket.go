@@ -17,12 +17,9 @@ const NumberPrefix = "PX"
 // it goes on to the dispatch queue in the same transaction. The ticket is
 // durable when this returns.
 func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.Ticket, submit bool) error {
-	// Segmenting takes a while: done before the transaction, not in the
-	// writers' queue.
-	idxTitle, idxBody, err := db.ticketIndexText(ctx, t)
-	if err != nil {
-		return err
-	}
+	// The search index is written a moment later by IndexTickets (the
+	// indexer job), in batches: segmenting and indexing here cost half the
+	// acceptance rate.
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -89,9 +86,6 @@ func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.
 			return err
 		}
 		t.Events = append(t.Events, ev)
-	}
-	if err := db.writeTicketIndex(ctx, tx, t.ID, idxTitle, idxBody); err != nil {
-		return err
 	}
 	if err := appendAudit(ctx, tx, actor, "ticket.accept", ticketTarget(t), ""); err != nil {
 		return err
@@ -345,7 +339,7 @@ func (db *DB) ApplyAction(ctx context.Context, actor hotline.Actor, id int64, cm
 	if err != nil {
 		return nil, err
 	}
-	if cmd.Action == hotline.ActionReply || cmd.Action == hotline.ActionResolveOnCall {
+	if cmd.Action == hotline.ActionReply || cmd.Action == hotline.ActionResolveOnCall || cmd.Action == hotline.ActionReopen {
 		if err := db.indexTicket(ctx, tx, t); err != nil {
 			return nil, err
 		}

@@ -37,6 +37,14 @@ func TestTicketSearch(t *testing.T) {
 			}
 			return ids
 		}
+		// Acceptance does not index: the indexer job's pass does, a
+		// moment later.
+		if got := find("lead", "停水"); len(got) != 0 {
+			t.Errorf("indexed at acceptance: %v", got)
+		}
+		if err := f.DB.IndexTickets(f.Context, nil); err != nil {
+			t.Fatal(err)
+		}
 		same := func(got []int64, want ...int64) bool {
 			if len(got) != len(want) {
 				return false
@@ -85,6 +93,21 @@ func TestTicketSearch(t *testing.T) {
 		}
 		if err := f.DB.IndexTickets(f.Context, func(done, total int) { t.Errorf("a second pass indexed again: %d", done) }); err != nil {
 			t.Fatal(err)
+		}
+		// A reply that lands between the pass reading a ticket and writing
+		// the index is not overwritten by the text read before it.
+		late := f.NewTicket(t, "13800000002", true)
+		f.Do(t, "dispatcher", late.ID, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: f.Units["px-water"].ID})
+		f.Do(t, "water", late.ID, hotline.Command{Action: hotline.ActionAcknowledge})
+		f.DB.SetBeforeIndexWrite(func() {
+			f.Do(t, "water", late.ID, hotline.Command{Action: hotline.ActionReply, Content: "已疏通阀门井，恢复正常"})
+		})
+		if err := f.DB.IndexTickets(f.Context, nil); err != nil {
+			t.Fatal(err)
+		}
+		f.DB.SetBeforeIndexWrite(nil)
+		if got := find("water", "阀门井"); !same(got, late.ID) {
+			t.Errorf("a reply during the pass was lost from the index: %v", got)
 		}
 	})
 }

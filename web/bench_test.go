@@ -2,24 +2,33 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"sort"
 	"sync"
 	"testing"
 	"time"
 
+	"hotline/jobs"
 	"hotline/sqldb/sqldbtest"
 )
 
 // BenchmarkAPI_CreateTicket posts tickets through real HTTP from 32
 // concurrent clients (b.SetParallelism on 2 cores) and reports tickets/s
-// and latency percentiles.
+// and latency percentiles, with the search indexer running beside.
 func BenchmarkAPI_CreateTicket(b *testing.B) {
 	for _, d := range sqldbtest.Dialects() {
 		b.Run(d, func(b *testing.B) {
 			e := MustServerOn(b, d)
+			// The search indexer runs as in `hotline serve`: it indexes
+			// the new tickets in batches while they are being accepted.
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			go (&jobs.TicketIndexer{DB: e.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Run(ctx)
 			body, _ := json.Marshal(map[string]any{"channel": "phone", "appeal_kind": "complaint", "category_id": e.cat, "urgency": "normal",
 				"title": "小区停水", "content": "凤凰街小区停水两天，无人处理，请尽快恢复供水。", "submit": true,
 				"requester": map[string]any{"name": "王五", "phone": "13912345678", "address": "凤凰街2号"},
@@ -59,6 +68,11 @@ func BenchmarkAPI_CreateTicket(b *testing.B) {
 			b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "tickets/s")
 			b.ReportMetric(pct(0.50), "p50_ms")
 			b.ReportMetric(pct(0.99), "p99_ms")
+			var indexed int64
+			if err := e.db.IndexTickets(context.Background(), func(done, total int) { indexed = int64(total) }); err != nil {
+				b.Fatal(err)
+			}
+			fmt.Printf("# %s: %d tickets left to index at the end\n", d, indexed)
 			fmt.Printf("# %s: %d tickets, %.0f tickets/s, p50 %.1f ms, p99 %.1f ms\n", d, len(lat), float64(len(lat))/elapsed.Seconds(), pct(0.5), pct(0.99))
 		})
 	}

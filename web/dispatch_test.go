@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -149,6 +150,9 @@ func TestDispatch_MergeProposal(t *testing.T) {
 	first := e.newTicket(map[string]any{"title": "凤凰街小区停水三天", "content": "凤凰街小区停水三天了，一直没人处理", "submit": true})
 	e.newTicket(map[string]any{"title": "八一路路灯不亮", "content": "八一路的路灯坏了一个星期", "submit": true})
 	second := e.newTicket(map[string]any{"title": "凤凰街停水", "content": "凤凰街小区又停水三天了，没人管", "submit": true})
+	if err := e.db.IndexTickets(context.Background(), nil); err != nil { // the indexer job's pass
+		t.Fatal(err)
+	}
 	var sim struct {
 		Items []struct {
 			ID         int64

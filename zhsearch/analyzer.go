@@ -203,8 +203,13 @@ func (a *Analyzer) Tokens(text string) []string {
 			out = append(out, w)
 		}
 	}
-	// Every two-character run of Chinese, so that any two-character word
-	// is found inside longer words and across odd segmentations.
+	return appendRuns(out, text)
+}
+
+// appendRuns appends to out every two-character run of Chinese in the
+// normalised text — so that any two-character word is found inside
+// longer words and across odd segmentations — and its document numbers.
+func appendRuns(out []string, text string) []string {
 	for _, run := range hanRuns(text) {
 		for i := 0; i+1 < len(run); i++ {
 			out = append(out, string(run[i:i+2]))

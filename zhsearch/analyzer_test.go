@@ -119,3 +119,54 @@ func BenchmarkTokens(b *testing.B) {
 		a.Tokens(text)
 	}
 }
+
+// matches reports whether every group of q has an alternative whose
+// tokens are all in the index text.
+func matches(q Query, indexText string) bool {
+	have := map[string]bool{}
+	for _, tok := range strings.Fields(indexText) {
+		have[tok] = true
+	}
+	for _, g := range q.Groups {
+		ok := false
+		for _, alt := range g {
+			all := true
+			for _, tok := range alt {
+				all = all && have[tok]
+			}
+			ok = ok || all
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func TestBigramText(t *testing.T) {
+	a := analyzer(t)
+	text := "关于调整萍乡市城乡居民医疗保险缴费标准的通知（萍府办发〔2025〕12号），ETC卡、5G信号，补贴3.5万元，covid-19检测，A1栋302室"
+	idx := BigramText(text)
+	// Whatever finds the text through the segmenter's tokens finds it
+	// through the runs too.
+	for _, q := range []string{"医疗保险", "医保", "居民 缴费", "缴费标准", "萍府办发〔2025〕12号", "ETC", "5g 信号", "3.5万", "covid 19",
+		"a1栋", "302", "萍乡市", "城乡居民医疗保险"} {
+		query := a.Query(q)
+		if !matches(query, a.IndexText(text)) {
+			t.Fatalf("%q does not match the segmented text either", q)
+		}
+		if !matches(query, idx) {
+			t.Errorf("%q does not match the runs: %v in %s", q, query.Groups, idx)
+		}
+	}
+	for _, q := range []string{"停水", "噪音", "2024年12号"} {
+		if matches(a.Query(q), idx) {
+			t.Errorf("%q matches an unrelated text", q)
+		}
+	}
+	for _, tok := range strings.Fields(idx) {
+		if r := []rune(tok); len(r) == 1 && isHan(r[0]) {
+			t.Errorf("single character token %q", tok)
+		}
+	}
+}

@@ -59,7 +59,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10}
 	go (&jobs.Sweeper{DB: db, Interval: *sweep, Logger: logger}).Run(ctx)
-	go jobs.IndexTickets(ctx, db, logger)
+	go (&jobs.TicketIndexer{DB: db, Logger: logger}).Run(ctx)
 	fmt.Fprintf(stdout, "hotline 已启动：http://%s （数据库 %s）\n", ln.Addr(), db.Dialect())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
