@@ -3,10 +3,12 @@ package sqldb_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -57,10 +59,14 @@ func BenchmarkTicketSearch(b *testing.B) {
 	for _, d := range sqldbtest.Dialects() {
 		b.Run(d, func(b *testing.B) {
 			n := ticketBenchSize()
-			// HOTLINE_TICKET_BENCH_KEEP=FILE (SQLite): build the database
-			// there once and search it again on later runs.
-			if keep := os.Getenv("HOTLINE_TICKET_BENCH_KEEP"); keep != "" && d == "sqlite" {
-				if _, err := os.Stat(keep); err == nil {
+			// HOTLINE_TICKET_BENCH_KEEP=FILE (SQLite) and
+			// HOTLINE_TICKET_BENCH_KEEP_PG=DSN (PostgreSQL, with the
+			// search_path of an existing schema): build the database there
+			// once and search it again on later runs (with the same
+			// HOTLINE_TEST_MASTER_KEY).
+			keep := map[string]string{"sqlite": os.Getenv("HOTLINE_TICKET_BENCH_KEEP"), "postgres": os.Getenv("HOTLINE_TICKET_BENCH_KEEP_PG")}[d]
+			if keep != "" {
+				if hasTickets(keep) {
 					db := sqldbtest.Open(b, keep)
 					searchTickets(b, db, hotline.Actor{Role: hotline.RoleTeamLead}, 0)
 					return
@@ -74,6 +80,21 @@ func BenchmarkTicketSearch(b *testing.B) {
 			searchTickets(b, f.DB, f.Actors["lead"], rate)
 		})
 	}
+}
+
+// hasTickets reports whether the database at dsn exists and has tickets.
+func hasTickets(dsn string) bool {
+	if !strings.HasPrefix(dsn, "postgres") {
+		_, err := os.Stat(dsn)
+		return err == nil
+	}
+	raw, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return false
+	}
+	defer raw.Close()
+	var n int
+	return raw.QueryRow(`SELECT COUNT(*) FROM tickets`).Scan(&n) == nil && n > 0
 }
 
 // fillTickets makes about n tickets of the texts and indexes them; it

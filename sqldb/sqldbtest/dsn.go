@@ -61,8 +61,19 @@ func DSN(tb testing.TB, dialect string) string {
 }
 
 // masterKey is this test process's master key: every database a test opens
-// and reopens uses it.
-var masterKey, _ = keyring.ParseMasterKey(keyring.GenerateMasterKey())
+// and reopens uses it. HOTLINE_TEST_MASTER_KEY fixes it, for benchmark
+// databases kept from one run to the next.
+var masterKey = func() []byte {
+	s := os.Getenv("HOTLINE_TEST_MASTER_KEY")
+	if s == "" {
+		s = keyring.GenerateMasterKey()
+	}
+	k, err := keyring.ParseMasterKey(s)
+	if err != nil {
+		panic("HOTLINE_TEST_MASTER_KEY: " + err.Error())
+	}
+	return k
+}()
 
 // Config returns the configuration tests open databases with.
 func Config() sqldb.Config { return sqldb.Config{MasterKey: masterKey} }
