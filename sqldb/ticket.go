@@ -244,17 +244,29 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
+	order := map[string]string{"oldest": "created_at, id", "due": "next_due_at NULLS FIRST, id"}[f.Sort]
 	var total int
-	count := `SELECT COUNT(*) FROM ` + from + cond
-	if search {
+	switch {
+	case search && order == "" && db.dialect == postgres:
+		// Newest first: look at the newest tickets first (see
+		// searchWindow), not at every match.
+		lo, n, err := searchWindow(ctx, tx, cond, args, f.Page*f.PageSize)
+		if err != nil {
+			return nil, 0, err
+		}
+		if total = n; lo > 0 {
+			cond += " AND id > " + arg(lo)
+		}
+	case search:
 		// A common word is in a good part of a million tickets: counting
 		// them all would cost more than the page; the count stops.
-		count = fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM %s%s LIMIT %d) c`, from, cond, MaxTicketHits+1)
+		err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM %s%s LIMIT %d) c`, from, cond, MaxTicketHits+1), args...).Scan(&total)
+	default:
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+cond, args...).Scan(&total)
 	}
-	if err := tx.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
+	if err != nil {
 		return nil, 0, err
 	}
-	order := map[string]string{"oldest": "created_at, id", "due": "next_due_at NULLS FIRST, id"}[f.Sort]
 	switch {
 	case order != "":
 	case search && db.dialect == sqlite:

@@ -111,3 +111,51 @@ func TestTicketSearch(t *testing.T) {
 		}
 	})
 }
+
+// Searches listed newest first over more matches than the total counts:
+// on PostgreSQL the search widens an id range from the newest tickets
+// (started small here so that it widens several times); the pages must
+// be exactly those of a plain sort.
+func TestTicketSearchPages(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		defer sqldb.SetTicketWindow(16)()
+		noise := &hotline.Ticket{Channel: hotline.ChannelWeb, AppealKind: hotline.Complaint, CategoryID: f.Cat.ID, Urgency: hotline.Normal,
+			Title: "工地夜间施工噪音扰民", Content: "楼下工地每晚十一点后还在打桩", Requester: hotline.Requester{Anonymous: true},
+			Location: hotline.Location{Address: "湘东区"}}
+		if err := f.DB.CreateTicket(f.Context, f.Actors["agent"], noise, true); err != nil {
+			t.Fatal(err)
+		}
+		sqldbtest.CopyTickets(t, f.DSN, noise.ID, 1100, f.Clock.Now().Add(time.Hour))
+		other := f.NewTicket(t, "13800000003", true) // newer, another subject
+		if err := f.DB.IndexTickets(f.Context, nil); err != nil {
+			t.Fatal(err)
+		}
+		// Every match, newest first.
+		var want []int64
+		for id := other.ID - 1; id >= noise.ID; id-- {
+			want = append(want, id)
+		}
+		for _, page := range []int{1, 2, 50, 56} {
+			items, total, err := f.DB.FindTickets(f.Context, f.Actors["lead"], sqldb.TicketFilter{Q: "打桩", Page: page, PageSize: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != sqldb.MaxTicketHits+1 {
+				t.Errorf("page %d: total %d", page, total)
+			}
+			from := (page - 1) * 20
+			exp := want[from:min(from+20, len(want))]
+			if len(items) != len(exp) {
+				t.Fatalf("page %d: %d items, want %d", page, len(items), len(exp))
+			}
+			for i, it := range items {
+				if it.ID != exp[i] {
+					t.Fatalf("page %d item %d: ticket %d, want %d", page, i, it.ID, exp[i])
+				}
+			}
+		}
+		if items, total, err := f.DB.FindTickets(f.Context, f.Actors["lead"], sqldb.TicketFilter{Q: "停水"}); err != nil || total != 1 || items[0].ID != other.ID {
+			t.Errorf("a rare word: %d found, %v", total, err)
+		}
+	})
+}
