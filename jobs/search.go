@@ -9,7 +9,8 @@ import (
 	"hotline/sqldb"
 )
 
-// TicketIndexer keeps the ticket search index up to date. At start it
+// TicketIndexer keeps the ticket search index up to date, and after each
+// pass proposes merges for the new tickets (sqldb.DB.ProposeMerges). At start it
 // indexes what is missing (tickets saved before search existed, or since
 // the last run), logging progress every ten seconds; then it indexes new
 // tickets Delay after an acceptance is announced — batching a burst of
@@ -73,6 +74,13 @@ func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) {
 	if err != nil && ctx.Err() == nil {
 		ix.Logger.Error("index tickets", "err", err)
 		return
+	}
+	// New tickets waiting for dispatch: their likely duplicates, for the
+	// dispatcher's queue.
+	if n, err := ix.DB.ProposeMerges(ctx); err != nil && ctx.Err() == nil {
+		ix.Logger.Error("propose merges", "err", err)
+	} else if n > 0 {
+		ix.Logger.Debug("merge proposals", "found", n)
 	}
 	if verbose {
 		ix.Logger.Debug("ticket index up to date", "took", time.Since(start))

@@ -70,3 +70,51 @@ func TestSimilarTickets(t *testing.T) {
 		}
 	})
 }
+
+// The indexer job's merge proposals for tickets waiting for dispatch, as
+// the dispatcher's queue shows them.
+func TestMergeProposals(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		anyuan := f.Units["px-anyuan"].ID
+		mk := func(title, content string) *hotline.Ticket {
+			tk := &hotline.Ticket{Channel: hotline.ChannelPhone, AppealKind: hotline.Complaint, CategoryID: f.Cat.ID, Urgency: hotline.Normal,
+				Title: title, Content: content, Requester: hotline.Requester{Anonymous: true},
+				Location: hotline.Location{Address: "安源区", UnitID: anyuan}}
+			if err := f.DB.CreateTicket(f.Context, f.Actors["agent"], tk, true); err != nil {
+				t.Fatal(err)
+			}
+			return tk
+		}
+		a := mk("凤凰街小区停水三天", "安源区凤凰街小区停水三天了，一直没人处理")
+		b := mk("凤凰街小区停水", "凤凰街小区从周一开始停水三天了")
+		c := mk("八一路路灯不亮", "八一路路灯坏了一个星期")
+		if n, err := f.DB.ProposeMerges(f.Context); err != nil || n != 0 {
+			t.Fatalf("before indexing: %d, %v", n, err) // only indexed tickets are compared
+		}
+		if err := f.DB.IndexTickets(f.Context, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := f.DB.ProposeMerges(f.Context); err != nil || n != 2 {
+			t.Fatalf("proposals: %d, %v", n, err)
+		}
+		if n, err := f.DB.ProposeMerges(f.Context); err != nil || n != 0 {
+			t.Fatalf("a second run: %d, %v", n, err)
+		}
+		got, err := f.DB.FindMergeProposals(f.Context, f.Actors["dispatcher"], []int64{a.ID, b.ID, c.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[b.ID] == nil || got[b.ID].SimilarID != a.ID || got[b.ID].Number != a.Number || got[a.ID].SimilarID != b.ID ||
+			got[b.ID].Similarity < 0.4 {
+			t.Fatalf("proposals: %+v", got)
+		}
+		// Merged: the proposal pointing at it is no longer shown.
+		f.Do(t, "dispatcher", a.ID, hotline.Command{Action: hotline.ActionMerge, IntoID: c.ID})
+		if got, _ = f.DB.FindMergeProposals(f.Context, f.Actors["dispatcher"], []int64{b.ID}); len(got) != 0 {
+			t.Errorf("a proposal to a merged ticket: %+v", got[b.ID])
+		}
+		if _, err := f.DB.FindMergeProposals(f.Context, f.Actors["water"], []int64{b.ID}); hotline.ErrorCode(err) != hotline.EForbidden {
+			t.Errorf("unit: %v", err)
+		}
+	})
+}

@@ -166,6 +166,15 @@ func TestDispatch_MergeProposal(t *testing.T) {
 	}
 	e.call("util-water", "GET", "/api/v1/tickets/similar?title=x", nil, 403, nil)
 	disp, csrf := loginPage(t, base, "dispatcher")
+	// The dispatcher's queue shows the proposal the indexer job recorded.
+	if n, err := e.db.ProposeMerges(context.Background()); err != nil || n != 2 {
+		t.Fatalf("propose merges: %d, %v", n, err)
+	}
+	_, queue := get(t, disp, base+"/queue/dispatch")
+	if !strings.Contains(queue, fmt.Sprintf(`<a href="/tickets/%d">%s</a>`, first.ID, first.Number)) ||
+		!strings.Contains(queue, fmt.Sprintf(`href="/tickets/%d#merge"`, second.ID)) {
+		t.Fatalf("no merge proposal in the dispatch queue:\n%s", queue)
+	}
 	_, page := get(t, disp, base+fmt.Sprintf("/tickets/%d", second.ID))
 	if !strings.Contains(page, "疑似重复的在办工单") || !strings.Contains(page, fmt.Sprintf(`name="into_id" value="%d"`, first.ID)) {
 		t.Fatalf("no merge proposal on the ticket page")
@@ -177,5 +186,9 @@ func TestDispatch_MergeProposal(t *testing.T) {
 	e.call("dispatcher", "GET", fmt.Sprintf("/api/v1/tickets/%d", second.ID), nil, 200, &got)
 	if got.Status != "merged" {
 		t.Errorf("after the merge: %s", got.Status)
+	}
+	// The first ticket's proposal pointed at the merged one: gone.
+	if _, queue = get(t, disp, base+"/queue/dispatch"); strings.Contains(queue, "#merge") {
+		t.Errorf("a proposal to a merged ticket is still shown")
 	}
 }

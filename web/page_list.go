@@ -27,6 +27,7 @@ type listContent struct {
 	Kinds       []hotline.AppealKind
 	Ref         *ref
 	Tickets     []*hotline.Ticket
+	Proposals   map[int64]*sqldb.MergeProposal // likely duplicates, in the queues of tickets awaiting dispatch
 	Total       int
 	Page, Pages int
 	Prev, Next  string
@@ -196,8 +197,16 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 	if c.Ref, ok = s.pageRef(w, r); !ok {
 		return
 	}
-	for _, t := range items {
+	ids := make([]int64, len(items))
+	for i, t := range items {
 		t.RedactFor(a)
+		ids[i] = t.ID
+	}
+	if current.Key == "accepted" || current.Key == "dispatch" {
+		if c.Proposals, err = s.DB.FindMergeProposals(r.Context(), a, ids); err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
 	}
 	c.Tickets, c.Empty = items, "队列为空，做得好！"
 	c.pageOf(r, f.Page, f.PageSize, total)
