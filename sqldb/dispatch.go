@@ -235,11 +235,8 @@ func (db *DB) FindDispatchFigures(ctx context.Context, from, to time.Time) (*Dis
 // AutoDispatchThreshold is the probability from which a ticket submitted
 // for dispatch is dispatched by the model alone; 0 (the default) is off.
 func (db *DB) AutoDispatchThreshold(ctx context.Context) (float64, error) {
-	var v string
-	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = 'dispatch.auto_threshold'`).Scan(&v)
-	if err == sql.ErrNoRows {
-		return 0, nil
-	} else if err != nil {
+	v, err := db.setting(ctx, "dispatch.auto_threshold", "0")
+	if err != nil {
 		return 0, err
 	}
 	return strconv.ParseFloat(v, 64)
@@ -254,18 +251,52 @@ func (db *DB) SetAutoDispatchThreshold(ctx context.Context, actor hotline.Actor,
 	if p != 0 && (p < 0.5 || p > 1) {
 		return hotline.Invalid("auto_threshold", "自动派单阈值应为 0（关闭）或 0.5 到 1 之间")
 	}
+	return db.setSetting(ctx, actor, "dispatch.auto", "dispatch.auto_threshold", strconv.FormatFloat(p, 'f', -1, 64))
+}
+
+// DispatchRetrainDays is how many days after its newest model a target's
+// model is trained again (jobs.DispatchRetrainer); 0 (the default) leaves
+// training to an admin.
+func (db *DB) DispatchRetrainDays(ctx context.Context) (int, error) {
+	v, err := db.setting(ctx, "dispatch.retrain_days", "0")
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(v)
+}
+
+// SetDispatchRetrainDays sets it (admin): 0 (off) or 1 to 365 days.
+func (db *DB) SetDispatchRetrainDays(ctx context.Context, actor hotline.Actor, days int) error {
+	if !actor.Role.Has(hotline.PermManageConfig) {
+		return hotline.Errorf(hotline.EForbidden, "只有系统管理员可以设置定期训练")
+	}
+	if days < 0 || days > 365 {
+		return hotline.Invalid("retrain_days", "定期训练间隔应为 0（关闭）或 1 到 365 天")
+	}
+	return db.setSetting(ctx, actor, "dispatch.retrain", "dispatch.retrain_days", strconv.Itoa(days))
+}
+
+// setting reads a centre setting, or def when it was never set.
+func (db *DB) setting(ctx context.Context, name, def string) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = $1`, name).Scan(&v)
+	if err == sql.ErrNoRows {
+		return def, nil
+	}
+	return v, err
+}
+
+// setSetting writes a centre setting and audits it as action.
+func (db *DB) setSetting(ctx context.Context, actor hotline.Actor, action, name, value string) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE name = 'dispatch.auto_threshold'`); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES ('dispatch.auto_threshold', $1)`, strconv.FormatFloat(p, 'f', -1, 64)); err != nil {
-		return err
-	}
-	if err := appendAudit(ctx, tx, actor, "dispatch.auto", "settings:dispatch.auto_threshold", strconv.FormatFloat(p, 'f', -1, 64)); err != nil {
+	if err := appendAudit(ctx, tx, actor, action, "settings:"+name, value); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -20,6 +20,8 @@ func (s *Server) dispatchRoutes() {
 	m.HandleFunc("GET /api/v1/tickets/similar", s.auth(s.handleSimilarTickets))
 	m.HandleFunc("PUT /api/v1/dispatch/auto", s.auth(s.handleSetAutoDispatch))
 	m.HandleFunc("POST /admin/dispatch/auto", s.pageAuth(s.require(hotline.PermManageConfig, s.handleAutoDispatchForm)))
+	m.HandleFunc("PUT /api/v1/dispatch/retrain", s.auth(s.handleSetRetrain))
+	m.HandleFunc("POST /admin/dispatch/retrain", s.pageAuth(s.require(hotline.PermManageConfig, s.handleRetrainForm)))
 	m.HandleFunc("GET /admin/dispatch", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchPage)))
 	m.HandleFunc("POST /admin/dispatch/train", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchTrainForm)))
 	m.HandleFunc("POST /admin/dispatch/{id}/activate", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchActivateForm)))
@@ -109,6 +111,7 @@ func (s *Server) handleDispatchFigures(w http.ResponseWriter, r *http.Request) {
 type dispatchPageContent struct {
 	Reports  map[int64]string // per model: the evaluation with unit and category names
 	Auto     float64
+	Retrain  int // days; 0: off
 	Models   []*sqldb.DispatchModel
 	Training map[string]string
 	Figures  *sqldb.DispatchFigures
@@ -135,7 +138,9 @@ func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, status int
 		sqldb.TargetUnit: s.trainingState(sqldb.TargetUnit), sqldb.TargetCategory: s.trainingState(sqldb.TargetCategory)}}
 	if c.Models, err = s.DB.FindDispatchModels(r.Context()); err == nil {
 		if c.Figures, err = s.DB.FindDispatchFigures(r.Context(), from, to); err == nil {
-			c.Auto, err = s.DB.AutoDispatchThreshold(r.Context())
+			if c.Auto, err = s.DB.AutoDispatchThreshold(r.Context()); err == nil {
+				c.Retrain, err = s.DB.DispatchRetrainDays(r.Context())
+			}
 		}
 	}
 	if err != nil {
@@ -203,6 +208,33 @@ func (s *Server) handleAutoDispatchForm(w http.ResponseWriter, r *http.Request) 
 		err = hotline.Invalid("auto_threshold", "应为数字")
 	} else {
 		err = s.DB.SetAutoDispatchThreshold(r.Context(), actorFrom(r), p)
+	}
+	if err != nil {
+		s.dispatchPage(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
+		return
+	}
+	saved(w, r, "/admin/dispatch?")
+}
+
+// handleSetRetrain: PUT /api/v1/dispatch/retrain {"days": 30}; 0 is off.
+func (s *Server) handleSetRetrain(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Days int `json:"days"`
+	}
+	if err := decode(r, &b); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	err := s.DB.SetDispatchRetrainDays(r.Context(), actorFrom(r), b.Days)
+	s.respond(w, r, http.StatusOK, map[string]int{"days": b.Days}, err)
+}
+
+func (s *Server) handleRetrainForm(w http.ResponseWriter, r *http.Request) {
+	days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("retrain_days")))
+	if err != nil {
+		err = hotline.Invalid("retrain_days", "应为整数")
+	} else {
+		err = s.DB.SetDispatchRetrainDays(r.Context(), actorFrom(r), days)
 	}
 	if err != nil {
 		s.dispatchPage(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))

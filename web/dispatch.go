@@ -3,12 +3,12 @@ package web
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strconv"
 	"sync"
 
 	"hotline"
 	"hotline/classify"
+	"hotline/jobs"
 	"hotline/sqldb"
 )
 
@@ -157,7 +157,7 @@ func (s *Server) startTraining(a hotline.Actor, target string) error {
 	}
 	s.setTrainingState(target, "训练中")
 	go func() {
-		st, err := s.train(context.Background(), a, target)
+		st, _, err := jobs.TrainDispatchModel(context.Background(), s.DB, a, target)
 		if err != nil {
 			s.Logger.Error("train dispatch model", "target", target, "err", err)
 			st = "失败：" + hotline.ErrorMessage(err)
@@ -165,52 +165,6 @@ func (s *Server) startTraining(a hotline.Actor, target string) error {
 		s.setTrainingState(target, st)
 	}()
 	return nil
-}
-
-// MinTrainingTickets is the fewest concluded tickets a model is trained on.
-const MinTrainingTickets = 50
-
-func (s *Server) train(ctx context.Context, a hotline.Actor, target string) (string, error) {
-	texts, labels, err := s.DB.DispatchTrainingSet(ctx, target, 100000)
-	if err != nil {
-		return "", err
-	}
-	if len(texts) < MinTrainingTickets {
-		return fmt.Sprintf("已办结工单只有 %d 张，至少需要 %d 张", len(texts), MinTrainingTickets), nil
-	}
-	var trainX, trainY, testX, testY []string
-	for i := range texts {
-		if i%5 == 0 {
-			testX, testY = append(testX, texts[i]), append(testY, labels[i])
-		} else {
-			trainX, trainY = append(trainX, texts[i]), append(trainY, labels[i])
-		}
-	}
-	o := classify.DefaultOptions()
-	held, err := classify.Train(trainX, trainY, o)
-	if err != nil {
-		return "", err
-	}
-	var pred []string
-	for _, x := range testX {
-		pred = append(pred, held.Predict(x)[0].Label)
-	}
-	rep := classify.Evaluate(testY, pred)
-	full, err := classify.Train(texts, labels, o)
-	if err != nil {
-		return "", err
-	}
-	var data, report bytes.Buffer
-	if err := full.Save(&data); err != nil {
-		return "", err
-	}
-	rep.Write(&report)
-	m := &sqldb.DispatchModel{Target: target, TrainedOn: len(texts), Accuracy: rep.Accuracy, MacroF1: rep.MacroF1,
-		Report: report.String(), Data: data.Bytes()}
-	if err := s.DB.SaveDispatchModel(ctx, a, m); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("完成：第 %d 号模型", m.ID), nil
 }
 
 // autoDispatcher is who dispatches automatically, in the timeline and the

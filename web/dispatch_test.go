@@ -3,12 +3,16 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"hotline"
+	"hotline/jobs"
 	"hotline/sqldb/sqldbtest"
 	"hotline/web"
 )
@@ -138,6 +142,37 @@ func testDispatchModel(t *testing.T, e *env) {
 	if code, body := get(t, admin, base+"/admin/dispatch"); code != 200 || !strings.Contains(body, "已启用") || !strings.Contains(body, "派单准确率 100.0%") ||
 		!strings.Contains(body, "供电公司  ") {
 		t.Errorf("admin dispatch page: %d", code)
+	}
+	testRetrain(t, e, admin)
+}
+
+// testRetrain: scheduled retraining, off by default, on for a period;
+// the new models wait to be switched on.
+func testRetrain(t *testing.T, e *env, admin *http.Client) {
+	ctx := context.Background()
+	r := &jobs.DispatchRetrainer{DB: e.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if got, err := r.Check(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("retrained while off: %d, %v", len(got), err)
+	}
+	e.call("dispatcher", "PUT", "/api/v1/dispatch/retrain", map[string]any{"days": 7}, 403, nil)
+	e.call("admin", "PUT", "/api/v1/dispatch/retrain", map[string]any{"days": 400}, 400, nil)
+	e.call("admin", "PUT", "/api/v1/dispatch/retrain", map[string]any{"days": 7}, 200, nil)
+	if _, body := get(t, admin, e.srv.URL+"/admin/dispatch"); !strings.Contains(body, "最新模型满 7 天后") {
+		t.Errorf("the admin page does not show the schedule")
+	}
+	// The unit model is fresh; the category model was never trained.
+	got, err := r.Check(ctx)
+	if err != nil || len(got) != 1 || got[0].Target != "category" || got[0].Active {
+		t.Fatalf("first check: %+v, %v", got, err)
+	}
+	now := e.db.Now
+	defer func() { e.db.Now = now }()
+	e.db.Now = func() time.Time { return now().Add(8 * 24 * time.Hour) }
+	if got, err = r.Check(ctx); err != nil || len(got) != 2 || got[0].Target != "unit" || got[0].TrainedOn < 60 || got[0].Active {
+		t.Fatalf("eight days later: %+v, %v", got, err)
+	}
+	if got, err = r.Check(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("trained again at once: %d, %v", len(got), err)
 	}
 }
 

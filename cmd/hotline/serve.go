@@ -60,6 +60,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		MaxHeaderBytes: 64 << 10}
 	go (&jobs.Sweeper{DB: db, Interval: *sweep, Logger: logger}).Run(ctx)
 	go (&jobs.TicketIndexer{DB: db, Logger: logger}).Run(ctx)
+	go (&jobs.DispatchRetrainer{DB: db, Logger: logger}).Run(ctx)
 	fmt.Fprintf(stdout, "hotline 已启动：http://%s （数据库 %s）\n", ln.Addr(), db.Dialect())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
