@@ -67,7 +67,7 @@ func (db *DB) ProposeMerges(ctx context.Context) (int, error) {
 	}
 	var found []*MergeProposal
 	for _, w := range todo {
-		sim, err := db.FindSimilarTickets(ctx, SystemActor, w.title, w.content, w.unit, w.id, 1)
+		sim, err := db.findSimilar(ctx, SystemActor, w.title, w.content, w.unit, w.id, 1, 50)
 		if err != nil {
 			return 0, err
 		}

@@ -26,6 +26,13 @@ const SimilarWindow = 30 * 24 * time.Hour
 // happened in the same district or township; those at dedup.Threshold or
 // above, most similar first, at most limit. The centre only.
 func (db *DB) FindSimilarTickets(ctx context.Context, actor hotline.Actor, title, content string, locationUnitID, exceptID int64, limit int) ([]*SimilarTicket, error) {
+	return db.findSimilar(ctx, actor, title, content, locationUnitID, exceptID, limit, 300)
+}
+
+// findSimilar is FindSimilarTickets comparing at most the newest
+// candidates tickets that share two words: only their text is read, and
+// only the best limit are read in full (decrypting the requester).
+func (db *DB) findSimilar(ctx context.Context, actor hotline.Actor, title, content string, locationUnitID, exceptID int64, limit, candidates int) ([]*SimilarTicket, error) {
 	if !actor.Centre() {
 		return nil, hotline.Errorf(hotline.EForbidden, "%s无权查看相似工单", actor.Role.Label())
 	}
@@ -45,37 +52,50 @@ func (db *DB) FindSimilarTickets(ctx context.Context, actor hotline.Actor, title
 		args = nil
 		cond = "search @@ CAST(" + arg(q.TSQuery(need)) + " AS tsquery)"
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+cond+`
+	rows, err := db.read.QueryContext(ctx, `SELECT id, title, content, COALESCE(location_unit_id, 0) FROM tickets WHERE `+cond+`
 		AND status NOT IN ('concluded', 'archived', 'merged', 'cancelled') AND created_at >= `+arg(db.Now().Add(-SimilarWindow).UnixMilli())+`
-		AND id <> `+arg(exceptID)+` ORDER BY created_at DESC LIMIT 300`, args...)
+		AND id <> `+arg(exceptID)+` ORDER BY created_at DESC LIMIT `+strconv.Itoa(candidates), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	me := dedup.Of(title, content)
-	var out []*SimilarTicket
+	type scored struct {
+		id  int64
+		sim float64
+	}
+	var best []scored
 	for rows.Next() {
-		t, err := db.scanTicket(rows)
-		if err != nil {
+		var c scored
+		var ctitle, ccontent string
+		var unit int64
+		if err := rows.Scan(&c.id, &ctitle, &ccontent, &unit); err != nil {
 			return nil, err
 		}
-		s := dedup.Similarity(me, dedup.Of(t.Title, t.Content))
-		if locationUnitID != 0 && t.Location.UnitID == locationUnitID {
-			s = min(1, s+0.1)
+		c.sim = dedup.Similarity(me, dedup.Of(ctitle, ccontent))
+		if locationUnitID != 0 && unit == locationUnitID {
+			c.sim = min(1, c.sim+0.1)
 		}
-		if s >= dedup.Threshold {
-			out = append(out, &SimilarTicket{Ticket: t, Similarity: s})
+		if c.sim >= dedup.Threshold {
+			best = append(best, c)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Similarity > out[j].Similarity })
-	if len(out) > limit {
-		out = out[:limit]
+	rows.Close()
+	sort.SliceStable(best, func(i, j int) bool { return best[i].sim > best[j].sim })
+	if len(best) > limit {
+		best = best[:limit]
 	}
-	for _, s := range out {
-		s.RedactFor(actor)
+	out := []*SimilarTicket{}
+	for _, c := range best {
+		t, err := db.scanTicket(db.read.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1`, c.id))
+		if err != nil {
+			return nil, err
+		}
+		t.RedactFor(actor)
+		out = append(out, &SimilarTicket{Ticket: t, Similarity: c.sim})
 	}
 	return out, nil
 }
