@@ -257,25 +257,32 @@ func (db *DB) ResetTicketIndex(ctx context.Context) error {
 var ticketWindow = int64(20000)
 
 // searchWindow bounds a PostgreSQL ticket search listed newest first. The
-// GIN index finds the matches in no useful order, and reading a common
-// word's tens of thousands of rows to sort them cost 300 ms at a million
-// tickets. So the search looks at the newest tickets first — ids above
-// lo, a range the id index turns into a bitmap ANDed with the GIN one —
-// and widens the range fourfold until it holds the matches the page needs
-// and the capped total (MaxTicketHits+1), or is the whole table (lo = 0).
-// It returns lo and the total.
+// GIN index finds the matches in no useful order: reading a common word's
+// tens of thousands of rows to sort them cost 300 ms at a million
+// tickets, and walking the id index backwards, checking each row, costs as
+// much for a rare word. So the matches are counted in the newest tickets
+// first — ids above lo, a range of the id index ANDed with the GIN
+// bitmap — widened fourfold from ticketWindow until it holds the capped
+// total (MaxTicketHits+1) and the page, or is the whole table (lo = 0).
+// The page is then sorted from the matches in that range. It returns lo
+// and the total.
 func searchWindow(ctx context.Context, tx *Tx, cond string, args []any, need int) (lo int64, total int, err error) {
 	var top int64
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM tickets`).Scan(&top); err != nil {
 		return 0, 0, err
 	}
 	want := max(need, MaxTicketHits+1)
-	args = append(args, int64(0))
-	q := fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM tickets%s AND id > $%d LIMIT %d) c`, cond, len(args), want)
+	all := `SELECT COUNT(*) FROM tickets` + cond
+	inRange := fmt.Sprintf(`%s AND id > $%d`, all, len(args)+1)
 	for width := ticketWindow; ; width *= 4 {
 		lo = max(0, top-width)
-		args[len(args)-1] = lo
-		if err := tx.QueryRowContext(ctx, q, args...).Scan(&total); err != nil {
+		// No LIMIT: with one, PostgreSQL walks the id index expecting a
+		// match soon.
+		q, a := inRange, append(args, lo)
+		if lo == 0 {
+			q, a = all, args
+		}
+		if err := tx.QueryRowContext(ctx, q, a...).Scan(&total); err != nil {
 			return 0, 0, err
 		}
 		if total >= want || lo == 0 {
