@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"runtime"
 
@@ -62,19 +63,18 @@ func (db *DB) ticketTextCondition(ctx context.Context, q string, arg func(any) s
 // after each batch. New tickets are not indexed when they are accepted
 // (that halved the acceptance rate) but by this pass, which the indexer
 // job runs a moment after each acceptance; replies, reopenings and merged
-// replies re-index their ticket in their own transaction. The text is
-// segmented on every core before the write transaction, so other writers
-// wait only for the inserts. A ticket whose text changed after it was read
-// is left to the change that re-indexed it. Safe to run from several
-// instances at once.
+// replies re-index their ticket in their own transaction. A reply that
+// lands while a pass runs is never overwritten with the text from before
+// it (see indexSQLite, indexPostgres). Safe to run from several instances
+// at once.
 func (db *DB) IndexTickets(ctx context.Context, progress func(done, total int)) error {
 	return db.indexTickets(ctx, progress, runtime.GOMAXPROCS(0), 500)
 }
 
 // IndexNewTickets is the indexer job's pass while the centre works: as
-// IndexTickets, but segmenting on one core and writing 50 tickets per
-// transaction, so that acceptances neither lose a core nor wait long for
-// the writer behind it.
+// IndexTickets, but 50 tickets per transaction (and on PostgreSQL cutting
+// text on one core), so that acceptances wait little for the writer
+// behind it.
 func (db *DB) IndexNewTickets(ctx context.Context) error {
 	return db.indexTickets(ctx, nil, 1, 50)
 }
@@ -90,34 +90,17 @@ func (db *DB) indexTickets(ctx context.Context, progress func(done, total int), 
 	}
 	total, done := int(last-upto), 0
 	for upto < last {
-		batch, err := db.ticketTexts(ctx, upto, last, 500)
+		var n int
+		var next int64
+		if db.dialect == postgres {
+			n, next, err = db.indexPostgres(ctx, upto, last, workers, chunk)
+		} else {
+			n, next, err = db.indexSQLite(ctx, upto, last, chunk)
+		}
 		if err != nil {
 			return err
 		}
-		next := last
-		if len(batch) == 500 {
-			next = batch[len(batch)-1].id
-		}
-		if err := parallel(len(batch), workers, func(i int) error {
-			b := batch[i]
-			b.idxTitle, b.idxBody = ticketIndexText(&hotline.Ticket{Title: b.title, Content: b.body})
-			return nil
-		}); err != nil {
-			return err
-		}
-		if db.beforeIndexWrite != nil {
-			db.beforeIndexWrite()
-		}
-		for i := 0; i < len(batch); i += chunk {
-			part, mark := batch[i:min(i+chunk, len(batch))], next
-			if i+chunk < len(batch) {
-				mark = batch[i+chunk-1].id
-			}
-			if err := db.writeTicketBatch(ctx, part, mark); err != nil {
-				return err
-			}
-		}
-		upto, done = next, done+len(batch)
+		upto, done = next, done+n
 		if progress != nil {
 			progress(done, total)
 		}
@@ -125,64 +108,111 @@ func (db *DB) indexTickets(ctx context.Context, progress func(done, total int), 
 	return nil
 }
 
-// writeTicketBatch indexes a batch whose text is unchanged since it was
-// read and moves the high-water mark to next, in one transaction.
-func (db *DB) writeTicketBatch(ctx context.Context, batch []*ticketText, next int64) error {
+// indexSQLite indexes up to n tickets after upto in one transaction,
+// reading their text in it: one writer at a time, so no change can come
+// between the read and the write. (Segmenting into runs is cheap enough
+// to do inside.) It returns how many it indexed and the new mark.
+func (db *DB) indexSQLite(ctx context.Context, upto, last int64, n int) (int, int64, error) {
+	if db.beforeIndexWrite != nil {
+		db.beforeIndexWrite()
+	}
 	tx, err := db.begin(ctx)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	defer tx.Rollback()
-	if db.dialect == postgres {
-		for _, b := range batch {
-			// One conditional UPDATE: it waits for, then sees, a
-			// concurrent change of the ticket.
-			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET search = setweight(to_tsvector('simple', $1), 'A') || to_tsvector('simple', $2)
-				WHERE id = $3 AND title = $4 AND content || ' ' || reply = $5`, b.idxTitle, b.idxBody, b.id, b.title, b.body); err != nil {
-				return err
-			}
-		}
-	} else if err := writeFTSBatch(ctx, tx, batch); err != nil {
-		return err
+	batch, err := ticketTexts(ctx, tx, upto, last, n)
+	if err != nil {
+		return 0, 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO search_state (name, value) VALUES ('tickets', $1)
-		ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > search_state.value THEN excluded.value ELSE search_state.value END`, next); err != nil {
-		return err
+	next := last
+	if len(batch) == n {
+		next = batch[len(batch)-1].id
 	}
-	return tx.Commit()
-}
-
-// writeFTSBatch writes the FTS5 rows of the tickets whose text is still
-// what was read (one writer at a time: looking first is enough). Old rows
-// are deleted first and the new ones inserted in rowid order: FTS5 flushes
-// its pending terms to a new segment whenever a write goes back in rowid
-// order, and a flush per ticket (delete, insert, delete, …) spent three
-// quarters of the pass merging segments.
-func writeFTSBatch(ctx context.Context, tx *Tx, batch []*ticketText) error {
-	var write []*ticketText
+	// Old rows are deleted first and the new ones inserted in rowid
+	// order: FTS5 flushes its pending terms to a new segment whenever a
+	// write goes back in rowid order, and a flush per ticket spent three
+	// quarters of the time merging segments.
 	for _, b := range batch {
-		var same, indexed int
-		if err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM tickets WHERE id = $1 AND title = $2 AND content || ' ' || reply = $3),
-			(SELECT COUNT(*) FROM ticket_fts WHERE rowid = $1)`, b.id, b.title, b.body).Scan(&same, &indexed); err != nil {
-			return err
-		}
-		if same == 0 {
-			continue
+		b.idxTitle, b.idxBody = ticketIndexText(&hotline.Ticket{Title: b.title, Content: b.body})
+		var indexed int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ticket_fts WHERE rowid = $1`, b.id).Scan(&indexed); err != nil {
+			return 0, 0, err
 		}
 		if indexed > 0 {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM ticket_fts WHERE rowid = $1`, b.id); err != nil {
-				return err
+				return 0, 0, err
 			}
 		}
-		write = append(write, b)
 	}
-	for _, b := range write {
+	for _, b := range batch {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_fts (rowid, title, body) VALUES ($1, $2, $3)`, b.id, b.idxTitle, b.idxBody); err != nil {
-			return err
+			return 0, 0, err
 		}
 	}
-	return nil
+	if err := setIndexMark(ctx, tx, next); err != nil {
+		return 0, 0, err
+	}
+	return len(batch), next, tx.Commit()
+}
+
+// indexPostgres indexes up to 500 tickets after upto: their text is read
+// and cut outside the write transactions (on workers goroutines), then
+// written chunk tickets per transaction, each by one conditional UPDATE
+// that skips a ticket whose text changed since it was read (it waits for,
+// then sees, a concurrent change; the change re-indexed it).
+func (db *DB) indexPostgres(ctx context.Context, upto, last int64, workers, chunk int) (int, int64, error) {
+	batch, err := ticketTexts(ctx, db.read, upto, last, 500)
+	if err != nil {
+		return 0, 0, err
+	}
+	next := last
+	if len(batch) == 500 {
+		next = batch[len(batch)-1].id
+	}
+	if err := parallel(len(batch), workers, func(i int) error {
+		b := batch[i]
+		b.idxTitle, b.idxBody = ticketIndexText(&hotline.Ticket{Title: b.title, Content: b.body})
+		return nil
+	}); err != nil {
+		return 0, 0, err
+	}
+	if db.beforeIndexWrite != nil {
+		db.beforeIndexWrite()
+	}
+	for i := 0; i < len(batch); i += chunk {
+		part, mark := batch[i:min(i+chunk, len(batch))], next
+		if i+chunk < len(batch) {
+			mark = batch[i+chunk-1].id
+		}
+		tx, err := db.begin(ctx)
+		if err != nil {
+			return 0, 0, err
+		}
+		for _, b := range part {
+			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET search = setweight(to_tsvector('simple', $1), 'A') || to_tsvector('simple', $2)
+				WHERE id = $3 AND title = $4 AND content || ' ' || reply = $5`, b.idxTitle, b.idxBody, b.id, b.title, b.body); err != nil {
+				tx.Rollback()
+				return 0, 0, err
+			}
+		}
+		if err := setIndexMark(ctx, tx, mark); err != nil {
+			tx.Rollback()
+			return 0, 0, err
+		}
+		if err := tx.Commit(); err != nil {
+			return 0, 0, err
+		}
+	}
+	return len(batch), next, nil
+}
+
+// setIndexMark moves the index's high-water mark up to next (never down:
+// two instances may index at once).
+func setIndexMark(ctx context.Context, tx *Tx, next int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_state (name, value) VALUES ('tickets', $1)
+		ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > search_state.value THEN excluded.value ELSE search_state.value END`, next)
+	return err
 }
 
 type ticketText struct {
@@ -192,8 +222,10 @@ type ticketText struct {
 }
 
 // ticketTexts reads the text of up to n tickets with ids in (after, upto].
-func (db *DB) ticketTexts(ctx context.Context, after, upto int64, n int) ([]*ticketText, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, title, content || ' ' || reply FROM tickets WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3`, after, upto, n)
+func ticketTexts(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, after, upto int64, n int) ([]*ticketText, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, title, content || ' ' || reply FROM tickets WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3`, after, upto, n)
 	if err != nil {
 		return nil, err
 	}
