@@ -131,9 +131,12 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 		// WAL on every commit, so a ticket acknowledged to a caller survives a
 		// crash or power cut; foreign_keys is off by default in SQLite;
 		// _txlock=immediate takes the write lock at BEGIN, so a transaction
-		// never fails half-way on an upgrade from read to write.
+		// never fails half-way on an upgrade from read to write; pages are
+		// read through a memory map (up to 4 GB of file) rather than a
+		// system call each: FTS5 merging a million tickets' index spent
+		// half its time in pread, indexing at half the speed.
 		base := "file:" + dsn + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=mmap_size(4294967296)"
 		if db.write, err = sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)"); err != nil {
 			return nil, err
 		}
