@@ -22,6 +22,9 @@ type TicketIndexer struct {
 	Logger   *slog.Logger
 	Delay    time.Duration // default 500 ms
 	Interval time.Duration // default 30 s
+
+	proposed time.Time // last merge proposals
+	accepted time.Time // last acceptance announced
 }
 
 // Run indexes until ctx ends.
@@ -35,6 +38,11 @@ func (ix *TicketIndexer) Run(ctx context.Context) {
 	}
 	changes, stop := ix.DB.Subscribe()
 	defer stop()
+	// The segmenter is needed by the first search and merge proposals:
+	// loaded now, not in the middle of a burst of calls.
+	if err := ix.DB.LoadAnalyzer(ctx); err != nil && ctx.Err() == nil {
+		ix.Logger.Error("load the search dictionary", "err", err)
+	}
 	ix.pass(ctx, true)
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -44,8 +52,11 @@ func (ix *TicketIndexer) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case c := <-changes:
-			if c.Action == hotline.ActionAccept && soon == nil {
-				soon = time.After(delay)
+			if c.Action == hotline.ActionAccept {
+				ix.accepted = time.Now()
+				if soon == nil {
+					soon = time.After(delay)
+				}
 			}
 		case <-soon:
 			soon = nil
@@ -76,11 +87,17 @@ func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) {
 		return
 	}
 	// New tickets waiting for dispatch: their likely duplicates, for the
-	// dispatcher's queue.
-	if n, err := ix.DB.ProposeMerges(ctx); err != nil && ctx.Err() == nil {
-		ix.Logger.Error("propose merges", "err", err)
-	} else if n > 0 {
-		ix.Logger.Debug("merge proposals", "found", n)
+	// dispatcher's queue. Comparing costs a millisecond or two a ticket,
+	// and in a burst of calls accepting them comes first: while tickets
+	// keep coming, 100 every ten seconds; when it calms down, the rest.
+	busy := time.Since(ix.accepted) < 2*time.Second
+	if !busy || time.Since(ix.proposed) >= 10*time.Second {
+		ix.proposed = time.Now()
+		if n, err := ix.DB.ProposeMerges(ctx, 100); err != nil && ctx.Err() == nil {
+			ix.Logger.Error("propose merges", "err", err)
+		} else if n > 0 {
+			ix.Logger.Debug("merge proposals", "found", n)
+		}
 	}
 	if verbose {
 		ix.Logger.Debug("ticket index up to date", "took", time.Since(start))

@@ -272,6 +272,8 @@ type Tx struct {
 	changes []Change      // announced at commit
 	cache   *stmtCache    // SQLite: prepared statements
 	missed  []string      // queries to prepare when the transaction ends
+
+	unsynced bool // SQLite: synchronous=NORMAL until the end (beginUnsynced)
 }
 
 // begin starts a write transaction.
@@ -291,6 +293,33 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 		return nil, err
 	}
 	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond), turn: db.writeTurn, cache: db.writeStmts}, nil
+}
+
+// beginUnsynced starts a write transaction whose commit SQLite does not
+// wait to reach the disk (synchronous=NORMAL for it alone): for derived
+// data that a crash may lose and that is rebuilt from the tickets — the
+// search index. Each acceptance's commit still syncs, and with it every
+// frame written before. On PostgreSQL it is begin.
+func (db *DB) beginUnsynced(ctx context.Context) (*Tx, error) {
+	if db.dialect == postgres {
+		return db.begin(ctx)
+	}
+	select {
+	case db.writeTurn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if _, err := db.write.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+		<-db.writeTurn
+		return nil, err
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = FULL`)
+		<-db.writeTurn
+		return nil, err
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond), turn: db.writeTurn, cache: db.writeStmts, unsynced: true}, nil
 }
 
 // Commit commits, announces the transaction's ticket changes and ends the
@@ -319,6 +348,15 @@ func (tx *Tx) release() {
 	if len(tx.missed) > 0 {
 		tx.cache.prepare(context.Background(), tx.missed)
 		tx.missed = nil
+	}
+	if tx.unsynced {
+		// Back to syncing every commit before another writer's turn; if
+		// that fails the connection cannot be trusted: close it.
+		if _, err := tx.db.write.Exec(`PRAGMA synchronous = FULL`); err != nil {
+			tx.db.write.SetMaxIdleConns(0)
+			tx.db.write.SetMaxIdleConns(1)
+		}
+		tx.unsynced = false
 	}
 	if tx.turn != nil {
 		<-tx.turn

@@ -11,3 +11,14 @@ func SetTicketWindow(n int64) func() {
 	ticketWindow = n
 	return func() { ticketWindow = old }
 }
+
+// WriterSynchronous is the SQLite writer connection's synchronous
+// setting (2: FULL), or -1 on PostgreSQL.
+func (db *DB) WriterSynchronous() int {
+	if db.dialect == postgres {
+		return -1
+	}
+	var n int
+	db.write.QueryRow(`PRAGMA synchronous`).Scan(&n)
+	return n
+}

@@ -20,9 +20,10 @@ type MergeProposal struct {
 // ProposeMerges looks for duplicates of the tickets indexed since its
 // last run that still wait for dispatch (accepted or pending dispatch) and
 // records the most similar open ticket of each, for the dispatcher's
-// queue (FindMergeProposals). The indexer job runs it after each pass; it
-// returns how many proposals it recorded.
-func (db *DB) ProposeMerges(ctx context.Context) (int, error) {
+// queue (FindMergeProposals): at most limit tickets a run, the rest on the
+// next. The indexer job runs it after its passes; it returns how many
+// proposals it recorded.
+func (db *DB) ProposeMerges(ctx context.Context, limit int) (int, error) {
 	var from, upto int64
 	if err := db.read.QueryRowContext(ctx, `SELECT
 		COALESCE((SELECT value FROM search_state WHERE name = 'merge_proposals'), 0),
@@ -40,7 +41,7 @@ func (db *DB) ProposeMerges(ctx context.Context) (int, error) {
 		}
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id, title, content, COALESCE(location_unit_id, 0) FROM tickets
-		WHERE id > $1 AND id <= $2 AND status IN ('accepted', 'pending_dispatch') ORDER BY id LIMIT 1000`, from, upto)
+		WHERE id > $1 AND id <= $2 AND status IN ('accepted', 'pending_dispatch') ORDER BY id LIMIT $3`, from, upto, limit)
 	if err != nil {
 		return 0, err
 	}
@@ -62,7 +63,7 @@ func (db *DB) ProposeMerges(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	next := upto
-	if len(todo) == 1000 {
+	if len(todo) == limit {
 		next = todo[len(todo)-1].id
 	}
 	var found []*MergeProposal

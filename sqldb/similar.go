@@ -47,14 +47,17 @@ func (db *DB) findSimilar(ctx context.Context, actor hotline.Actor, title, conte
 	need := min(2, len(q.Groups))
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	cond := "id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH " + arg(q.FTS5(need)) + ")"
+	// Newest first. On SQLite the matches drive the query in the index's
+	// rowid order, so that it stops at the candidates: a burst of calls
+	// about one outage has thousands of matches.
+	from, order := "(SELECT rowid AS fid FROM ticket_fts WHERE ticket_fts MATCH "+arg(q.FTS5(need))+") m JOIN tickets ON tickets.id = m.fid WHERE ", "m.fid DESC"
 	if db.dialect == postgres {
 		args = nil
-		cond = "search @@ CAST(" + arg(q.TSQuery(need)) + " AS tsquery)"
+		from, order = "tickets WHERE search @@ CAST("+arg(q.TSQuery(need))+" AS tsquery) AND ", "id DESC"
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, title, content, COALESCE(location_unit_id, 0) FROM tickets WHERE `+cond+`
-		AND status NOT IN ('concluded', 'archived', 'merged', 'cancelled') AND created_at >= `+arg(db.Now().Add(-SimilarWindow).UnixMilli())+`
-		AND id <> `+arg(exceptID)+` ORDER BY created_at DESC LIMIT `+strconv.Itoa(candidates), args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, title, content, COALESCE(location_unit_id, 0) FROM `+from+`
+		status NOT IN ('concluded', 'archived', 'merged', 'cancelled') AND created_at >= `+arg(db.Now().Add(-SimilarWindow).UnixMilli())+`
+		AND id <> `+arg(exceptID)+` ORDER BY `+order+` LIMIT `+strconv.Itoa(candidates), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -116,7 +116,7 @@ func (db *DB) indexSQLite(ctx context.Context, upto, last int64, n int) (int, in
 	if db.beforeIndexWrite != nil {
 		db.beforeIndexWrite()
 	}
-	tx, err := db.begin(ctx)
+	tx, err := db.beginUnsynced(ctx)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -45,6 +45,11 @@ func TestTicketSearch(t *testing.T) {
 		if err := f.DB.IndexTickets(f.Context, nil); err != nil {
 			t.Fatal(err)
 		}
+		// The index is written without waiting for the disk; the
+		// tickets' own commits still wait (FULL).
+		if n := f.DB.WriterSynchronous(); n != 2 && n != -1 {
+			t.Errorf("after indexing the writer syncs at %d, not FULL", n)
+		}
 		same := func(got []int64, want ...int64) bool {
 			if len(got) != len(want) {
 				return false

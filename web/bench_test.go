@@ -28,6 +28,9 @@ func BenchmarkAPI_CreateTicket(b *testing.B) {
 			// the new tickets in batches while they are being accepted.
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
+			if err := e.db.LoadAnalyzer(ctx); err != nil { // as the indexer does at start
+				b.Fatal(err)
+			}
 			go (&jobs.TicketIndexer{DB: e.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Run(ctx)
 			body, _ := json.Marshal(map[string]any{"channel": "phone", "appeal_kind": "complaint", "category_id": e.cat, "urgency": "normal",
 				"title": "小区停水", "content": "凤凰街小区停水两天，无人处理，请尽快恢复供水。", "submit": true,
