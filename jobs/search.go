@@ -60,7 +60,11 @@ func (ix *TicketIndexer) Run(ctx context.Context) {
 			}
 		case <-soon:
 			soon = nil
-			ix.pass(ctx, false)
+			if ix.pass(ctx, false) {
+				// Merge proposals waited for the calls to pause: look
+				// again when they may have.
+				soon = time.After(2 * time.Second)
+			}
 		case <-tick.C:
 			ix.pass(ctx, false)
 		}
@@ -69,7 +73,7 @@ func (ix *TicketIndexer) Run(ctx context.Context) {
 
 // pass indexes what is missing: at start on every core with progress in
 // the log, later gently (see sqldb.DB.IndexNewTickets).
-func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) {
+func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) (postponed bool) {
 	start, last := time.Now(), time.Now()
 	var err error
 	if verbose {
@@ -80,26 +84,47 @@ func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) {
 			}
 		})
 	} else {
-		err = ix.DB.IndexNewTickets(ctx)
+		// Ten tickets a transaction while calls keep coming (fifty held
+		// the writer long enough to add 15 ms to the slowest
+		// acceptances); two hundred once they pause.
+		per := 200
+		if time.Since(ix.accepted) < 2*time.Second {
+			per = 10
+		}
+		err = ix.DB.IndexNewTickets(ctx, per)
 	}
 	if err != nil && ctx.Err() == nil {
 		ix.Logger.Error("index tickets", "err", err)
-		return
+		return false
 	}
 	// New tickets waiting for dispatch: their likely duplicates, for the
 	// dispatcher's queue. Comparing costs a millisecond or two a ticket,
 	// and in a burst of calls accepting them comes first: while tickets
-	// keep coming, 100 every ten seconds; when it calms down, the rest.
-	busy := time.Since(ix.accepted) < 2*time.Second
-	if !busy || time.Since(ix.proposed) >= 10*time.Second {
-		ix.proposed = time.Now()
-		if n, err := ix.DB.ProposeMerges(ctx, 100); err != nil && ctx.Err() == nil {
-			ix.Logger.Error("propose merges", "err", err)
+	// keep coming, 20 every ten seconds; once they pause for two seconds,
+	// all the rest, 100 a run.
+	postponed = time.Since(ix.accepted) < 2*time.Second
+	if postponed && time.Since(ix.proposed) < 10*time.Second {
+		return postponed
+	}
+	ix.proposed = time.Now()
+	limit := 100
+	if postponed {
+		limit = 20
+	}
+	for more := true; more && ctx.Err() == nil; {
+		var n int
+		if n, more, err = ix.DB.ProposeMerges(ctx, limit); err != nil {
+			if ctx.Err() == nil {
+				ix.Logger.Error("propose merges", "err", err)
+			}
+			break
 		} else if n > 0 {
 			ix.Logger.Debug("merge proposals", "found", n)
 		}
+		more = more && !postponed
 	}
 	if verbose {
 		ix.Logger.Debug("ticket index up to date", "took", time.Since(start))
 	}
+	return postponed
 }

@@ -22,28 +22,28 @@ type MergeProposal struct {
 // records the most similar open ticket of each, for the dispatcher's
 // queue (FindMergeProposals): at most limit tickets a run, the rest on the
 // next. The indexer job runs it after its passes; it returns how many
-// proposals it recorded.
-func (db *DB) ProposeMerges(ctx context.Context, limit int) (int, error) {
+// proposals it recorded and whether tickets are left for the next run.
+func (db *DB) ProposeMerges(ctx context.Context, limit int) (found int, more bool, err error) {
 	var from, upto int64
 	if err := db.read.QueryRowContext(ctx, `SELECT
 		COALESCE((SELECT value FROM search_state WHERE name = 'merge_proposals'), 0),
 		COALESCE((SELECT value FROM search_state WHERE name = 'tickets'), 0)`).Scan(&from, &upto); err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if from >= upto {
-		return 0, nil
+		return 0, false, nil
 	}
 	if from == 0 {
 		// First run: only tickets of the comparison window matter.
 		if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MIN(id), 1) - 1 FROM tickets WHERE created_at >= $1`,
 			db.Now().Add(-SimilarWindow).UnixMilli()).Scan(&from); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id, title, content, COALESCE(location_unit_id, 0) FROM tickets
 		WHERE id > $1 AND id <= $2 AND status IN ('accepted', 'pending_dispatch') ORDER BY id LIMIT $3`, from, upto, limit)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	type waiting struct {
 		id, unit       int64
@@ -54,45 +54,45 @@ func (db *DB) ProposeMerges(ctx context.Context, limit int) (int, error) {
 		var w waiting
 		if err := rows.Scan(&w.id, &w.title, &w.content, &w.unit); err != nil {
 			rows.Close()
-			return 0, err
+			return 0, false, err
 		}
 		todo = append(todo, w)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	next := upto
 	if len(todo) == limit {
 		next = todo[len(todo)-1].id
 	}
-	var found []*MergeProposal
+	var proposals []*MergeProposal
 	for _, w := range todo {
 		sim, err := db.findSimilar(ctx, SystemActor, w.title, w.content, w.unit, w.id, 1, 50)
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		if len(sim) > 0 {
-			found = append(found, &MergeProposal{TicketID: w.id, SimilarID: sim[0].ID, Similarity: sim[0].Similarity})
+			proposals = append(proposals, &MergeProposal{TicketID: w.id, SimilarID: sim[0].ID, Similarity: sim[0].Similarity})
 		}
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	defer tx.Rollback()
-	for _, p := range found {
+	for _, p := range proposals {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO merge_proposals (ticket_id, similar_id, similarity, found_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (ticket_id) DO UPDATE SET similar_id = excluded.similar_id, similarity = excluded.similarity, found_at = excluded.found_at`,
 			p.TicketID, p.SimilarID, p.Similarity, tx.now.UnixMilli()); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO search_state (name, value) VALUES ('merge_proposals', $1)
 		ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > search_state.value THEN excluded.value ELSE search_state.value END`, next); err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	return len(found), tx.Commit()
+	return len(proposals), len(todo) == limit, tx.Commit()
 }
 
 // FindMergeProposals returns the recorded proposals of the given tickets

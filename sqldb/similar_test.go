@@ -88,20 +88,19 @@ func TestMergeProposals(t *testing.T) {
 		a := mk("凤凰街小区停水三天", "安源区凤凰街小区停水三天了，一直没人处理")
 		b := mk("凤凰街小区停水", "凤凰街小区从周一开始停水三天了")
 		c := mk("八一路路灯不亮", "八一路路灯坏了一个星期")
-		if n, err := f.DB.ProposeMerges(f.Context, 100); err != nil || n != 0 {
-			t.Fatalf("before indexing: %d, %v", n, err) // only indexed tickets are compared
+		if n, more, err := f.DB.ProposeMerges(f.Context, 100); err != nil || n != 0 || more {
+			t.Fatalf("before indexing: %d, %v, %v", n, more, err) // only indexed tickets are compared
 		}
 		if err := f.DB.IndexTickets(f.Context, nil); err != nil {
 			t.Fatal(err)
 		}
-		// One ticket a run, then the rest, then nothing new.
-		for i, want := range []int{1, 1, 0} {
-			limit := 1
-			if i > 0 {
-				limit = 100
-			}
-			if n, err := f.DB.ProposeMerges(f.Context, limit); err != nil || n != want {
-				t.Fatalf("run %d: %d proposals, %v", i, n, err)
+		// One ticket a run (more to come), then the rest, then nothing new.
+		for i, want := range []struct {
+			limit, found int
+			more         bool
+		}{{1, 1, true}, {100, 1, false}, {100, 0, false}} {
+			if n, more, err := f.DB.ProposeMerges(f.Context, want.limit); err != nil || n != want.found || more != want.more {
+				t.Fatalf("run %d: %d proposals, more %v, %v", i, n, more, err)
 			}
 		}
 		got, err := f.DB.FindMergeProposals(f.Context, f.Actors["dispatcher"], []int64{a.ID, b.ID, c.ID})

@@ -72,11 +72,12 @@ func (db *DB) IndexTickets(ctx context.Context, progress func(done, total int)) 
 }
 
 // IndexNewTickets is the indexer job's pass while the centre works: as
-// IndexTickets, but 50 tickets per transaction (and on PostgreSQL cutting
-// text on one core), so that acceptances wait little for the writer
-// behind it.
-func (db *DB) IndexNewTickets(ctx context.Context) error {
-	return db.indexTickets(ctx, nil, 1, 50)
+// IndexTickets, but perTransaction tickets per transaction (and on
+// PostgreSQL cutting text on one core). While calls keep coming the job
+// asks for a few at a time, so that each acceptance waits little for the
+// writer behind it; when they pause, for more.
+func (db *DB) IndexNewTickets(ctx context.Context, perTransaction int) error {
+	return db.indexTickets(ctx, nil, 1, max(1, perTransaction))
 }
 
 func (db *DB) indexTickets(ctx context.Context, progress func(done, total int), workers, chunk int) error {

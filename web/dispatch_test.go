@@ -202,7 +202,7 @@ func TestDispatch_MergeProposal(t *testing.T) {
 	e.call("util-water", "GET", "/api/v1/tickets/similar?title=x", nil, 403, nil)
 	disp, csrf := loginPage(t, base, "dispatcher")
 	// The dispatcher's queue shows the proposal the indexer job recorded.
-	if n, err := e.db.ProposeMerges(context.Background(), 100); err != nil || n != 2 {
+	if n, _, err := e.db.ProposeMerges(context.Background(), 100); err != nil || n != 2 {
 		t.Fatalf("propose merges: %d, %v", n, err)
 	}
 	_, queue := get(t, disp, base+"/queue/dispatch")

@@ -10,6 +10,7 @@ import (
 
 	"hotline"
 	"hotline/jobs"
+	"hotline/sqldb"
 	"hotline/sqldb/sqldbtest"
 )
 
@@ -48,6 +49,23 @@ func TestAPI_TicketSearchFollowsAcceptance(t *testing.T) {
 			}
 			if got := search("停水"); len(got) != 0 {
 				t.Errorf("unrelated search: %v", got)
+			}
+			// Once the calls pause, the job proposes the merge of a
+			// second appeal about the same thing.
+			dup := e.newTicket(map[string]any{"title": "工地夜间施工噪音扰民", "content": "楼下工地每晚十一点以后还在打桩，太吵了", "submit": true})
+			ids := []int64{dup.ID}
+			var props map[int64]*sqldb.MergeProposal
+			for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+				var err error
+				if props, err = e.db.FindMergeProposals(ctx, hotline.Actor{Role: hotline.RoleDispatcher}, ids); err != nil {
+					t.Fatal(err)
+				}
+				if props[dup.ID] != nil {
+					break
+				}
+			}
+			if p := props[dup.ID]; p == nil || p.SimilarID != tk.ID {
+				t.Fatalf("no merge proposal from the indexer job within 15 s: %+v", p)
 			}
 		})
 	}
