@@ -2,7 +2,6 @@ package sqldb_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -56,21 +55,6 @@ func benchQueries(tb testing.TB) []string {
 	return out
 }
 
-// hasArticles reports whether the database at dsn exists and has articles.
-func hasArticles(dsn string) bool {
-	if !strings.HasPrefix(dsn, "postgres") {
-		_, err := os.Stat(dsn)
-		return err == nil
-	}
-	raw, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return false
-	}
-	defer raw.Close()
-	var n int
-	return raw.QueryRow(`SELECT COUNT(*) FROM kb_articles`).Scan(&n) == nil && n > 0
-}
-
 func kbBenchSize() int {
 	if n, err := strconv.Atoi(os.Getenv("HOTLINE_KB_BENCH_N")); err == nil && n > 0 {
 		return n
@@ -89,7 +73,7 @@ func BenchmarkKB(b *testing.B) {
 			// (PostgreSQL, an existing schema in its search_path): build
 			// the base there once, search it again on later runs.
 			dsn := map[string]string{"sqlite": os.Getenv("HOTLINE_KB_BENCH_KEEP"), "postgres": os.Getenv("HOTLINE_KB_BENCH_KEEP_PG")}[d]
-			kept := dsn != "" && hasArticles(dsn)
+			kept := dsn != "" && hasRows(dsn, "kb_articles")
 			if dsn == "" {
 				dsn = sqldbtest.DSN(b, d)
 				if d == "sqlite" {

@@ -8,15 +8,7 @@ import (
 
 func TestSimilarTickets(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
-		mk := func(title, content string, unit int64) *hotline.Ticket {
-			tk := &hotline.Ticket{Channel: hotline.ChannelPhone, AppealKind: hotline.Complaint, CategoryID: f.Cat.ID, Urgency: hotline.Normal,
-				Title: title, Content: content, Requester: hotline.Requester{Anonymous: true},
-				Location: hotline.Location{Address: "安源区", UnitID: unit}}
-			if err := f.DB.CreateTicket(f.Context, f.Actors["agent"], tk, true); err != nil {
-				t.Fatal(err)
-			}
-			return tk
-		}
+		mk := func(title, content string, unit int64) *hotline.Ticket { return f.appeal(t, title, content, unit) }
 		anyuan := f.Units["px-anyuan"].ID
 		first := mk("凤凰街小区停水三天", "安源区凤凰街小区停水三天了，一直没人处理", anyuan)
 		mk("八一路路灯不亮", "八一路路灯坏了一个星期", anyuan)
@@ -76,15 +68,7 @@ func TestSimilarTickets(t *testing.T) {
 func TestMergeProposals(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
 		anyuan := f.Units["px-anyuan"].ID
-		mk := func(title, content string) *hotline.Ticket {
-			tk := &hotline.Ticket{Channel: hotline.ChannelPhone, AppealKind: hotline.Complaint, CategoryID: f.Cat.ID, Urgency: hotline.Normal,
-				Title: title, Content: content, Requester: hotline.Requester{Anonymous: true},
-				Location: hotline.Location{Address: "安源区", UnitID: anyuan}}
-			if err := f.DB.CreateTicket(f.Context, f.Actors["agent"], tk, true); err != nil {
-				t.Fatal(err)
-			}
-			return tk
-		}
+		mk := func(title, content string) *hotline.Ticket { return f.appeal(t, title, content, anyuan) }
 		a := mk("凤凰街小区停水三天", "安源区凤凰街小区停水三天了，一直没人处理")
 		b := mk("凤凰街小区停水", "凤凰街小区从周一开始停水三天了")
 		c := mk("八一路路灯不亮", "八一路路灯坏了一个星期")
@@ -120,4 +104,17 @@ func TestMergeProposals(t *testing.T) {
 			t.Errorf("unit: %v", err)
 		}
 	})
+}
+
+// appeal accepts and submits an anonymous phone complaint in the district
+// unit.
+func (f *fixture) appeal(t *testing.T, title, content string, unit int64) *hotline.Ticket {
+	t.Helper()
+	tk := &hotline.Ticket{Channel: hotline.ChannelPhone, AppealKind: hotline.Complaint, CategoryID: f.Cat.ID, Urgency: hotline.Normal,
+		Title: title, Content: content, Requester: hotline.Requester{Anonymous: true},
+		Location: hotline.Location{Address: "安源区", UnitID: unit}}
+	if err := f.DB.CreateTicket(f.Context, f.Actors["agent"], tk, true); err != nil {
+		t.Fatal(err)
+	}
+	return tk
 }

@@ -67,7 +67,7 @@ func BenchmarkTicketSearch(b *testing.B) {
 			// HOTLINE_TEST_MASTER_KEY).
 			keep := map[string]string{"sqlite": os.Getenv("HOTLINE_TICKET_BENCH_KEEP"), "postgres": os.Getenv("HOTLINE_TICKET_BENCH_KEEP_PG")}[d]
 			if keep != "" {
-				if hasTickets(keep) {
+				if hasRows(keep, "tickets") {
 					db := sqldbtest.Open(b, keep)
 					searchTickets(b, db, hotline.Actor{Role: hotline.RoleTeamLead}, 0)
 					return
@@ -83,8 +83,9 @@ func BenchmarkTicketSearch(b *testing.B) {
 	}
 }
 
-// hasTickets reports whether the database at dsn exists and has tickets.
-func hasTickets(dsn string) bool {
+// hasRows reports whether the database at dsn (a kept benchmark
+// database) exists and has rows in table.
+func hasRows(dsn, table string) bool {
 	if !strings.HasPrefix(dsn, "postgres") {
 		_, err := os.Stat(dsn)
 		return err == nil
@@ -95,7 +96,7 @@ func hasTickets(dsn string) bool {
 	}
 	defer raw.Close()
 	var n int
-	return raw.QueryRow(`SELECT COUNT(*) FROM tickets`).Scan(&n) == nil && n > 0
+	return raw.QueryRow(`SELECT COUNT(*) FROM `+table).Scan(&n) == nil && n > 0
 }
 
 // fillTickets makes about n tickets of the texts and indexes them; it
