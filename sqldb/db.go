@@ -51,10 +51,10 @@ type DB struct {
 	// connection to a random waiter, which makes tail latency explode
 	// under concurrent writes. Nil on PostgreSQL.
 	writeTurn chan struct{}
-	sqliteDSN string
+	sqliteDSN string // for one-off connections (backup)
 	// SQLite's prepared statements, kept (see stmtcache.go); nil on
 	// PostgreSQL.
-	writeStmts, readStmts *stmtCache // for one-off connections (backup)
+	writeStmts, readStmts *stmtCache
 
 	kbMu       sync.Mutex
 	kbAnalyzer *zhsearch.Analyzer // loaded on first use: the dictionary takes a second
@@ -277,23 +277,7 @@ type Tx struct {
 }
 
 // begin starts a write transaction.
-func (db *DB) begin(ctx context.Context) (*Tx, error) {
-	if db.writeTurn != nil {
-		select {
-		case db.writeTurn <- struct{}{}:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		if db.writeTurn != nil {
-			<-db.writeTurn
-		}
-		return nil, err
-	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond), turn: db.writeTurn, cache: db.writeStmts}, nil
-}
+func (db *DB) begin(ctx context.Context) (*Tx, error) { return db.beginWrite(ctx, false) }
 
 // beginUnsynced starts a write transaction whose commit SQLite does not
 // wait to reach the disk (synchronous=NORMAL for it alone): for derived
@@ -301,25 +285,32 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 // search index. Each acceptance's commit still syncs, and with it every
 // frame written before. On PostgreSQL it is begin.
 func (db *DB) beginUnsynced(ctx context.Context) (*Tx, error) {
-	if db.dialect == postgres {
-		return db.begin(ctx)
+	return db.beginWrite(ctx, db.dialect == sqlite)
+}
+
+func (db *DB) beginWrite(ctx context.Context, unsynced bool) (*Tx, error) {
+	if db.writeTurn != nil {
+		select {
+		case db.writeTurn <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
-	select {
-	case db.writeTurn <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if _, err := db.write.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
-		<-db.writeTurn
-		return nil, err
+	t := &Tx{db: db, turn: db.writeTurn, cache: db.writeStmts}
+	if unsynced {
+		if _, err := db.write.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+			t.release()
+			return nil, err
+		}
+		t.unsynced = true
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = FULL`)
-		<-db.writeTurn
+		t.release()
 		return nil, err
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Millisecond), turn: db.writeTurn, cache: db.writeStmts, unsynced: true}, nil
+	t.Tx, t.now = tx, db.Now().UTC().Truncate(time.Millisecond)
+	return t, nil
 }
 
 // Commit commits, announces the transaction's ticket changes and ends the

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,38 +92,14 @@ func BenchmarkKB(b *testing.B) {
 			}
 			queries := benchQueries(b)
 			agent := hotline.Actor{Role: hotline.RoleCallAgent}
-			// Warm the dictionary and caches once, as a running server is.
-			for _, q := range queries {
-				if _, _, err := db.SearchArticles(ctx, agent, sqldb.ArticleSearch{Q: q, PageSize: 10}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			var lat []time.Duration
-			slowest := map[string]time.Duration{}
-			b.ResetTimer()
-			for i := 0; b.Loop(); i++ {
-				t0 := time.Now()
-				q := queries[i%len(queries)]
-				if _, _, err := db.SearchArticles(ctx, agent, sqldb.ArticleSearch{Q: q, PageSize: 10}); err != nil {
-					b.Fatal(err)
-				}
-				took := time.Since(t0)
-				lat = append(lat, took)
-				slowest[q] = max(slowest[q], took)
-			}
-			b.StopTimer()
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			if os.Getenv("HOTLINE_KB_BENCH_VERBOSE") != "" {
-				sort.Slice(queries, func(i, j int) bool { return slowest[queries[i]] > slowest[queries[j]] })
-				for _, q := range queries[:10] {
-					fmt.Printf("# %s slowest: %-30s %v\n", d, q, slowest[q])
-				}
-			}
+			timeQueries(b, queries, os.Getenv("HOTLINE_KB_BENCH_VERBOSE") != "", func(q string) error {
+				_, _, err := db.SearchArticles(ctx, agent, sqldb.ArticleSearch{Q: q, PageSize: 10})
+				return err
+			})
+			// After the timing: b.Loop resets the metrics reported before it.
 			if rate > 0 {
 				b.ReportMetric(rate, "articles/s-indexed")
 			}
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
 		})
 	}
 }

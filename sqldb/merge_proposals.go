@@ -88,8 +88,7 @@ func (db *DB) ProposeMerges(ctx context.Context, limit int) (found int, more boo
 			return 0, false, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO search_state (name, value) VALUES ('merge_proposals', $1)
-		ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > search_state.value THEN excluded.value ELSE search_state.value END`, next); err != nil {
+	if err := setMark(ctx, tx, "merge_proposals", next); err != nil {
 		return 0, false, err
 	}
 	return len(proposals), len(todo) == limit, tx.Commit()

@@ -151,7 +151,7 @@ func (db *DB) indexSQLite(ctx context.Context, upto, last int64, n int) (int, in
 			return 0, 0, err
 		}
 	}
-	if err := setIndexMark(ctx, tx, next); err != nil {
+	if err := setMark(ctx, tx, "tickets", next); err != nil {
 		return 0, 0, err
 	}
 	return len(batch), next, tx.Commit()
@@ -197,7 +197,7 @@ func (db *DB) indexPostgres(ctx context.Context, upto, last int64, workers, chun
 				return 0, 0, err
 			}
 		}
-		if err := setIndexMark(ctx, tx, mark); err != nil {
+		if err := setMark(ctx, tx, "tickets", mark); err != nil {
 			tx.Rollback()
 			return 0, 0, err
 		}
@@ -208,11 +208,12 @@ func (db *DB) indexPostgres(ctx context.Context, upto, last int64, workers, chun
 	return len(batch), next, nil
 }
 
-// setIndexMark moves the index's high-water mark up to next (never down:
-// two instances may index at once).
-func setIndexMark(ctx context.Context, tx *Tx, next int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO search_state (name, value) VALUES ('tickets', $1)
-		ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > search_state.value THEN excluded.value ELSE search_state.value END`, next)
+// setMark moves a background pass's high-water mark (search_state:
+// "tickets" for the index, "merge_proposals") up to next, never down:
+// two instances may run the pass at once.
+func setMark(ctx context.Context, tx *Tx, name string, next int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_state (name, value) VALUES ($1, $2)
+		ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > search_state.value THEN excluded.value ELSE search_state.value END`, name, next)
 	return err
 }
 
