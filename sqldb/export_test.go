@@ -22,3 +22,10 @@ func (db *DB) WriterSynchronous() int {
 	db.write.QueryRow(`PRAGMA synchronous`).Scan(&n)
 	return n
 }
+
+// SetKBMemory turns the knowledge base's in-memory index on or off (off:
+// searches rank with the database's index).
+func (db *DB) SetKBMemory(on bool) { db.kbMem.off = !on }
+
+// TSVectorLexemes exposes the tsvector reader to tests.
+var TSVectorLexemes = tsvectorLexemes

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -90,6 +91,17 @@ func BenchmarkKB(b *testing.B) {
 				}
 				rate = float64(len(arts)) / time.Since(start).Seconds()
 			}
+			// As the server does at start: the base into memory.
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			if err := db.LoadKBIndex(ctx); err != nil {
+				b.Fatal(err)
+			}
+			load := time.Since(start)
+			runtime.GC()
+			runtime.ReadMemStats(&after)
 			queries := benchQueries(b)
 			agent := hotline.Actor{Role: hotline.RoleCallAgent}
 			timeQueries(b, queries, os.Getenv("HOTLINE_KB_BENCH_VERBOSE") != "", func(q string) error {
@@ -100,6 +112,8 @@ func BenchmarkKB(b *testing.B) {
 			if rate > 0 {
 				b.ReportMetric(rate, "articles/s-indexed")
 			}
+			b.ReportMetric(load.Seconds(), "s-load-memory")
+			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-memory")
 		})
 	}
 }

@@ -86,9 +86,19 @@ func (db *DB) indexArticle(ctx context.Context, tx *Tx, a *hotline.Article, idx 
 		}
 	}
 	idx.tags = articleTags(a) // the status may have changed since
+	// The next change number (kb_memindex.go); the row stays locked to
+	// the commit, so numbers become visible in order.
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO search_state (name, value) VALUES ('kb', 1)
+		ON CONFLICT (name) DO UPDATE SET value = search_state.value + 1 RETURNING value`).Scan(&seq); err != nil {
+		return err
+	}
 	if db.dialect == postgres {
 		_, err := tx.ExecContext(ctx, `UPDATE kb_articles SET search = strip(to_tsvector('simple', $1 || ' ' || $2)),
-			search_title = strip(to_tsvector('simple', $1)) WHERE id = $3`, idx.title, idx.body, a.ID)
+			search_title = strip(to_tsvector('simple', $1)), index_seq = $4 WHERE id = $3`, idx.title, idx.body, a.ID, seq)
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET index_seq = $1 WHERE id = $2`, seq, a.ID); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM kb_fts WHERE rowid = $1`, a.ID); err != nil {
@@ -189,12 +199,66 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 	if len(where) > 0 {
 		pgCond = " AND " + strings.Join(where, " AND ")
 	}
-	fts := func(need int) string { return "(" + q.FTS5(need, tags...) + ")" + notPublished }
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer tx.Rollback()
+	enough := min(5, s.PageSize)
+	var hits []*ArticleHit
+	var total int
+	mem, err := db.kbIndex(ctx, tx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if mem != nil {
+		var excluded []string
+		if notPublished != "" {
+			excluded = []string{"zzunpublished"}
+		}
+		found, n := mem.Search(q, tags, excluded, enough, (s.Page-1)*s.PageSize, s.PageSize, MaxArticleHits)
+		for _, h := range found {
+			hits = append(hits, &ArticleHit{Article: &hotline.Article{ID: h.ID}, Score: h.Score})
+		}
+		total = n
+	} else if hits, total, err = db.rankArticles(ctx, tx, s, q, tags, notPublished, pgCond, pgArgs, enough); err != nil {
+		return nil, 0, err
+	}
+	if len(hits) == 0 {
+		return nil, total, nil
+	}
+	var ids []string
+	for _, h := range hits {
+		ids = append(ids, fmt.Sprint(h.ID))
+	}
+	byID := map[int64]*hotline.Article{}
+	arts, err := tx.QueryContext(ctx, `SELECT `+articleColumns+` FROM kb_articles WHERE id IN (`+strings.Join(ids, ", ")+`)`)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer arts.Close()
+	for arts.Next() {
+		a, err := scanArticle(arts)
+		if err != nil {
+			return nil, 0, err
+		}
+		byID[a.ID] = a
+	}
+	for _, h := range hits {
+		if a := byID[h.ID]; a != nil {
+			h.Article = a
+		}
+		h.Snippet = zhsearch.SnippetHTML(plainText(h.Body), q.Terms, 120)
+		h.TitleHTML = zhsearch.SnippetHTML(h.Title, q.Terms, 200)
+	}
+	return hits, total, arts.Err()
+}
+
+// rankArticles finds and ranks articles with the database's full-text
+// index: when the base is not (yet) in memory.
+func (db *DB) rankArticles(ctx context.Context, tx *Tx, s ArticleSearch, q zhsearch.Query, tags []string, notPublished, pgCond string,
+	pgArgs []any, enough int) ([]*ArticleHit, int, error) {
+	fts := func(need int) string { return "(" + q.FTS5(need, tags...) + ")" + notPublished }
 	// Counting every hit of a common word costs as much as ranking them;
 	// the total stops at MaxArticleHits (nobody pages that far).
 	count := func(need int) (int, error) {
@@ -210,7 +274,6 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 		return n, err
 	}
 	// Every word first; if that finds too few, any two; then any one.
-	enough := min(5, s.PageSize)
 	need := len(q.Groups)
 	total, err := count(need)
 	for err == nil && total < enough && need > 1 {
@@ -251,7 +314,6 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 		return nil, 0, err
 	}
 	var hits []*ArticleHit
-	var ids []string
 	for rows.Next() {
 		h := &ArticleHit{Article: &hotline.Article{}}
 		if err := rows.Scan(&h.ID, &h.Score); err != nil {
@@ -259,33 +321,9 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 			return nil, 0, err
 		}
 		hits = append(hits, h)
-		ids = append(ids, fmt.Sprint(h.ID))
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil || len(hits) == 0 {
-		return nil, total, err
-	}
-	byID := map[int64]*hotline.Article{}
-	arts, err := tx.QueryContext(ctx, `SELECT `+articleColumns+` FROM kb_articles WHERE id IN (`+strings.Join(ids, ", ")+`)`)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer arts.Close()
-	for arts.Next() {
-		a, err := scanArticle(arts)
-		if err != nil {
-			return nil, 0, err
-		}
-		byID[a.ID] = a
-	}
-	for _, h := range hits {
-		if a := byID[h.ID]; a != nil {
-			h.Article = a
-		}
-		h.Snippet = zhsearch.SnippetHTML(plainText(h.Body), q.Terms, 120)
-		h.TitleHTML = zhsearch.SnippetHTML(h.Title, q.Terms, 200)
-	}
-	return hits, total, arts.Err()
+	return hits, total, rows.Err()
 }
 
 // listArticles lists articles without a query, latest change first.

@@ -61,6 +61,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go (&jobs.Sweeper{DB: db, Interval: *sweep, Logger: logger}).Run(ctx)
 	go (&jobs.TicketIndexer{DB: db, Logger: logger}).Run(ctx)
 	go (&jobs.DispatchRetrainer{DB: db, Logger: logger}).Run(ctx)
+	go func() {
+		start := time.Now()
+		if err := db.LoadKBIndex(ctx); err != nil {
+			logger.Error("load the knowledge base index", "err", err)
+			return
+		}
+		logger.Info("knowledge base index in memory", "took", time.Since(start).Round(time.Millisecond))
+	}()
 	fmt.Fprintf(stdout, "hotline 已启动：http://%s （数据库 %s）\n", ln.Addr(), db.Dialect())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,273 @@
+package zhsearch
+
+import (
+	"math"
+	"slices"
+	"sync"
+)
+
+// Index is an in-memory inverted index that ranks like SQLite FTS5's
+// bm25() with the title weighted TitleWeight, the body 1 and the tags 0
+// (k1 = 1.2, b = 0.75, idf = ln((N − n + ½)/(n + ½)), documents of every
+// status counted in N, n and the average length). The databases keep the
+// full-text index; this copy of it answers the searches of a big
+// knowledge base, because a database ranks by walking every posting of a
+// common word (社保 is in a quarter of the articles) and this walks them
+// a hundred times faster. It is safe for concurrent use.
+type Index struct {
+	mu       sync.RWMutex
+	terms    map[string]int32
+	lists    []postings
+	docs     []indexDoc
+	byID     map[int64]int32
+	live     int
+	totalLen int64
+}
+
+// TitleWeight is how much more a title token counts than a body token.
+const TitleWeight = 8
+
+type postings struct {
+	doc []int32  // internal document numbers, ascending
+	f   []uint16 // weighted frequency: TitleWeight × in title + in body
+}
+
+type indexDoc struct {
+	id     int64
+	length int32
+	alive  bool
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	return &Index{terms: map[string]int32{}, byID: map[int64]int32{}}
+}
+
+// Len is the number of documents in the index.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.live
+}
+
+// Garbage is the number of replaced documents whose postings are still
+// kept; rebuild the index when it grows past Len.
+func (x *Index) Garbage() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.docs) - x.live
+}
+
+// Put adds the document id, or replaces it: its title, body and tag
+// tokens as FTS5 would cut the stored index text.
+func (x *Index) Put(id int64, title, body, tags []string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if old, ok := x.byID[id]; ok && x.docs[old].alive {
+		x.docs[old].alive = false
+		x.live--
+		x.totalLen -= int64(x.docs[old].length)
+	}
+	n := int32(len(x.docs))
+	length := int32(len(title) + len(body) + len(tags))
+	x.docs = append(x.docs, indexDoc{id: id, length: length, alive: true})
+	x.byID[id] = n
+	x.live++
+	x.totalLen += int64(length)
+	freq := map[string]int{}
+	for _, t := range title {
+		freq[t] += TitleWeight
+	}
+	for _, t := range body {
+		freq[t]++
+	}
+	for _, t := range tags {
+		freq[t] += 0 // present, weighing nothing
+	}
+	for t, f := range freq {
+		k, ok := x.terms[t]
+		if !ok {
+			k = int32(len(x.lists))
+			x.terms[t] = k
+			x.lists = append(x.lists, postings{})
+		}
+		p := &x.lists[k]
+		p.doc = append(p.doc, n)
+		p.f = append(p.f, uint16(min(f, math.MaxUint16)))
+	}
+}
+
+// Hit is a document found and its score.
+type Hit struct {
+	ID    int64
+	Score float64
+}
+
+// Search finds the documents that have every required token, none of the
+// excluded ones, and the query's groups: all of them if that finds at
+// least enough documents, else any two, else any one (as SearchArticles
+// relaxes a query). It returns the page [offset, offset+limit) of them by
+// score (ties by id) and how many there are, counted up to maxTotal.
+func (x *Index) Search(q Query, required, excluded []string, enough, offset, limit, maxTotal int) ([]Hit, int) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if len(q.Groups) == 0 || x.live == 0 {
+		return nil, 0
+	}
+	nd := len(x.docs)
+	// ok: the documents the filters let through.
+	ok := make([]bool, nd)
+	for i, d := range x.docs {
+		ok[i] = d.alive
+	}
+	for _, t := range required {
+		k, found := x.terms[t]
+		if !found {
+			return nil, 0
+		}
+		has := make([]bool, nd)
+		for _, d := range x.lists[k].doc {
+			has[d] = true
+		}
+		for i := range ok {
+			ok[i] = ok[i] && has[i]
+		}
+	}
+	for _, t := range excluded {
+		if k, found := x.terms[t]; found {
+			for _, d := range x.lists[k].doc {
+				ok[d] = false
+			}
+		}
+	}
+	// Per group, the documents with all tokens of one of its alternatives
+	// and, per alternative, which matched; score[g][d] the group's BM25
+	// part: FTS5 counts a token only where its alternative matched.
+	avgdl := float64(x.totalLen) / float64(x.live)
+	matched := make([]uint8, nd)
+	partial := make([][]float64, len(q.Groups))
+	for g, group := range q.Groups {
+		in := make([]bool, nd)
+		part := make([]float64, nd)
+		for _, alt := range group {
+			lists := make([]*postings, 0, len(alt))
+			for _, t := range alt {
+				k, found := x.terms[t]
+				if !found {
+					lists = nil
+					break
+				}
+				lists = append(lists, &x.lists[k])
+			}
+			if len(lists) == 0 {
+				continue
+			}
+			count := make([]uint8, nd)
+			for _, p := range lists {
+				for _, d := range p.doc {
+					if ok[d] {
+						count[d]++
+					}
+				}
+			}
+			for _, p := range lists {
+				idf := x.idf(p)
+				for j, d := range p.doc {
+					if int(count[d]) != len(lists) {
+						continue
+					}
+					in[d] = true
+					f := float64(p.f[j])
+					dl := float64(x.docs[d].length)
+					part[d] += idf * f * 2.2 / (f + 1.2*(0.25+0.75*dl/avgdl))
+				}
+			}
+		}
+		for d, yes := range in {
+			if yes {
+				matched[d]++
+			}
+		}
+		partial[g] = part
+	}
+	need := len(q.Groups)
+	total := countAtLeast(matched, need, maxTotal)
+	for total < enough && need > 1 {
+		if need = min(need-1, 2); need > 1 && len(q.Groups) <= 2 {
+			need = 1
+		}
+		total = countAtLeast(matched, need, maxTotal)
+	}
+	// Between one and all groups, FTS5's query repeats each group once
+	// for every combination of the others: a document with m groups
+	// counts each C(m−1, need−1) times.
+	var hits []Hit
+	for d, m := range matched {
+		if int(m) < need {
+			continue
+		}
+		var s float64
+		for g := range q.Groups {
+			s += partial[g][d]
+		}
+		if need > 1 && need < len(q.Groups) {
+			s *= float64(binomial(int(m)-1, need-1))
+		}
+		hits = append(hits, Hit{ID: x.docs[d].id, Score: s})
+	}
+	slices.SortFunc(hits, func(a, b Hit) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+	if offset >= len(hits) {
+		return nil, total
+	}
+	return hits[offset:min(offset+limit, len(hits))], total
+}
+
+// idf is FTS5's: over the live documents with the token.
+func (x *Index) idf(p *postings) float64 {
+	n := 0
+	for _, d := range p.doc {
+		if x.docs[d].alive {
+			n++
+		}
+	}
+	idf := math.Log((float64(x.live) - float64(n) + 0.5) / (float64(n) + 0.5))
+	if idf <= 0 {
+		idf = 1e-6
+	}
+	return idf
+}
+
+func countAtLeast(matched []uint8, need, limit int) int {
+	n := 0
+	for _, m := range matched {
+		if int(m) >= need {
+			if n++; n >= limit {
+				break
+			}
+		}
+	}
+	return n
+}
+
+func binomial(n, k int) int {
+	if k < 0 || k > n {
+		return 0
+	}
+	r := 1
+	for i := 1; i <= k; i++ {
+		r = r * (n - k + i) / i
+	}
+	return r
+}

@@ -1,0 +1,58 @@
+package zhsearch
+
+import (
+	"math"
+	"testing"
+)
+
+func TestIndex_PutSearchReplace(t *testing.T) {
+	x := NewIndex()
+	x.Put(1, []string{"社保", "补办"}, []string{"社保", "卡", "补办", "网点"}, []string{"zzkindfaq"})
+	x.Put(2, []string{"公积金"}, []string{"社保", "公积金", "提取"}, []string{"zzkindservice"})
+	x.Put(3, []string{"供暖"}, []string{"暖气", "不热"}, []string{"zzkindfaq", "zzunpublished"})
+	q := Query{Groups: []Group{{{"社保"}}}}
+	hits, total := x.Search(q, nil, nil, 1, 0, 10, 100)
+	if total != 2 || len(hits) != 2 || hits[0].ID != 1 {
+		t.Fatalf("社保: %v of %d, want 1 (in its title) first", hits, total)
+	}
+	// The score is FTS5's bm25: N = 3, n = 2, avgdl = 17/3.
+	idf := math.Log((3 - 2 + 0.5) / (2 + 0.5))
+	if idf <= 0 {
+		idf = 1e-6
+	}
+	f, dl, avg := 8.0+1, 7.0, 17.0/3
+	if want := idf * f * 2.2 / (f + 1.2*(0.25+0.75*dl/avg)); math.Abs(hits[0].Score-want) > 1e-12 {
+		t.Errorf("score %g, want %g", hits[0].Score, want)
+	}
+	if hits, _ := x.Search(q, []string{"zzkindservice"}, nil, 1, 0, 10, 100); len(hits) != 1 || hits[0].ID != 2 {
+		t.Errorf("required tag: %v", hits)
+	}
+	if hits, _ := x.Search(Query{Groups: []Group{{{"暖气"}}}}, nil, []string{"zzunpublished"}, 1, 0, 10, 100); len(hits) != 0 {
+		t.Errorf("excluded tag: %v", hits)
+	}
+	// Two groups, one article with both: found alone; without enough,
+	// either word is enough.
+	two := Query{Groups: []Group{{{"社保"}}, {{"提取"}}}}
+	if hits, total := x.Search(two, nil, nil, 1, 0, 10, 100); total != 1 || hits[0].ID != 2 {
+		t.Errorf("all words: %v of %d", hits, total)
+	}
+	if _, total := x.Search(two, nil, nil, 5, 0, 10, 100); total != 2 {
+		t.Errorf("relaxed to any word: %d", total)
+	}
+	// An alternative's tokens must all be there.
+	if _, total := x.Search(Query{Groups: []Group{{{"社保", "提取"}}}}, nil, nil, 1, 0, 10, 100); total != 1 {
+		t.Errorf("alternative of two tokens: %d", total)
+	}
+	// Replacing a document: old words no longer find it.
+	x.Put(1, []string{"医保"}, []string{"医保", "报销"}, nil)
+	if _, total := x.Search(q, nil, nil, 1, 0, 10, 100); total != 1 {
+		t.Errorf("after replacing: 社保 in %d", total)
+	}
+	if x.Len() != 3 || x.Garbage() != 1 {
+		t.Errorf("len %d, garbage %d", x.Len(), x.Garbage())
+	}
+	// Pages and the cap on the total.
+	if hits, total := x.Search(Query{Groups: []Group{{{"医保"}, {"社保"}}}}, nil, nil, 1, 1, 10, 1); len(hits) != 1 || total != 1 {
+		t.Errorf("second page %v, capped total %d", hits, total)
+	}
+}
