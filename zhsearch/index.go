@@ -115,8 +115,10 @@ func (x *Index) Search(q Query, required, excluded []string, enough, offset, lim
 		return nil, 0
 	}
 	nd := len(x.docs)
+	sc := x.scratch(nd, len(q.Groups))
+	defer scratchPool.Put(sc)
 	// ok: the documents the filters let through.
-	ok := make([]bool, nd)
+	ok := sc.ok
 	for i, d := range x.docs {
 		ok[i] = d.alive
 	}
@@ -125,13 +127,14 @@ func (x *Index) Search(q Query, required, excluded []string, enough, offset, lim
 		if !found {
 			return nil, 0
 		}
-		has := make([]bool, nd)
+		has := sc.in
 		for _, d := range x.lists[k].doc {
 			has[d] = true
 		}
 		for i := range ok {
 			ok[i] = ok[i] && has[i]
 		}
+		clear(has)
 	}
 	for _, t := range excluded {
 		if k, found := x.terms[t]; found {
@@ -141,14 +144,13 @@ func (x *Index) Search(q Query, required, excluded []string, enough, offset, lim
 		}
 	}
 	// Per group, the documents with all tokens of one of its alternatives
-	// and, per alternative, which matched; score[g][d] the group's BM25
+	// and, per alternative, which matched; partial[g][d] the group's BM25
 	// part: FTS5 counts a token only where its alternative matched.
 	avgdl := float64(x.totalLen) / float64(x.live)
-	matched := make([]uint8, nd)
-	partial := make([][]float64, len(q.Groups))
+	matched, count := sc.matched, sc.count
+	partial := sc.part
 	for g, group := range q.Groups {
-		in := make([]bool, nd)
-		part := make([]float64, nd)
+		in, part := sc.in, partial[g]
 		for _, alt := range group {
 			lists := make([]*postings, 0, len(alt))
 			for _, t := range alt {
@@ -162,7 +164,6 @@ func (x *Index) Search(q Query, required, excluded []string, enough, offset, lim
 			if len(lists) == 0 {
 				continue
 			}
-			count := make([]uint8, nd)
 			for _, p := range lists {
 				for _, d := range p.doc {
 					if ok[d] {
@@ -182,13 +183,18 @@ func (x *Index) Search(q Query, required, excluded []string, enough, offset, lim
 					part[d] += idf * f * 2.2 / (f + 1.2*(0.25+0.75*dl/avgdl))
 				}
 			}
+			for _, p := range lists {
+				for _, d := range p.doc {
+					count[d] = 0
+				}
+			}
 		}
 		for d, yes := range in {
 			if yes {
 				matched[d]++
 			}
 		}
-		partial[g] = part
+		clear(in)
 	}
 	need := len(q.Groups)
 	total := countAtLeast(matched, need, maxTotal)
@@ -201,7 +207,11 @@ func (x *Index) Search(q Query, required, excluded []string, enough, offset, lim
 	// Between one and all groups, FTS5's query repeats each group once
 	// for every combination of the others: a document with m groups
 	// counts each C(m−1, need−1) times.
-	var hits []Hit
+	// The best offset+limit, kept in a heap whose root is the worst of
+	// them: sorting every match of a common word would cost more than
+	// scoring them.
+	k := offset + limit
+	top := make([]Hit, 0, k)
 	for d, m := range matched {
 		if int(m) < need {
 			continue
@@ -213,25 +223,103 @@ func (x *Index) Search(q Query, required, excluded []string, enough, offset, lim
 		if need > 1 && need < len(q.Groups) {
 			s *= float64(binomial(int(m)-1, need-1))
 		}
-		hits = append(hits, Hit{ID: x.docs[d].id, Score: s})
-	}
-	slices.SortFunc(hits, func(a, b Hit) int {
+		h := Hit{ID: x.docs[d].id, Score: s}
 		switch {
-		case a.Score > b.Score:
+		case len(top) < k:
+			top = append(top, h)
+			up(top, len(top)-1)
+		case k > 0 && better(h, top[0]):
+			top[0] = h
+			down(top, 0)
+		}
+	}
+	slices.SortFunc(top, func(a, b Hit) int {
+		if better(a, b) {
 			return -1
-		case a.Score < b.Score:
-			return 1
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
+		}
+		if better(b, a) {
 			return 1
 		}
 		return 0
 	})
-	if offset >= len(hits) {
+	if offset >= len(top) {
 		return nil, total
 	}
-	return hits[offset:min(offset+limit, len(hits))], total
+	return top[offset:], total
+}
+
+// better orders hits: higher score first, then lower id (as the database
+// orders them).
+func better(a, b Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.ID < b.ID
+}
+
+// up and down keep h a heap with the worst hit at the root.
+func up(h []Hit, i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !better(h[p], h[i]) {
+			return
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func down(h []Hit, i int) {
+	for {
+		w, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && better(h[w], h[l]) {
+			w = l
+		}
+		if r < len(h) && better(h[w], h[r]) {
+			w = r
+		}
+		if w == i {
+			return
+		}
+		h[i], h[w] = h[w], h[i]
+		i = w
+	}
+}
+
+// scratch holds a search's per-document arrays, reused across searches
+// (a 100,000-article base would otherwise allocate megabytes a query).
+type scratch struct {
+	ok, in         []bool
+	matched, count []uint8
+	part           [][]float64
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+// scratch returns cleared arrays for nd documents and groups groups.
+func (x *Index) scratch(nd, groups int) *scratch {
+	sc := scratchPool.Get().(*scratch)
+	sc.ok = resize(sc.ok, nd)
+	sc.in = resize(sc.in, nd)
+	sc.matched = resize(sc.matched, nd)
+	sc.count = resize(sc.count, nd)
+	for len(sc.part) < groups {
+		sc.part = append(sc.part, nil)
+	}
+	for g := range groups {
+		sc.part[g] = resize(sc.part[g], nd)
+	}
+	return sc
+}
+
+// resize returns s with length n, cleared.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // idf is FTS5's: over the live documents with the token.

@@ -2,6 +2,8 @@ package zhsearch
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -54,5 +56,43 @@ func TestIndex_PutSearchReplace(t *testing.T) {
 	// Pages and the cap on the total.
 	if hits, total := x.Search(Query{Groups: []Group{{{"医保"}, {"社保"}}}}, nil, nil, 1, 1, 10, 1); len(hits) != 1 || total != 1 {
 		t.Errorf("second page %v, capped total %d", hits, total)
+	}
+}
+
+// Pages taken from the heap of the best hits equal the pages of a full
+// sort.
+func TestIndex_PagesEqualFullSort(t *testing.T) {
+	x := NewIndex()
+	words := []string{"社保", "医保", "公积金", "供暖", "噪声", "物业"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for id := int64(1); id <= 500; id++ {
+		var title, body []string
+		for range 1 + rng.IntN(3) {
+			title = append(title, words[rng.IntN(len(words))])
+		}
+		for range 5 + rng.IntN(40) {
+			body = append(body, words[rng.IntN(len(words))])
+		}
+		x.Put(id, title, body, nil)
+	}
+	q := Query{Groups: []Group{{{"社保"}, {"医保"}}, {{"供暖"}}}}
+	all, total := x.Search(q, nil, nil, 1, 0, 1000, 1000)
+	if len(all) != total || total < 100 {
+		t.Fatalf("%d hits of %d", len(all), total)
+	}
+	if !slices.IsSortedFunc(all, func(a, b Hit) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	}) {
+		t.Fatal("hits not in order")
+	}
+	for _, page := range [][2]int{{0, 10}, {10, 10}, {95, 10}, {total - 3, 10}} {
+		got, _ := x.Search(q, nil, nil, 1, page[0], page[1], 1000)
+		want := all[page[0]:min(page[0]+page[1], len(all))]
+		if !slices.Equal(got, want) {
+			t.Errorf("page %v: %v, want %v", page, got, want)
+		}
 	}
 }
