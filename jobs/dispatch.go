@@ -103,6 +103,12 @@ func (r *DispatchRetrainer) Check(ctx context.Context) ([]*sqldb.DispatchModel, 
 	if err != nil || days == 0 {
 		return nil, err
 	}
+	// One server trains; the others find its models when they look next.
+	release, ok, err := r.DB.TryLease(ctx, "dispatch-retrain", 30*time.Minute)
+	if err != nil || !ok {
+		return nil, err
+	}
+	defer release()
 	models, err := r.DB.FindDispatchModels(ctx)
 	if err != nil {
 		return nil, err

@@ -168,6 +168,15 @@ func testRetrain(t *testing.T, e *env, admin *http.Client) {
 	now := e.db.Now
 	defer func() { e.db.Now = now }()
 	e.db.Now = func() time.Time { return now().Add(8 * 24 * time.Hour) }
+	// Another server is training: this one leaves it alone.
+	release, ok, err := e.db.TryLease(ctx, "dispatch-retrain", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("lease: %v %v", ok, err)
+	}
+	if got, err = r.Check(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("trained beside another server: %d, %v", len(got), err)
+	}
+	release()
 	if got, err = r.Check(ctx); err != nil || len(got) != 2 || got[0].Target != "unit" || got[0].TrainedOn < 60 || got[0].Active {
 		t.Fatalf("eight days later: %+v, %v", got, err)
 	}
