@@ -134,9 +134,11 @@ type ArticleHit struct {
 	TitleHTML string  `json:"title_html"` // the title with the query's terms in <mark>
 }
 
-// SearchArticles finds articles by their words, ranked by the database's
-// full-text engine (FTS5's BM25 with the title weighted 8:1; in PostgreSQL
-// Σ idf × ts_rank, see kb_idf.go), filtered and paginated. The articles
+// SearchArticles finds articles by their words, ranked by FTS5's BM25
+// with the title weighted 8:1 over the index held in memory
+// (kb_memindex.go), or by the database's own full-text engine while that
+// loads (FTS5; in PostgreSQL Σ idf × ts_rank, see kb_idf.go), filtered
+// and paginated. The articles
 // searched are those with every word of the query if there are enough of
 // them (at least min(5, page size)), else those with any two words, else
 // any one: ranking every article with one common word is what makes a
@@ -273,15 +275,7 @@ func (db *DB) rankArticles(ctx context.Context, tx *Tx, s ArticleSearch, q zhsea
 		}
 		return n, err
 	}
-	// Every word first; if that finds too few, any two; then any one.
-	need := len(q.Groups)
-	total, err := count(need)
-	for err == nil && total < enough && need > 1 {
-		if need = min(need-1, 2); need > 1 && len(q.Groups) <= 2 {
-			need = 1
-		}
-		total, err = count(need)
-	}
+	need, total, err := zhsearch.Relax(len(q.Groups), enough, count)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -307,8 +301,8 @@ func (db *DB) rankArticles(ctx context.Context, tx *Tx, s ArticleSearch, q zhsea
 			ORDER BY ts_rank(a.search, CAST($1 AS tsquery), 1) + CASE WHEN a.search_title @@ CAST($1 AS tsquery) THEN 1 ELSE 0 END DESC
 			LIMIT `+fmt.Sprint(max(100, s.Page*s.PageSize))+`) a ORDER BY score DESC, a.id`+limit, args...)
 	} else {
-		rows, err = tx.QueryContext(ctx, `SELECT rowid, -bm25(kb_fts, 8.0, 1.0, 0.0) AS score FROM kb_fts
-			WHERE kb_fts MATCH $1 ORDER BY score DESC, rowid`+limit, fts(need))
+		rows, err = tx.QueryContext(ctx, fmt.Sprintf(`SELECT rowid, -bm25(kb_fts, %d.0, 1.0, 0.0) AS score FROM kb_fts
+			WHERE kb_fts MATCH $1 ORDER BY score DESC, rowid`, zhsearch.TitleWeight)+limit, fts(need))
 	}
 	if err != nil {
 		return nil, 0, err

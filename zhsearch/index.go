@@ -105,8 +105,7 @@ type Hit struct {
 
 // Search finds the documents that have every required token, none of the
 // excluded ones, and the query's groups: all of them if that finds at
-// least enough documents, else any two, else any one (as SearchArticles
-// relaxes a query). It returns the page [offset, offset+limit) of them by
+// least enough documents, else any two, else any one (Relax). It returns the page [offset, offset+limit) of them by
 // score (ties by id) and how many there are, counted up to maxTotal.
 func (x *Index) Search(q Query, required, excluded []string, enough, offset, limit, maxTotal int) ([]Hit, int) {
 	x.mu.RLock()
@@ -196,14 +195,9 @@ func (x *Index) Search(q Query, required, excluded []string, enough, offset, lim
 		}
 		clear(in)
 	}
-	need := len(q.Groups)
-	total := countAtLeast(matched, need, maxTotal)
-	for total < enough && need > 1 {
-		if need = min(need-1, 2); need > 1 && len(q.Groups) <= 2 {
-			need = 1
-		}
-		total = countAtLeast(matched, need, maxTotal)
-	}
+	need, total, _ := Relax(len(q.Groups), enough, func(need int) (int, error) {
+		return countAtLeast(matched, need, maxTotal), nil
+	})
 	// Between one and all groups, FTS5's query repeats each group once
 	// for every combination of the others: a document with m groups
 	// counts each C(m−1, need−1) times.
@@ -320,6 +314,21 @@ func resize[T any](s []T, n int) []T {
 	s = s[:n]
 	clear(s)
 	return s
+}
+
+// Relax chooses how many of a query's groups a document must have: all
+// of them if count finds at least enough documents so, else any two,
+// else any one. It returns that number and its count.
+func Relax(groups, enough int, count func(need int) (int, error)) (need, total int, err error) {
+	need = groups
+	total, err = count(need)
+	for err == nil && total < enough && need > 1 {
+		if need = min(need-1, 2); need > 1 && groups <= 2 {
+			need = 1
+		}
+		total, err = count(need)
+	}
+	return need, total, err
 }
 
 // idf is FTS5's: over the live documents with the token.
