@@ -60,6 +60,7 @@ type DB struct {
 	kbAnalyzer *zhsearch.Analyzer // loaded on first use: the dictionary takes a second
 	kbDF       dfCache            // PostgreSQL: document frequencies of query terms
 	kbMem      kbMemory           // the knowledge base's index in memory
+	dedupW     dedupWeights       // bigram weights for similar tickets
 
 	// beforeIndexWrite, set by tests, runs between reading tickets' text
 	// and writing it to the search index.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"hotline"
@@ -20,9 +21,80 @@ type SimilarTicket struct {
 // SimilarWindow is how far back open tickets are compared with an appeal.
 const SimilarWindow = 30 * 24 * time.Hour
 
+// Weights for similarity: the document frequencies of bigrams in the
+// newest dedupSample tickets, read again after dedupRefresh (after
+// dedupRefreshSmall while the hotline has fewer tickets than that).
+const (
+	dedupSample       = 2000
+	dedupRefresh      = time.Hour
+	dedupRefreshSmall = 5 * time.Minute
+)
+
+// dedupWeights caches the weights for similarity (dedup.Weights).
+type dedupWeights struct {
+	mu       sync.Mutex
+	w        *dedup.Weights
+	at       time.Time
+	building bool
+}
+
+// similarityWeights returns the cached weights. The first call reads the
+// newest tickets; later ones, once the weights are stale, get the old
+// weights while they are read again in the background (about 0.2 s).
+func (db *DB) similarityWeights(ctx context.Context) (*dedup.Weights, error) {
+	c := &db.dedupW
+	c.mu.Lock()
+	w, at := c.w, c.at
+	if w != nil {
+		age := time.Since(at)
+		stale := age >= dedupRefresh || (w.Len() < dedupSample && age >= dedupRefreshSmall)
+		if stale && !c.building {
+			c.building = true
+			go func() {
+				fresh, err := db.readSimilarityWeights(context.Background())
+				c.mu.Lock()
+				defer c.mu.Unlock()
+				c.building = false
+				if err == nil {
+					c.w, c.at = fresh, time.Now()
+				}
+			}()
+		}
+		c.mu.Unlock()
+		return w, nil
+	}
+	defer c.mu.Unlock()
+	w, err := db.readSimilarityWeights(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.w, c.at = w, time.Now()
+	return w, nil
+}
+
+// readSimilarityWeights counts the bigrams of the newest dedupSample
+// tickets.
+func (db *DB) readSimilarityWeights(ctx context.Context) (*dedup.Weights, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT title, content FROM tickets ORDER BY id DESC LIMIT `+strconv.Itoa(dedupSample))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	w := &dedup.Weights{}
+	for rows.Next() {
+		var title, content string
+		if err := rows.Scan(&title, &content); err != nil {
+			return nil, err
+		}
+		w.Add(dedup.Of(title, content))
+	}
+	return w, rows.Err()
+}
+
 // FindSimilarTickets proposes merges (并单): open tickets of the last
 // SimilarWindow that share at least two words with the appeal (through the
-// full-text index), compared by dedup.Similarity, with a bonus when they
+// full-text index), compared by dedup.Similarity with the weights of the
+// newest tickets (similarityWeights), with a bonus when they
 // happened in the same district or township; those at dedup.Threshold or
 // above, most similar first, at most limit. The centre only.
 func (db *DB) FindSimilarTickets(ctx context.Context, actor hotline.Actor, title, content string, locationUnitID, exceptID int64, limit int) ([]*SimilarTicket, error) {
@@ -62,7 +134,11 @@ func (db *DB) findSimilar(ctx context.Context, actor hotline.Actor, title, conte
 		return nil, err
 	}
 	defer rows.Close()
-	me := dedup.Of(title, content)
+	weights, err := db.similarityWeights(ctx)
+	if err != nil {
+		return nil, err
+	}
+	me := weights.Weigh(dedup.Of(title, content))
 	type scored struct {
 		id  int64
 		sim float64
@@ -75,7 +151,7 @@ func (db *DB) findSimilar(ctx context.Context, actor hotline.Actor, title, conte
 		if err := rows.Scan(&c.id, &ctitle, &ccontent, &unit); err != nil {
 			return nil, err
 		}
-		c.sim = dedup.Similarity(me, dedup.Of(ctitle, ccontent))
+		c.sim = dedup.Similarity(me, weights.Weigh(dedup.Of(ctitle, ccontent)))
 		if locationUnitID != 0 && unit == locationUnitID {
 			c.sim = min(1, c.sim+0.1)
 		}
