@@ -131,3 +131,26 @@ func TestExplain(t *testing.T) {
 		t.Error("explained an unknown label")
 	}
 }
+
+func TestExplainWords(t *testing.T) {
+	m := train(t)
+	text := "我家停水了，自来水什么时候恢复"
+	words := []string{"我家", "停水", "了", "自来水", "什么", "时候", "恢复", "停水"}
+	ex := m.ExplainWords(text, "供水", words, 3)
+	if len(ex) == 0 || len(ex) > 3 {
+		t.Fatalf("explanation %+v", ex)
+	}
+	seen := map[string]bool{}
+	for i, c := range ex {
+		if c.Weight <= 0 || len([]rune(c.Feature)) < 2 || seen[c.Feature] || (i > 0 && c.Weight > ex[i-1].Weight) {
+			t.Errorf("contribution %d %+v", i, c)
+		}
+		seen[c.Feature] = true
+	}
+	if !seen["停水"] && !seen["自来水"] {
+		t.Errorf("the words behind 供水 are %+v", ex)
+	}
+	if m.ExplainWords(text, "no such label", words, 3) != nil {
+		t.Error("explained an unknown label")
+	}
+}

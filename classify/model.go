@@ -431,3 +431,49 @@ func (m *Model) Explain(text, label string, k int) []Contribution {
 	}
 	return kept
 }
+
+// ExplainWords is Explain in whole words: each of words (the text's words,
+// as a segmenter cut them) scores the sum of what its n-grams pushed
+// towards label, and the k strongest that pushed are returned. A
+// dispatcher reads 停水 and 小区 rather than the n-grams 区停 or 开.
+func (m *Model) ExplainWords(text, label string, words []string, k int) []Contribution {
+	c := -1
+	for i, l := range m.Labels {
+		if l == label {
+			c = i
+		}
+	}
+	if c < 0 {
+		return nil
+	}
+	v := m.vectorize(text)
+	weight := make(map[int32]float64, len(v.idx))
+	for n, j := range v.idx {
+		weight[j] = float64(m.W[c][j]) * float64(v.val[n])
+	}
+	seen := map[string]bool{}
+	var out []Contribution
+	for _, w := range words {
+		w = Normalize(w)
+		if seen[w] || len([]rune(w)) < 2 || strings.ContainsRune(w, ' ') {
+			continue
+		}
+		seen[w] = true
+		var sum float64
+		grams(w, m.Options.MinN, m.Options.MaxN, func(g string) {
+			if j, ok := m.vocab[g]; ok {
+				sum += weight[j]
+			}
+		})
+		if sum > 0 {
+			out = append(out, Contribution{w, sum})
+		}
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].Weight != out[b].Weight {
+			return out[a].Weight > out[b].Weight
+		}
+		return out[a].Feature < out[b].Feature
+	})
+	return out[:min(k, len(out))]
+}

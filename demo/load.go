@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/jobs"
 	"hotline/sqldb"
 )
 
@@ -60,7 +61,30 @@ func Load(ctx context.Context, db *sqldb.DB, o Options) error {
 	if err := c.loadKB(ctx, o.Now); err != nil {
 		return err
 	}
-	return c.tickets(ctx, o)
+	if err := c.tickets(ctx, o); err != nil {
+		return err
+	}
+	return c.dispatchModels(ctx)
+}
+
+// dispatchModels trains the unit and category models on the demo's
+// concluded tickets and switches them on, as the demo's admin would after
+// reading their evaluation, so that intake and dispatch show suggestions.
+// With too few concluded tickets there is no model.
+func (c *city) dispatchModels(ctx context.Context) error {
+	for _, target := range []string{sqldb.TargetUnit, sqldb.TargetCategory} {
+		_, m, err := jobs.TrainDispatchModel(ctx, c.db, c.actors["admin"], target)
+		if err != nil {
+			return fmt.Errorf("demo %s model: %w", target, err)
+		}
+		if m == nil {
+			continue
+		}
+		if err := c.db.ActivateDispatchModel(ctx, c.actors["admin"], target, m.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // city indexes what Load created.

@@ -47,6 +47,24 @@ func TestLoad(t *testing.T) {
 	if total != 300 {
 		t.Errorf("%d tickets, want 300", total)
 	}
+	// Every demo dispatch is recorded, so return rates have their base; the
+	// models are trained and switched on.
+	fig, err := db.FindDispatchFigures(ctx, now.Add(-100*24*time.Hour), now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dispatched, returned int
+	for _, u := range fig.Units {
+		dispatched, returned = dispatched+u.Dispatched, returned+u.Returned
+	}
+	if dispatched < 150 || returned == 0 || returned*4 > dispatched {
+		t.Errorf("demo dispatch figures: %d dispatches, %d returns", dispatched, returned)
+	}
+	for _, target := range []string{sqldb.TargetUnit, sqldb.TargetCategory} {
+		if id, err := db.ActiveDispatchModelID(ctx, target); err != nil || id == 0 {
+			t.Errorf("no active %s model in the demo (%v)", target, err)
+		}
+	}
 	for _, name := range []string{"admin", "agent", "dispatcher", "inspector", "callback", "lead", "manager", "analyst", "supervisor", "util-water", "anyuan"} {
 		if _, err := db.Login(ctx, sqldb.LoginRequest{Username: name, Password: "hotline12345"}); err != nil {
 			t.Errorf("demo user %s cannot log in: %v", name, err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/sqldb"
 )
 
 // tickets makes o.Tickets tickets accepted over the 90 days before o.Now and
@@ -36,11 +37,12 @@ func (c *city) tickets(ctx context.Context, o Options) error {
 
 // story is one ticket's life in the demo.
 type story struct {
-	c        *city
-	rng      *rand.Rand
-	now, end time.Time
-	t        *hotline.Ticket
-	done     bool // ran out of time: the ticket stays where it is
+	c         *city
+	rng       *rand.Rand
+	now, end  time.Time
+	t         *hotline.Ticket
+	done      bool  // ran out of time: the ticket stays where it is
+	catalogue int64 // the lead unit the dispatch catalogue names
 }
 
 // wait moves the clock on by up to max hours, stopping the story when that
@@ -66,6 +68,13 @@ func (s *story) do(ctx context.Context, who hotline.Actor, cmd hotline.Command) 
 		return fmt.Errorf("%s: %w", cmd.Action, err)
 	}
 	s.t = t
+	if cmd.Action == hotline.ActionDispatch {
+		// As the dispatch page records it (the demo has no model yet), so
+		// that the dispatch figures and return rates have their base.
+		if err := s.c.db.RecordDispatch(ctx, who, sqldb.DispatchRecord{TicketID: t.ID, CatalogueUnitID: s.catalogue, FinalUnitID: t.LeadUnitID}); err != nil {
+			return fmt.Errorf("record dispatch: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -140,6 +149,7 @@ func (s *story) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.catalogue = e.LeadUnitID
 	if rng.IntN(8) == 0 { // a mis-dispatch the unit sends back
 		wrong := c.unitByKey["dept-urban"].ID
 		if wrong == e.LeadUnitID {

@@ -35,6 +35,16 @@ func (db *DB) analyzer(ctx context.Context) (*zhsearch.Analyzer, error) {
 	return a, nil
 }
 
+// SegmentWords cuts a text into words with the search dictionary (the
+// segmenter's and the centre's own words).
+func (db *DB) SegmentWords(ctx context.Context, text string) ([]string, error) {
+	an, err := db.analyzer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return an.Words(text), nil
+}
+
 // LoadAnalyzer loads the segmenter's dictionary (a second of CPU and
 // 130 MB) now rather than on the first search; the server calls it at
 // start.

@@ -99,7 +99,12 @@ func (s *Server) suggest(ctx context.Context, text string, rf *ref) (*Suggestion
 			out.CategoryModel, out.Categories = id, list
 		}
 		if len(out.Words) == 0 && len(list) > 0 {
-			for _, c := range m.Explain(text, strconv.FormatInt(list[0].ID, 10), 6) {
+			label := strconv.FormatInt(list[0].ID, 10)
+			explained := m.Explain(text, label, 6)
+			if words, err := s.DB.SegmentWords(ctx, text); err == nil {
+				explained = m.ExplainWords(text, label, words, 6)
+			}
+			for _, c := range explained {
 				out.Words = append(out.Words, c.Feature)
 			}
 		}

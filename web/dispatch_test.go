@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +85,15 @@ func testDispatchModel(t *testing.T, e *env) {
 	e.call("dispatcher", "GET", "/api/v1/dispatch/suggest?text="+url.QueryEscape("家里停电了，电表也不转"), nil, 200, &sg)
 	if len(sg.Units) != 2 || sg.Units[0].ID != power || sg.Units[0].Prob <= sg.Units[1].Prob || len(sg.Words) == 0 {
 		t.Fatalf("suggestion: %+v", sg)
+	}
+	// The words behind it are whole words of the appeal.
+	if !slices.Contains(sg.Words, "停电") {
+		t.Errorf("the words behind 停电 are %q", sg.Words)
+	}
+	for _, w := range sg.Words {
+		if len([]rune(w)) < 2 || !strings.Contains("家里停电了，电表也不转", w) {
+			t.Errorf("word %q is not a word of the appeal", w)
+		}
 	}
 	// Automatic dispatch: off by default, then on above a threshold.
 	auto := e.newTicket(map[string]any{"title": "停电了", "content": "小区停电一整天", "submit": true})

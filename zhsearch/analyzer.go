@@ -206,6 +206,23 @@ func (a *Analyzer) Tokens(text string) []string {
 	return appendRuns(out, text)
 }
 
+// Words returns the words of a text as the segmenter cuts it (precise
+// mode, with the dictionary's additions), letters and digits only, in
+// order: for showing which words of an appeal mattered.
+func (a *Analyzer) Words(text string) []string {
+	text = Normalize(text)
+	dictMu.RLock()
+	words := a.seg.Cut(text, true)
+	dictMu.RUnlock()
+	var out []string
+	for _, w := range words {
+		if w = clean(w); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // appendRuns appends to out every two-character run of Chinese in the
 // normalised text — so that any two-character word is found inside
 // longer words and across odd segmentations — and its document numbers.

@@ -52,6 +52,22 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+func TestWords(t *testing.T) {
+	a := analyzer(t)
+	got := a.Words("凤凰街小区从昨天开始停水，萍乡北站ETC卡")
+	if strings.Join(got, "") != "凤凰街小区从昨天开始停水萍乡北站etc卡" {
+		t.Errorf("words do not cover the text in order: %v", got)
+	}
+	for _, want := range []string{"停水", "开始", "萍乡北站", "etc"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("words lack %q: %v", want, got)
+		}
+	}
+	if slices.Contains(got, "区停") || slices.Contains(got, "水,") {
+		t.Errorf("words cross word boundaries: %v", got)
+	}
+}
+
 func TestQuery(t *testing.T) {
 	a := analyzer(t)
 	q := a.Query("请问暖气不热怎么办？")
