@@ -81,6 +81,16 @@ func (s *Server) pageRoutes() {
 	s.kbPageRoutes()
 	m.HandleFunc("POST /me/sessions/{id}/revoke", s.pageAuth(s.handleRevokeForm))
 	m.HandleFunc("POST /me/sessions/revoke-all", s.pageAuth(s.handleRevokeAllForm))
+	m.HandleFunc("/", s.handleNoPage)
+}
+
+// handleNoPage answers a path no page has with the error page (and the
+// menu, for a signed-in visitor) instead of a bare "404 page not found".
+func (s *Server) handleNoPage(w http.ResponseWriter, r *http.Request) {
+	if sess, err := s.authenticate(r); err == nil {
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey, sess))
+	}
+	s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "没有这个页面：%s", r.URL.Path))
 }
 
 // pageAuth wraps a page: without a session it sends the browser to the

@@ -107,6 +107,17 @@ func TestPages_LoginAuditAndCSRF(t *testing.T) {
 	if code, body := get(t, agent, base+"/static/app.css"); code != 200 || !strings.Contains(body, "table.grid") {
 		t.Errorf("stylesheet: %d", code)
 	}
+	// A path no page has: the error page in Chinese, with the menu for a
+	// signed-in visitor; the API keeps its JSON answer.
+	if code, body := get(t, agent, base+"/dispatch"); code != 404 || !strings.Contains(body, "没有这个页面：/dispatch") || !strings.Contains(body, `form class="logout"`) {
+		t.Errorf("unknown page: %d\n%s", code, body)
+	}
+	if code, body := get(t, browser(t), base+"/no/such/page"); code != 404 || !strings.Contains(body, "找不到页面") {
+		t.Errorf("unknown page without a session: %d", code)
+	}
+	if code, body := get(t, agent, base+"/api/v1/nothing"); code != 404 || !strings.Contains(body, `"code"`) {
+		t.Errorf("unknown API: %d %s", code, body)
+	}
 }
 
 // A team lead hands a ticket to another agent by name, not by typing an id.
