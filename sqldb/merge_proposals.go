@@ -40,19 +40,19 @@ func (db *DB) ProposeMerges(ctx context.Context, limit int) (found int, more boo
 			return 0, false, err
 		}
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, title, content, COALESCE(location_unit_id, 0) FROM tickets
+	rows, err := db.read.QueryContext(ctx, `SELECT id, title, content, COALESCE(location_unit_id, 0), COALESCE(category_id, 0) FROM tickets
 		WHERE id > $1 AND id <= $2 AND status IN ('accepted', 'pending_dispatch') ORDER BY id LIMIT $3`, from, upto, limit)
 	if err != nil {
 		return 0, false, err
 	}
 	type waiting struct {
-		id, unit       int64
+		id, unit, cat  int64
 		title, content string
 	}
 	var todo []waiting
 	for rows.Next() {
 		var w waiting
-		if err := rows.Scan(&w.id, &w.title, &w.content, &w.unit); err != nil {
+		if err := rows.Scan(&w.id, &w.title, &w.content, &w.unit, &w.cat); err != nil {
 			rows.Close()
 			return 0, false, err
 		}
@@ -68,7 +68,7 @@ func (db *DB) ProposeMerges(ctx context.Context, limit int) (found int, more boo
 	}
 	var proposals []*MergeProposal
 	for _, w := range todo {
-		sim, err := db.findSimilar(ctx, SystemActor, w.title, w.content, w.unit, w.id, 1, 50)
+		sim, err := db.findSimilar(ctx, SystemActor, SimilarQuery{Title: w.title, Content: w.content, LocationUnitID: w.unit, CategoryID: w.cat, Except: w.id}, 1, 50)
 		if err != nil {
 			return 0, false, err
 		}

@@ -2,8 +2,10 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -95,16 +97,32 @@ func (db *DB) readSimilarityWeights(ctx context.Context) (*dedup.Weights, error)
 // SimilarWindow that share at least two words with the appeal (through the
 // full-text index), compared by dedup.Similarity with the weights of the
 // newest tickets (similarityWeights), with a bonus when they
-// happened in the same district or township; those at dedup.Threshold or
+// happened in the same district or township and a malus when both have
+// categories of different top-level classes; those at dedup.Threshold or
 // above, most similar first, at most limit. The centre only.
-func (db *DB) FindSimilarTickets(ctx context.Context, actor hotline.Actor, title, content string, locationUnitID, exceptID int64, limit int) ([]*SimilarTicket, error) {
-	return db.findSimilar(ctx, actor, title, content, locationUnitID, exceptID, limit, 300)
+func (db *DB) FindSimilarTickets(ctx context.Context, actor hotline.Actor, q SimilarQuery, limit int) ([]*SimilarTicket, error) {
+	return db.findSimilar(ctx, actor, q, limit, 300)
 }
+
+// SimilarQuery is the appeal similar tickets are looked for: its text, and
+// where known its district or township, its category and its own ticket.
+type SimilarQuery struct {
+	Title, Content                     string
+	LocationUnitID, CategoryID, Except int64
+}
+
+// Adjustments of the text similarity: the same district or township makes
+// a duplicate likelier; categories of different top-level classes (供水
+// and 食品安全 at one address) mean different problems.
+const (
+	samePlaceBonus     = 0.1
+	otherCategoryMalus = 0.1
+)
 
 // findSimilar is FindSimilarTickets comparing at most the newest
 // candidates tickets that share two words: only their text is read, and
 // only the best limit are read in full (decrypting the requester).
-func (db *DB) findSimilar(ctx context.Context, actor hotline.Actor, title, content string, locationUnitID, exceptID int64, limit, candidates int) ([]*SimilarTicket, error) {
+func (db *DB) findSimilar(ctx context.Context, actor hotline.Actor, sq SimilarQuery, limit, candidates int) ([]*SimilarTicket, error) {
 	if !actor.Centre() {
 		return nil, hotline.Errorf(hotline.EForbidden, "%s无权查看相似工单", actor.Role.Label())
 	}
@@ -112,6 +130,7 @@ func (db *DB) findSimilar(ctx context.Context, actor hotline.Actor, title, conte
 	if err != nil {
 		return nil, err
 	}
+	title, content := sq.Title, sq.Content
 	q := an.Query(title + " " + content)
 	if q.Empty() {
 		return nil, nil
@@ -127,9 +146,17 @@ func (db *DB) findSimilar(ctx context.Context, actor hotline.Actor, title, conte
 		args = nil
 		from, order = "tickets WHERE search @@ CAST("+arg(q.TSQuery(need))+" AS tsquery) AND ", "id DESC"
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, title, content, COALESCE(location_unit_id, 0) FROM `+from+`
+	myClass := ""
+	if sq.CategoryID != 0 {
+		if err := db.read.QueryRowContext(ctx, `SELECT path FROM categories WHERE id = $1`, sq.CategoryID).Scan(&myClass); err != nil && err != sql.ErrNoRows {
+			return nil, err
+		}
+		myClass = topClass(myClass)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, title, content, COALESCE(location_unit_id, 0),
+		COALESCE((SELECT path FROM categories WHERE categories.id = tickets.category_id), '') FROM `+from+`
 		status NOT IN ('concluded', 'archived', 'merged', 'cancelled') AND created_at >= `+arg(db.Now().Add(-SimilarWindow).UnixMilli())+`
-		AND id <> `+arg(exceptID)+` ORDER BY `+order+` LIMIT `+strconv.Itoa(candidates), args...)
+		AND id <> `+arg(sq.Except)+` ORDER BY `+order+` LIMIT `+strconv.Itoa(candidates), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -146,14 +173,17 @@ func (db *DB) findSimilar(ctx context.Context, actor hotline.Actor, title, conte
 	var best []scored
 	for rows.Next() {
 		var c scored
-		var ctitle, ccontent string
+		var ctitle, ccontent, cpath string
 		var unit int64
-		if err := rows.Scan(&c.id, &ctitle, &ccontent, &unit); err != nil {
+		if err := rows.Scan(&c.id, &ctitle, &ccontent, &unit, &cpath); err != nil {
 			return nil, err
 		}
 		c.sim = dedup.Similarity(me, weights.Weigh(dedup.Of(ctitle, ccontent)))
-		if locationUnitID != 0 && unit == locationUnitID {
-			c.sim = min(1, c.sim+0.1)
+		if sq.LocationUnitID != 0 && unit == sq.LocationUnitID {
+			c.sim = min(1, c.sim+samePlaceBonus)
+		}
+		if other := topClass(cpath); myClass != "" && other != "" && other != myClass {
+			c.sim = max(0, c.sim-otherCategoryMalus)
 		}
 		if c.sim >= dedup.Threshold {
 			best = append(best, c)
@@ -177,6 +207,15 @@ func (db *DB) findSimilar(ctx context.Context, actor hotline.Actor, title, conte
 		out = append(out, &SimilarTicket{Ticket: t, Similarity: c.sim})
 	}
 	return out, nil
+}
+
+// topClass is the top-level class of a category path (城乡建设 of
+// 城乡建设/物业管理/维修基金).
+func topClass(path string) string {
+	if i := strings.IndexByte(path, '/'); i >= 0 {
+		return path[:i]
+	}
+	return path
 }
 
 // concludeMerged gives the tickets merged into main its reply and

@@ -5,6 +5,7 @@ import (
 
 	"hotline"
 	"hotline/dedup"
+	"hotline/sqldb"
 )
 
 func TestSimilarTickets(t *testing.T) {
@@ -17,7 +18,7 @@ func TestSimilarTickets(t *testing.T) {
 		if err := f.DB.IndexTickets(f.Context, nil); err != nil {
 			t.Fatal(err)
 		}
-		got, err := f.DB.FindSimilarTickets(f.Context, f.Actors["dispatcher"], "凤凰街停水", "凤凰街小区又停水三天了，没人管", anyuan, 0, 5)
+		got, err := f.DB.FindSimilarTickets(f.Context, f.Actors["dispatcher"], sqldb.SimilarQuery{Title: "凤凰街停水", Content: "凤凰街小区又停水三天了，没人管", LocationUnitID: anyuan}, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -25,18 +26,18 @@ func TestSimilarTickets(t *testing.T) {
 			t.Fatalf("similar: %d %+v", len(got), got)
 		}
 		// Not itself, not closed ones, not for units.
-		got, _ = f.DB.FindSimilarTickets(f.Context, f.Actors["dispatcher"], first.Title, first.Content, anyuan, first.ID, 5)
+		got, _ = f.DB.FindSimilarTickets(f.Context, f.Actors["dispatcher"], sqldb.SimilarQuery{Title: first.Title, Content: first.Content, LocationUnitID: anyuan, Except: first.ID}, 5)
 		for _, s := range got {
 			if s.ID == first.ID {
 				t.Error("a ticket is similar to itself")
 			}
 		}
 		f.Do(t, "dispatcher", other.ID, hotline.Command{Action: hotline.ActionMerge, IntoID: first.ID})
-		got, _ = f.DB.FindSimilarTickets(f.Context, f.Actors["dispatcher"], "凤凰街停水", "凤凰街小区又停水三天了", anyuan, 0, 5)
+		got, _ = f.DB.FindSimilarTickets(f.Context, f.Actors["dispatcher"], sqldb.SimilarQuery{Title: "凤凰街停水", Content: "凤凰街小区又停水三天了", LocationUnitID: anyuan}, 5)
 		if len(got) != 1 || got[0].ID != first.ID {
 			t.Errorf("after the merge: %+v", got)
 		}
-		if _, err := f.DB.FindSimilarTickets(f.Context, f.Actors["water"], "停水", "停水", 0, 0, 5); hotline.ErrorCode(err) != hotline.EForbidden {
+		if _, err := f.DB.FindSimilarTickets(f.Context, f.Actors["water"], sqldb.SimilarQuery{Title: "停水", Content: "停水"}, 5); hotline.ErrorCode(err) != hotline.EForbidden {
 			t.Errorf("unit: %v", err)
 		}
 		// When the main ticket is concluded, the merged one gets its reply
@@ -137,7 +138,7 @@ func TestSimilarTicketsWeighCommonWords(t *testing.T) {
 		if err := f.DB.IndexTickets(f.Context, nil); err != nil {
 			t.Fatal(err)
 		}
-		got, err := f.DB.FindSimilarTickets(f.Context, f.Actors["dispatcher"], "凤凰街小区停水问题反映", "凤凰街小区停水问题反映", anyuan, 0, 20)
+		got, err := f.DB.FindSimilarTickets(f.Context, f.Actors["dispatcher"], sqldb.SimilarQuery{Title: "凤凰街小区停水问题反映", Content: "凤凰街小区停水问题反映", LocationUnitID: anyuan}, 20)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,6 +147,54 @@ func TestSimilarTicketsWeighCommonWords(t *testing.T) {
 				t.Logf("%s %.3f", s.Title, s.Similarity)
 			}
 			t.Fatalf("%d similar tickets, want only the one at 凤凰街", len(got))
+		}
+	})
+}
+
+// The same address with a problem of another class (食品安全 beside 供水)
+// is not the same appeal: the malus takes it below the threshold, while
+// the same text without a category, or with one of the same class, is
+// proposed.
+func TestSimilarTicketsOtherClass(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		anyuan := f.Units["px-anyuan"].ID
+		if _, err := f.DB.ImportCategories(f.Context, sqldb.SystemActor, [][]string{{"市场监管", "食品安全", "餐饮卫生"}}); err != nil {
+			t.Fatal(err)
+		}
+		cats, err := f.DB.FindCategories(f.Context)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var food int64
+		for _, c := range cats {
+			if c.Path == "市场监管/食品安全/餐饮卫生" {
+				food = c.ID
+			}
+		}
+		water := f.appeal(t, "凤凰街88号停水", "安源区凤凰街88号附近停水两天，自来水公司没有提前通知，家里老人做饭都成问题，严重影响周边居民生活", anyuan)
+		if err := f.DB.IndexTickets(f.Context, nil); err != nil {
+			t.Fatal(err)
+		}
+		q := sqldb.SimilarQuery{Title: "餐馆卫生差", Content: "安源区凤凰街88号附近餐馆后厨脏乱，严重影响周边居民生活", LocationUnitID: anyuan}
+		find := func(cat int64) []*sqldb.SimilarTicket {
+			q.CategoryID = cat
+			got, err := f.DB.FindSimilarTickets(f.Context, f.Actors["dispatcher"], q, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		if got := find(0); len(got) != 1 || got[0].ID != water.ID || got[0].Similarity >= dedup.Threshold+0.1 {
+			for _, s := range got {
+				t.Logf("%s %.3f", s.Title, s.Similarity)
+			}
+			t.Fatalf("no category: want the water ticket just above the threshold, got %d", len(got))
+		}
+		if got := find(f.Cat.ID); len(got) != 1 {
+			t.Errorf("a category of the same class: %d proposals", len(got))
+		}
+		if got := find(food); len(got) != 0 {
+			t.Errorf("a category of another class: proposed at %.3f", got[0].Similarity)
 		}
 	})
 }

@@ -171,7 +171,7 @@ func (s *Server) handleDispatchActivateForm(w http.ResponseWriter, r *http.Reque
 	saved(w, r, "/admin/dispatch?")
 }
 
-// handleSimilarTickets: GET /api/v1/tickets/similar?title=&content=&location_unit_id=&except=
+// handleSimilarTickets: GET /api/v1/tickets/similar?title=&content=&location_unit_id=&category_id=&except=
 // → open tickets that may be the same appeal (merge proposals).
 func (s *Server) handleSimilarTickets(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -182,7 +182,9 @@ func (s *Server) handleSimilarTickets(w http.ResponseWriter, r *http.Request) {
 	}
 	unit, _ := strconv.ParseInt(q.Get("location_unit_id"), 10, 64)
 	except, _ := strconv.ParseInt(q.Get("except"), 10, 64)
-	items, err := s.DB.FindSimilarTickets(r.Context(), actorFrom(r), title, content, unit, except, 5)
+	cat, _ := strconv.ParseInt(q.Get("category_id"), 10, 64)
+	items, err := s.DB.FindSimilarTickets(r.Context(), actorFrom(r),
+		sqldb.SimilarQuery{Title: title, Content: content, LocationUnitID: unit, CategoryID: cat, Except: except}, 5)
 	if items == nil {
 		items = []*sqldb.SimilarTicket{}
 	}

@@ -83,7 +83,8 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, 
 	c := ticketContent{View: v, Ref: rf, CSRF: sessionFrom(r).CSRF, Error: errMsg}
 	for _, act := range v.Actions {
 		if act == hotline.ActionMerge {
-			if c.Similar, err = s.DB.FindSimilarTickets(r.Context(), a, v.Title, v.Content, v.Location.UnitID, v.ID, 5); err != nil {
+			if c.Similar, err = s.DB.FindSimilarTickets(r.Context(), a,
+				sqldb.SimilarQuery{Title: v.Title, Content: v.Content, LocationUnitID: v.Location.UnitID, CategoryID: v.CategoryID, Except: v.ID}, 5); err != nil {
 				s.errorPage(w, r, err)
 				return
 			}

@@ -225,12 +225,14 @@
     var simTimer, simLast = "";
     var simTitle = intake.querySelector("[name=title]"), simContent = intake.querySelector("[name=content]");
     var simRegion = intake.querySelector("[name=location_unit_id]");
+    var simCategory = intake.querySelector("[name=category_id]");
     var simRun = function () {
-      var key = simTitle.value + "|" + simContent.value + "|" + simRegion.value;
+      var key = simTitle.value + "|" + simContent.value + "|" + simRegion.value + "|" + simCategory.value;
       if (key === simLast || !(simTitle.value + simContent.value).trim()) return;
       simLast = key;
       fetch("/api/v1/tickets/similar?title=" + encodeURIComponent(simTitle.value.slice(0, 200)) + "&content=" +
-        encodeURIComponent(simContent.value.slice(0, 1500)) + "&location_unit_id=" + encodeURIComponent(simRegion.value),
+        encodeURIComponent(simContent.value.slice(0, 1500)) + "&location_unit_id=" + encodeURIComponent(simRegion.value) +
+        "&category_id=" + encodeURIComponent(simCategory.value),
         { credentials: "same-origin" })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (d) {
@@ -248,7 +250,7 @@
         })
         .catch(function () {});
     };
-    [simTitle, simContent, simRegion].forEach(function (el) {
+    [simTitle, simContent, simRegion, simCategory].forEach(function (el) {
       el.addEventListener("input", function () { clearTimeout(simTimer); simTimer = setTimeout(simRun, 600); });
     });
   }
