@@ -175,8 +175,8 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 	if err != nil {
 		return nil, 0, err
 	}
-	q := an.Query(s.Q)
-	if q.Empty() {
+	all := an.QueryAll(s.Q)
+	if all.Empty() {
 		return nil, 0, nil
 	}
 	// SQLite filters in the match (tags); PostgreSQL in SQL, on the
@@ -223,6 +223,10 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 	if err != nil {
 		return nil, 0, err
 	}
+	q, err := db.selectGroups(ctx, tx, mem, all)
+	if err != nil {
+		return nil, 0, err
+	}
 	if mem != nil {
 		var excluded []string
 		if notPublished != "" {
@@ -264,6 +268,38 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 		h.TitleHTML = zhsearch.SnippetHTML(h.Title, q.Terms, 200)
 	}
 	return hits, total, arts.Err()
+}
+
+// selectGroups keeps the words of a query that some article has (and of a
+// long question the rarest MaxGroups of them), asking the index in memory
+// or else the database: the same choice either way.
+func (db *DB) selectGroups(ctx context.Context, tx *Tx, mem *zhsearch.Index, all zhsearch.Query) (zhsearch.Query, error) {
+	if len(all.Groups) < 2 {
+		return all, nil
+	}
+	var err error
+	found := func(g zhsearch.Group) bool {
+		if mem != nil {
+			return mem.Matches(g)
+		}
+		one := zhsearch.Query{Groups: []zhsearch.Group{g}}
+		var x int
+		var e error
+		if db.dialect == postgres {
+			e = tx.QueryRowContext(ctx, `SELECT 1 FROM kb_articles WHERE search @@ CAST($1 AS tsquery) LIMIT 1`, one.TSQuery(1)).Scan(&x)
+		} else {
+			e = tx.QueryRowContext(ctx, `SELECT 1 FROM kb_fts WHERE kb_fts MATCH $1 LIMIT 1`, one.FTS5(1)).Scan(&x)
+		}
+		if e == sql.ErrNoRows {
+			return false
+		}
+		if e != nil && err == nil {
+			err = e
+		}
+		return true
+	}
+	q := all.Select(zhsearch.MaxGroups, found)
+	return q, err
 }
 
 // rankArticles finds and ranks articles with the database's full-text

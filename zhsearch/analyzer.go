@@ -280,6 +280,8 @@ type Group [][]string
 type Query struct {
 	Groups []Group
 	Terms  []string
+
+	freqs []float64 // each group's word's frequency in gse's dictionary
 }
 
 // Empty reports whether the query has nothing to search for.
@@ -288,8 +290,13 @@ func (q Query) Empty() bool { return len(q.Groups) == 0 }
 // Query analyses a search: its words without stop words, each with its
 // synonyms and, for words of three or more characters, the two-character
 // runs that make them up; ASCII words and numbers as they are; a document
-// number as its token plus the characters of its issuer.
-func (a *Analyzer) Query(q string) Query {
+// number as its token plus the characters of its issuer. Of a long
+// question it keeps the MaxGroups words that are rarest in the language.
+func (a *Analyzer) Query(q string) Query { return a.QueryAll(q).Select(MaxGroups, nil) }
+
+// QueryAll is Query keeping every word; Select then picks the words to
+// search for.
+func (a *Analyzer) QueryAll(q string) Query {
 	q = Normalize(q)
 	var out Query
 	var freqs []float64 // how common each group's word is (gse's dictionary frequency)
@@ -374,23 +381,42 @@ func (a *Analyzer) Query(q string) Query {
 		}
 		add(g, terms...)
 	}
-	// Long questions: the engines pay for every group, and common words
-	// (办理, 需要) say little. Keep the MaxGroups rarest.
-	if len(out.Groups) > MaxGroups {
-		idx := make([]int, len(out.Groups))
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.SliceStable(idx, func(i, j int) bool { return freqs[idx[i]] < freqs[idx[j]] })
-		keep := idx[:MaxGroups]
-		sort.Ints(keep)
-		var groups []Group
-		for _, i := range keep {
-			groups = append(groups, out.Groups[i])
-		}
-		out.Groups = groups
-	}
+	out.freqs = freqs
 	sort.SliceStable(out.Terms, func(i, j int) bool { return len(out.Terms[i]) > len(out.Terms[j]) })
+	return out
+}
+
+// Select keeps at most n groups. Groups that found says match no document
+// go first (when some other group does match): an appeal's street name or
+// a word no article has would only stop "all words" from matching. Of the
+// rest, long questions keep the n rarest words in the language: the
+// engines pay for every group, and common words (办理, 需要) say little.
+// found may be nil.
+func (q Query) Select(n int, found func(Group) bool) Query {
+	keep := make([]int, 0, len(q.Groups))
+	for i, g := range q.Groups {
+		if found == nil || found(g) {
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) == 0 {
+		for i := range q.Groups {
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) > n {
+		sort.SliceStable(keep, func(i, j int) bool { return q.freqs[keep[i]] < q.freqs[keep[j]] })
+		keep = keep[:n]
+		sort.Ints(keep)
+	}
+	if len(keep) == len(q.Groups) {
+		return q
+	}
+	out := Query{Terms: q.Terms}
+	for _, i := range keep {
+		out.Groups = append(out.Groups, q.Groups[i])
+		out.freqs = append(out.freqs, q.freqs[i])
+	}
 	return out
 }
 

@@ -368,3 +368,39 @@ func binomial(n, k int) int {
 	}
 	return r
 }
+
+// Matches reports whether some document has every token of one of the
+// group's alternatives: a word no document has is left out of a query
+// (Query.Select).
+func (x *Index) Matches(g Group) bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for _, alt := range g {
+		lists := make([][]int32, 0, len(alt))
+		for _, t := range alt {
+			k, found := x.terms[t]
+			if !found {
+				lists = nil
+				break
+			}
+			lists = append(lists, x.lists[k].doc)
+		}
+		if len(lists) == 0 {
+			continue
+		}
+		slices.SortFunc(lists, func(a, b []int32) int { return len(a) - len(b) })
+	docs:
+		for _, d := range lists[0] {
+			if !x.docs[d].alive {
+				continue
+			}
+			for _, l := range lists[1:] {
+				if _, found := slices.BinarySearch(l, d); !found {
+					continue docs
+				}
+			}
+			return true
+		}
+	}
+	return false
+}

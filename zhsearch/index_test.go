@@ -96,3 +96,50 @@ func TestIndex_PagesEqualFullSort(t *testing.T) {
 		}
 	}
 }
+
+func TestIndex_MatchesAndSelect(t *testing.T) {
+	x := NewIndex()
+	x.Put(1, []string{"停水", "通知"}, []string{"供水", "恢复", "自来", "来水"}, nil)
+	x.Put(2, []string{"安源区", "公积金"}, []string{"地址"}, nil)
+	x.Put(3, []string{"凤凰街"}, nil, nil)
+	x.Put(3, []string{"路灯"}, nil, nil) // replaced: 凤凰街 is gone
+	for _, c := range []struct {
+		g    Group
+		want bool
+	}{
+		{Group{{"停水"}}, true},
+		{Group{{"凤凰街"}}, false},
+		{Group{{"没有"}, {"供水"}}, true},
+		{Group{{"自来", "来水"}}, true},
+		{Group{{"自来", "地址"}}, false}, // both tokens, not in one document
+	} {
+		if got := x.Matches(c.g); got != c.want {
+			t.Errorf("Matches(%v) = %v", c.g, got)
+		}
+	}
+	a, err := New(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := a.QueryAll("安源区凤凰街小区停水，请自来水公司尽快恢复供水")
+	if len(all.Groups) <= MaxGroups {
+		t.Fatalf("want a long question, got %d groups", len(all.Groups))
+	}
+	q := all.Select(MaxGroups, x.Matches)
+	for _, g := range q.Groups {
+		if !x.Matches(g) {
+			t.Errorf("kept a word no document has: %v", g)
+		}
+	}
+	if len(q.Groups) == 0 || len(q.Groups) > MaxGroups {
+		t.Errorf("%d groups kept", len(q.Groups))
+	}
+	// Nothing matches anywhere: the question is kept as the language
+	// would have it (and finds nothing).
+	if none := all.Select(MaxGroups, func(Group) bool { return false }); len(none.Groups) != MaxGroups {
+		t.Errorf("%d groups kept when none matches", len(none.Groups))
+	}
+	if plain := a.Query("安源区凤凰街小区停水，请自来水公司尽快恢复供水"); len(plain.Groups) != MaxGroups {
+		t.Errorf("Query keeps %d groups", len(plain.Groups))
+	}
+}
