@@ -25,16 +25,27 @@ type RelevanceCase struct {
 	Titles []string
 }
 
+//go:embed kb_assist.txt
+var kbAssistText string
+
 // KBRelevance returns the relevance set.
 func KBRelevance() ([]RelevanceCase, error) {
+	return relevanceCases("kb_relevance.txt", kbRelevanceText)
+}
+
+// KBAssist returns the agent-assist set (kb_assist.txt): appeals as typed
+// on the intake page and the articles that help with them.
+func KBAssist() ([]RelevanceCase, error) { return relevanceCases("kb_assist.txt", kbAssistText) }
+
+func relevanceCases(name, text string) ([]RelevanceCase, error) {
 	var out []RelevanceCase
-	for n, l := range strings.Split(kbRelevanceText, "\n") {
+	for n, l := range strings.Split(text, "\n") {
 		if l == "" || strings.HasPrefix(l, "#") {
 			continue
 		}
 		q, titles, ok := strings.Cut(l, "\t")
 		if !ok {
-			return nil, fmt.Errorf("kb_relevance.txt:%d: no tab", n+1)
+			return nil, fmt.Errorf("%s:%d: no tab", name, n+1)
 		}
 		out = append(out, RelevanceCase{q, strings.Split(titles, "|")})
 	}

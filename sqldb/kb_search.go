@@ -271,8 +271,9 @@ func (db *DB) SearchArticles(ctx context.Context, actor hotline.Actor, s Article
 }
 
 // selectGroups keeps the words of a query that some article has (and of a
-// long question the rarest MaxGroups of them), asking the index in memory
-// or else the database: the same choice either way.
+// long question the rarest MaxGroups of them, the names of the city, its
+// districts and townships last), asking the index in memory or else the
+// database: the same choice either way.
 func (db *DB) selectGroups(ctx context.Context, tx *Tx, mem *zhsearch.Index, all zhsearch.Query) (zhsearch.Query, error) {
 	if len(all.Groups) < 2 {
 		return all, nil
@@ -298,7 +299,25 @@ func (db *DB) selectGroups(ctx context.Context, tx *Tx, mem *zhsearch.Index, all
 		}
 		return true
 	}
-	q := all.Select(zhsearch.MaxGroups, found)
+	places := map[string]bool{}
+	rows, e := tx.QueryContext(ctx, `SELECT name FROM units WHERE kind IN ('city', 'district', 'township')`)
+	if e != nil {
+		return all, e
+	}
+	for rows.Next() {
+		var name string
+		if e := rows.Scan(&name); e != nil {
+			rows.Close()
+			return all, e
+		}
+		places[zhsearch.Normalize(name)] = true
+	}
+	rows.Close()
+	if e := rows.Err(); e != nil {
+		return all, e
+	}
+	place := func(g zhsearch.Group) bool { return len(g[0]) == 1 && places[g[0][0]] }
+	q := all.Select(zhsearch.MaxGroups, found, place)
 	return q, err
 }
 

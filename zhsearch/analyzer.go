@@ -292,7 +292,7 @@ func (q Query) Empty() bool { return len(q.Groups) == 0 }
 // runs that make them up; ASCII words and numbers as they are; a document
 // number as its token plus the characters of its issuer. Of a long
 // question it keeps the MaxGroups words that are rarest in the language.
-func (a *Analyzer) Query(q string) Query { return a.QueryAll(q).Select(MaxGroups, nil) }
+func (a *Analyzer) Query(q string) Query { return a.QueryAll(q).Select(MaxGroups, nil, nil) }
 
 // QueryAll is Query keeping every word; Select then picks the words to
 // search for.
@@ -389,10 +389,12 @@ func (a *Analyzer) QueryAll(q string) Query {
 // Select keeps at most n groups. Groups that found says match no document
 // go first (when some other group does match): an appeal's street name or
 // a word no article has would only stop "all words" from matching. Of the
-// rest, long questions keep the n rarest words in the language: the
-// engines pay for every group, and common words (办理, 需要) say little.
-// found may be nil.
-func (q Query) Select(n int, found func(Group) bool) Query {
+// rest, long questions keep the n rarest words in the language — the
+// engines pay for every group, and common words (办理, 需要) say little —
+// but words for which minor is true (the names of the city's districts and
+// townships: an appeal names its place, and many articles name places)
+// only when slots are left. found and minor may be nil.
+func (q Query) Select(n int, found, minor func(Group) bool) Query {
 	keep := make([]int, 0, len(q.Groups))
 	for i, g := range q.Groups {
 		if found == nil || found(g) {
@@ -405,7 +407,19 @@ func (q Query) Select(n int, found func(Group) bool) Query {
 		}
 	}
 	if len(keep) > n {
-		sort.SliceStable(keep, func(i, j int) bool { return q.freqs[keep[i]] < q.freqs[keep[j]] })
+		isMinor := map[int]bool{}
+		if minor != nil {
+			for _, i := range keep {
+				isMinor[i] = minor(q.Groups[i])
+			}
+		}
+		sort.SliceStable(keep, func(i, j int) bool {
+			a, b := keep[i], keep[j]
+			if isMinor[a] != isMinor[b] {
+				return !isMinor[a]
+			}
+			return q.freqs[a] < q.freqs[b]
+		})
 		keep = keep[:n]
 		sort.Ints(keep)
 	}

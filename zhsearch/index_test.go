@@ -125,7 +125,7 @@ func TestIndex_MatchesAndSelect(t *testing.T) {
 	if len(all.Groups) <= MaxGroups {
 		t.Fatalf("want a long question, got %d groups", len(all.Groups))
 	}
-	q := all.Select(MaxGroups, x.Matches)
+	q := all.Select(MaxGroups, x.Matches, nil)
 	for _, g := range q.Groups {
 		if !x.Matches(g) {
 			t.Errorf("kept a word no document has: %v", g)
@@ -136,8 +136,20 @@ func TestIndex_MatchesAndSelect(t *testing.T) {
 	}
 	// Nothing matches anywhere: the question is kept as the language
 	// would have it (and finds nothing).
-	if none := all.Select(MaxGroups, func(Group) bool { return false }); len(none.Groups) != MaxGroups {
+	if none := all.Select(MaxGroups, func(Group) bool { return false }, nil); len(none.Groups) != MaxGroups {
 		t.Errorf("%d groups kept when none matches", len(none.Groups))
+	}
+	// Place names only when slots are left: of the six words that match,
+	// 安源区 is the rarest in the language but yields to the problem.
+	x.Put(4, []string{"安源区", "凤凰街", "小区", "停水", "供水", "自来水"}, nil, nil)
+	place := func(g Group) bool { return g[0][0] == "安源区" || g[0][0] == "凤凰街" }
+	withPlace := all.Select(MaxGroups, x.Matches, nil)
+	without := all.Select(MaxGroups, x.Matches, place)
+	if !slices.ContainsFunc(withPlace.Groups, place) || slices.ContainsFunc(without.Groups, place) || len(without.Groups) != MaxGroups {
+		t.Errorf("places: kept %v, without them %v", withPlace.Groups, without.Groups)
+	}
+	if short := a.QueryAll("安源区停水").Select(MaxGroups, x.Matches, place); !slices.ContainsFunc(short.Groups, place) {
+		t.Errorf("a short question loses its place: %v", short.Groups)
 	}
 	if plain := a.Query("安源区凤凰街小区停水，请自来水公司尽快恢复供水"); len(plain.Groups) != MaxGroups {
 		t.Errorf("Query keeps %d groups", len(plain.Groups))
