@@ -299,26 +299,36 @@ func (db *DB) selectGroups(ctx context.Context, tx *Tx, mem *zhsearch.Index, all
 		}
 		return true
 	}
-	places := map[string]bool{}
-	rows, e := tx.QueryContext(ctx, `SELECT name FROM units WHERE kind IN ('city', 'district', 'township')`)
-	if e != nil {
-		return all, e
-	}
-	for rows.Next() {
-		var name string
-		if e := rows.Scan(&name); e != nil {
-			rows.Close()
-			return all, e
+	// The places' names, read only for a long question.
+	var places map[string]bool
+	place := func(g zhsearch.Group) bool {
+		if places == nil {
+			places = map[string]bool{}
+			if e := db.placeNames(ctx, tx, places); e != nil && err == nil {
+				err = e
+			}
 		}
-		places[zhsearch.Normalize(name)] = true
+		return len(g[0]) == 1 && places[g[0][0]]
 	}
-	rows.Close()
-	if e := rows.Err(); e != nil {
-		return all, e
-	}
-	place := func(g zhsearch.Group) bool { return len(g[0]) == 1 && places[g[0][0]] }
 	q := all.Select(zhsearch.MaxGroups, found, place)
 	return q, err
+}
+
+// placeNames adds the names of the city, its districts and townships.
+func (db *DB) placeNames(ctx context.Context, tx *Tx, names map[string]bool) error {
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM units WHERE kind IN ('city', 'district', 'township')`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		names[zhsearch.Normalize(name)] = true
+	}
+	return rows.Err()
 }
 
 // rankArticles finds and ranks articles with the database's full-text
