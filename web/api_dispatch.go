@@ -23,6 +23,7 @@ func (s *Server) dispatchRoutes() {
 	m.HandleFunc("PUT /api/v1/dispatch/retrain", s.auth(s.handleSetRetrain))
 	m.HandleFunc("POST /admin/dispatch/retrain", s.pageAuth(s.require(hotline.PermManageConfig, s.handleRetrainForm)))
 	m.HandleFunc("GET /admin/dispatch", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchPage)))
+	m.HandleFunc("GET /dispatch/figures", s.pageAuth(s.handleDispatchFiguresPage))
 	m.HandleFunc("POST /admin/dispatch/train", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchTrainForm)))
 	m.HandleFunc("POST /admin/dispatch/{id}/activate", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchActivateForm)))
 }
@@ -106,6 +107,30 @@ func (s *Server) handleDispatchFigures(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := s.DB.FindDispatchFigures(r.Context(), from, to)
 	s.respond(w, r, http.StatusOK, f, err)
+}
+
+// handleDispatchFiguresPage: the month's dispatch accuracy and return
+// rates, for the centre's dispatchers, team leads and managers.
+func (s *Server) handleDispatchFiguresPage(w http.ResponseWriter, r *http.Request) {
+	if a := actorFrom(r); !a.Centre() {
+		s.errorPage(w, r, hotline.Errorf(hotline.EForbidden, "%s无权查看派单统计", a.Role.Label()))
+		return
+	}
+	rf, ok := s.pageRef(w, r)
+	if !ok {
+		return
+	}
+	month, from, to, err := s.monthRange(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	f, err := s.DB.FindDispatchFigures(r.Context(), from, to)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "dispatch_figures", "派单统计", dispatchPageContent{Month: month, Ref: rf, Figures: f})
 }
 
 type dispatchPageContent struct {

@@ -153,6 +153,22 @@ func testDispatchModel(t *testing.T, e *env) {
 		!strings.Contains(body, "供电公司  ") {
 		t.Errorf("admin dispatch page: %d", code)
 	}
+	// The centre's dispatchers see the figures too, month by month; units
+	// do not.
+	if code, body := get(t, disp, base+"/dispatch/figures"); code != 200 || !strings.Contains(body, "派单准确率 100.0%") ||
+		!strings.Contains(body, `href="/dispatch/figures"`) || !strings.Contains(body, "退单率") {
+		t.Errorf("dispatch figures page: %d\n%s", code, body)
+	}
+	if code, body := get(t, disp, base+"/dispatch/figures?month=2020-01"); code != 200 || !strings.Contains(body, "本月还没有派单记录") {
+		t.Errorf("a month without dispatches: %d", code)
+	}
+	if code, body := get(t, disp, base+"/dispatch/figures?month=2026-13"); code != 400 || !strings.Contains(body, "月份格式应为") {
+		t.Errorf("a bad month: %d", code)
+	}
+	unit, _ := loginPage(t, base, "util-power")
+	if code, _ := get(t, unit, base+"/dispatch/figures"); code != 403 {
+		t.Errorf("a unit on the dispatch figures page: %d", code)
+	}
 	testRetrain(t, e, admin)
 }
 

@@ -38,7 +38,7 @@ type page struct {
 // pageNames are the page templates, each parsed with layout and parts.
 var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board",
 	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users",
-	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch"}
+	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch", "dispatch_figures"}
 
 // parseTemplates parses every page in every locale at start: a broken
 // template stops the server from starting rather than failing a user
