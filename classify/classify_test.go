@@ -2,6 +2,7 @@ package classify_test
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 
@@ -108,6 +109,27 @@ func TestEvaluate(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if last := lines[len(lines)-1]; last != "macro_f1=0.7333" {
 		t.Errorf("last line %q", last)
+	}
+}
+
+func TestEvaluateScored(t *testing.T) {
+	truth := []string{"a", "a", "b", "b"}
+	top := []classify.Scored{{"a", 0.97}, {"b", 0.55}, {"b", 0.85}, {"a", 0.65}}
+	r := classify.EvaluateScored(truth, top)
+	if r.Accuracy != 0.5 || len(r.ByConfidence) != len(classify.Thresholds) {
+		t.Fatalf("report %+v", r)
+	}
+	want := map[float64][2]float64{0.5: {1, 0.5}, 0.6: {0.75, 2.0 / 3}, 0.8: {0.5, 1}, 0.95: {0.25, 1}}
+	for _, c := range r.ByConfidence {
+		if w, ok := want[c.Threshold]; ok && (math.Abs(c.Coverage-w[0]) > 1e-9 || math.Abs(c.Accuracy-w[1]) > 1e-9) {
+			t.Errorf("threshold %.2f: coverage %.4f accuracy %.4f, want %v", c.Threshold, c.Coverage, c.Accuracy, w)
+		}
+	}
+	var out bytes.Buffer
+	r.Write(&out)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if !strings.Contains(out.String(), "0.80        0.5000   1.0000") || lines[len(lines)-1] != "macro_f1=0.5000" {
+		t.Errorf("written:\n%s", out.String())
 	}
 }
 

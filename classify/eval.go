@@ -21,6 +21,46 @@ type Report struct {
 	Classes   []ClassReport
 	Labels    []string
 	Confusion [][]int // [true][predicted]
+	// ByConfidence: how many predictions reach each threshold and how
+	// many of those are right — what automatic dispatch above that
+	// threshold would do. Only from EvaluateScored.
+	ByConfidence []ConfidenceRow
+}
+
+// ConfidenceRow is the share of predictions whose probability reaches
+// Threshold (Coverage) and the accuracy among them.
+type ConfidenceRow struct {
+	Threshold, Coverage, Accuracy float64
+}
+
+// Thresholds are the rows of Report.ByConfidence.
+var Thresholds = []float64{0.5, 0.6, 0.7, 0.8, 0.9, 0.95}
+
+// EvaluateScored is Evaluate of each text's most likely label, with the
+// confidence table from its probability.
+func EvaluateScored(truth []string, top []Scored) Report {
+	pred := make([]string, len(top))
+	for i, s := range top {
+		pred[i] = s.Label
+	}
+	r := Evaluate(truth, pred)
+	for _, th := range Thresholds {
+		var n, right int
+		for i, s := range top {
+			if s.Prob >= th {
+				n++
+				if s.Label == truth[i] {
+					right++
+				}
+			}
+		}
+		row := ConfidenceRow{Threshold: th, Coverage: float64(n) / float64(max(1, len(top)))}
+		if n > 0 {
+			row.Accuracy = float64(right) / float64(n)
+		}
+		r.ByConfidence = append(r.ByConfidence, row)
+	}
+	return r
 }
 
 // Evaluate compares predicted labels with the truth.
@@ -91,6 +131,12 @@ func (r Report) Write(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%-16s %s\n", r.Labels[i], strings.Join(cells, " "))
 	}
+	if len(r.ByConfidence) > 0 {
+		fmt.Fprintf(w, "\nby confidence (automatic dispatch from the threshold up)\n%-9s %8s %8s\n", "threshold", "coverage", "accuracy")
+		for _, c := range r.ByConfidence {
+			fmt.Fprintf(w, "%-9.2f %8.4f %8.4f\n", c.Threshold, c.Coverage, c.Accuracy)
+		}
+	}
 	fmt.Fprintf(w, "macro_f1=%.4f\n", r.MacroF1)
 }
 
@@ -115,7 +161,7 @@ func CrossValidate(texts, labels []string, k int, o Options) (Report, error) {
 			fold[i] = n % k
 		}
 	}
-	pred := make([]string, len(texts))
+	top := make([]Scored, len(texts))
 	for f := 0; f < k; f++ {
 		var tt, tl []string
 		for i := range texts {
@@ -129,9 +175,9 @@ func CrossValidate(texts, labels []string, k int, o Options) (Report, error) {
 		}
 		for i := range texts {
 			if fold[i] == f {
-				pred[i] = m.Predict(texts[i])[0].Label
+				top[i] = m.Predict(texts[i])[0]
 			}
 		}
 	}
-	return Evaluate(labels, pred), nil
+	return EvaluateScored(labels, top), nil
 }

@@ -41,11 +41,11 @@ func TrainDispatchModel(ctx context.Context, db *sqldb.DB, a hotline.Actor, targ
 	if err != nil {
 		return "", nil, err
 	}
-	var pred []string
+	var top []classify.Scored
 	for _, x := range testX {
-		pred = append(pred, held.Predict(x)[0].Label)
+		top = append(top, held.Predict(x)[0])
 	}
-	rep := classify.Evaluate(testY, pred)
+	rep := classify.EvaluateScored(testY, top)
 	full, err := classify.Train(texts, labels, o)
 	if err != nil {
 		return "", nil, err

@@ -64,11 +64,11 @@ func runDispatch(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		if err != nil {
 			return err
 		}
-		pred := make([]string, len(texts))
+		top := make([]classify.Scored, len(texts))
 		for i, t := range texts {
-			pred[i] = m.Predict(t)[0].Label
+			top[i] = m.Predict(t)[0]
 		}
-		classify.Evaluate(labels, pred).Write(stdout)
+		classify.EvaluateScored(labels, top).Write(stdout)
 		return nil
 	case "predict":
 		fs := newFlagSet("dispatch predict", "hotline dispatch predict --model MODEL：从标准输入逐行读取文本，输出最可能的 3 个分类及概率", stderr)
