@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -389,12 +390,7 @@ type Contribution struct {
 // strongest first: what a dispatcher is shown beside a suggestion.
 // Overlapping n-grams of one word are folded into the longest.
 func (m *Model) Explain(text, label string, k int) []Contribution {
-	c := -1
-	for i, l := range m.Labels {
-		if l == label {
-			c = i
-		}
-	}
+	c := slices.Index(m.Labels, label)
 	if c < 0 {
 		return nil
 	}
@@ -405,12 +401,7 @@ func (m *Model) Explain(text, label string, k int) []Contribution {
 			out = append(out, Contribution{m.Features[j], w})
 		}
 	}
-	sort.Slice(out, func(a, b int) bool {
-		if out[a].Weight != out[b].Weight {
-			return out[a].Weight > out[b].Weight
-		}
-		return out[a].Feature < out[b].Feature
-	})
+	sortContributions(out)
 	var kept []Contribution
 	for _, x := range out {
 		if len(kept) == k {
@@ -437,12 +428,7 @@ func (m *Model) Explain(text, label string, k int) []Contribution {
 // towards label, and the k strongest that pushed are returned. A
 // dispatcher reads 停水 and 小区 rather than the n-grams 区停 or 开.
 func (m *Model) ExplainWords(text, label string, words []string, k int) []Contribution {
-	c := -1
-	for i, l := range m.Labels {
-		if l == label {
-			c = i
-		}
-	}
+	c := slices.Index(m.Labels, label)
 	if c < 0 {
 		return nil
 	}
@@ -469,11 +455,16 @@ func (m *Model) ExplainWords(text, label string, words []string, k int) []Contri
 			out = append(out, Contribution{w, sum})
 		}
 	}
+	sortContributions(out)
+	return out[:min(k, len(out))]
+}
+
+// sortContributions orders the strongest first, ties by feature.
+func sortContributions(out []Contribution) {
 	sort.Slice(out, func(a, b int) bool {
 		if out[a].Weight != out[b].Weight {
 			return out[a].Weight > out[b].Weight
 		}
 		return out[a].Feature < out[b].Feature
 	})
-	return out[:min(k, len(out))]
 }

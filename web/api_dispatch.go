@@ -116,21 +116,27 @@ func (s *Server) handleDispatchFiguresPage(w http.ResponseWriter, r *http.Reques
 		s.errorPage(w, r, hotline.Errorf(hotline.EForbidden, "%s无权查看派单统计", a.Role.Label()))
 		return
 	}
+	if c, ok := s.figuresContent(w, r); ok {
+		s.render(w, r, http.StatusOK, "dispatch_figures", "派单统计", c)
+	}
+}
+
+// figuresContent is the dispatch figures of the month the request names
+// (this month by default), or false after rendering the error page.
+func (s *Server) figuresContent(w http.ResponseWriter, r *http.Request) (*dispatchPageContent, bool) {
 	rf, ok := s.pageRef(w, r)
 	if !ok {
-		return
+		return nil, false
 	}
 	month, from, to, err := s.monthRange(r)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
+	if err == nil {
+		var f *sqldb.DispatchFigures
+		if f, err = s.DB.FindDispatchFigures(r.Context(), from, to); err == nil {
+			return &dispatchPageContent{Month: month, Ref: rf, Figures: f}, true
+		}
 	}
-	f, err := s.DB.FindDispatchFigures(r.Context(), from, to)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "dispatch_figures", "派单统计", dispatchPageContent{Month: month, Ref: rf, Figures: f})
+	s.errorPage(w, r, err)
+	return nil, false
 }
 
 type dispatchPageContent struct {
@@ -150,22 +156,16 @@ func (s *Server) handleDispatchPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
-	rf, ok := s.pageRef(w, r)
+	c, ok := s.figuresContent(w, r)
 	if !ok {
 		return
 	}
-	month, from, to, err := s.monthRange(r)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	c := dispatchPageContent{Month: month, Ref: rf, Error: errMsg, Training: map[string]string{
-		sqldb.TargetUnit: s.trainingState(sqldb.TargetUnit), sqldb.TargetCategory: s.trainingState(sqldb.TargetCategory)}}
+	c.Error, c.Training = errMsg, map[string]string{
+		sqldb.TargetUnit: s.trainingState(sqldb.TargetUnit), sqldb.TargetCategory: s.trainingState(sqldb.TargetCategory)}
+	var err error
 	if c.Models, err = s.DB.FindDispatchModels(r.Context()); err == nil {
-		if c.Figures, err = s.DB.FindDispatchFigures(r.Context(), from, to); err == nil {
-			if c.Auto, err = s.DB.AutoDispatchThreshold(r.Context()); err == nil {
-				c.Retrain, err = s.DB.DispatchRetrainDays(r.Context())
-			}
+		if c.Auto, err = s.DB.AutoDispatchThreshold(r.Context()); err == nil {
+			c.Retrain, err = s.DB.DispatchRetrainDays(r.Context())
 		}
 	}
 	if err != nil {
@@ -174,7 +174,7 @@ func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, status int
 	}
 	c.Reports = map[int64]string{}
 	for _, m := range c.Models {
-		c.Reports[m.ID] = namedReport(m, rf)
+		c.Reports[m.ID] = namedReport(m, c.Ref)
 	}
 	s.render(w, r, status, "admin_dispatch", "智能派单", c)
 }
