@@ -112,6 +112,28 @@ func (s *Server) suggest(ctx context.Context, text string, rf *ref) (*Suggestion
 	return out, nil
 }
 
+// firstUnits is the active unit model's first unit for each ticket still
+// without a lead unit (none without an active model): the dispatch queue
+// shows it beside each ticket.
+func (s *Server) firstUnits(ctx context.Context, tickets []*hotline.Ticket, rf *ref) (map[int64]Scored, error) {
+	_, m, err := s.model(ctx, sqldb.TargetUnit)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	out := map[int64]Scored{}
+	for _, t := range tickets {
+		if t.LeadUnitID != 0 {
+			continue
+		}
+		p := m.Predict(t.Title + "\n" + t.Content)[0]
+		id, _ := strconv.ParseInt(p.Label, 10, 64)
+		if name := rf.unitName[id]; name != "" {
+			out[t.ID] = Scored{ID: id, Name: name, Prob: p.Prob}
+		}
+	}
+	return out, nil
+}
+
 // recordDispatch stores, after a dispatch or designation, what the model
 // and the catalogue suggested beside the unit chosen. A failure here is
 // logged: the dispatch itself stands.

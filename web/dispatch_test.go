@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -120,6 +121,10 @@ func testDispatchModel(t *testing.T, e *env) {
 	_, page := get(t, disp, base+fmt.Sprintf("/tickets/%d", tk.ID))
 	if !strings.Contains(page, "模型建议：供电公司") {
 		t.Errorf("the dispatch form lacks the model's suggestion")
+	}
+	// So does the dispatch queue, beside each ticket.
+	if _, queue := get(t, disp, base+"/queue/dispatch"); !regexp.MustCompile(`楼道停电</td>(?s:.*?)建议：供电公司 \d+%`).MatchString(queue) {
+		t.Errorf("the dispatch queue lacks the model's suggestion")
 	}
 	e.call("dispatcher", "POST", fmt.Sprintf("/api/v1/tickets/%d/dispatch", tk.ID), map[string]any{"lead_unit_id": power}, 200, nil)
 	var fig struct {

@@ -28,6 +28,7 @@ type listContent struct {
 	Ref         *ref
 	Tickets     []*hotline.Ticket
 	Proposals   map[int64]*sqldb.MergeProposal // likely duplicates, in the queues of tickets awaiting dispatch
+	Suggested   map[int64]Scored               // the unit model's first unit, in the dispatch queue
 	Total       int
 	Page, Pages int
 	Prev, Next  string
@@ -204,6 +205,12 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	if current.Key == "accepted" || current.Key == "dispatch" {
 		if c.Proposals, err = s.DB.FindMergeProposals(r.Context(), a, ids); err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+	}
+	if current.Key == "dispatch" {
+		if c.Suggested, err = s.firstUnits(r.Context(), items, c.Ref); err != nil {
 			s.errorPage(w, r, err)
 			return
 		}
