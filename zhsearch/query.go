@@ -185,43 +185,32 @@ var MaxGroups = 4
 // within a group, alternatives are joined with OR and the tokens of an
 // alternative with AND. Every required token (a filter) must be present.
 func (q Query) FTS5(need int, required ...string) string {
-	groups := make([]string, len(q.Groups))
-	for i, g := range q.Groups {
-		var alts []string
-		for _, alt := range g {
-			var toks []string
-			for _, t := range alt {
-				toks = append(toks, `"`+t+`"`)
-			}
-			alts = append(alts, "("+strings.Join(toks, " AND ")+")")
-		}
-		groups[i] = "(" + strings.Join(alts, " OR ") + ")"
-	}
-	out := "(" + atLeast(groups, need, " AND ", " OR ") + ")"
-	for _, r := range required {
-		out += ` AND "` + clean(r) + `"`
-	}
-	return out
+	return q.write(need, required, `"`, " AND ", " OR ")
 }
 
 // TSQuery writes the query as a tsquery literal (lexemes quoted, as
 // to_tsvector('simple', …) stores them), matching like FTS5.
 func (q Query) TSQuery(need int, required ...string) string {
+	return q.write(need, required, "'", " & ", " | ")
+}
+
+// write is FTS5 and TSQuery: tokens between quote, joined by and and or.
+func (q Query) write(need int, required []string, quote, and, or string) string {
 	groups := make([]string, len(q.Groups))
 	for i, g := range q.Groups {
 		var alts []string
 		for _, alt := range g {
 			var toks []string
 			for _, t := range alt {
-				toks = append(toks, "'"+t+"'")
+				toks = append(toks, quote+t+quote)
 			}
-			alts = append(alts, "("+strings.Join(toks, " & ")+")")
+			alts = append(alts, "("+strings.Join(toks, and)+")")
 		}
-		groups[i] = "(" + strings.Join(alts, " | ") + ")"
+		groups[i] = "(" + strings.Join(alts, or) + ")"
 	}
-	out := "(" + atLeast(groups, need, " & ", " | ") + ")"
+	out := "(" + atLeast(groups, need, and, or) + ")"
 	for _, r := range required {
-		out += " & '" + clean(r) + "'"
+		out += and + quote + clean(r) + quote
 	}
 	return out
 }
