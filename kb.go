@@ -1,7 +1,6 @@
 package hotline
 
 import (
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -95,8 +94,13 @@ type ArticleVersion struct {
 
 // Validate checks an article's fields before it is saved.
 func (a *Article) Validate() error {
-	a.Title, a.Body, a.Answer = strings.TrimSpace(a.Title), strings.TrimSpace(a.Body), strings.TrimSpace(a.Answer)
-	a.Source, a.DocNumber = strings.TrimSpace(a.Source), strings.TrimSpace(a.DocNumber)
+	for _, f := range []struct{ name, v string }{{"title", a.Title}, {"body", a.Body}, {"answer", a.Answer}, {"source", a.Source}, {"doc_number", a.DocNumber}, {"note", a.Note}} {
+		if err := CheckInput(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	a.Title, a.Body, a.Answer = TrimText(a.Title), TrimText(a.Body), TrimText(a.Answer)
+	a.Source, a.DocNumber = TrimText(a.Source), TrimText(a.DocNumber)
 	switch {
 	case a.Title == "":
 		return Invalid("title", "请填写标题")

@@ -93,8 +93,10 @@ func (t *Ticket) conflict(verb string) error {
 }
 
 func need(field, label, s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if err := CheckInput(field, s); err != nil {
+		return "", err
+	}
+	if s = TrimText(s); s == "" {
 		return "", Invalid(field, "请填写%s", label)
 	}
 	if len([]rune(s)) > 20000 {
@@ -269,8 +271,8 @@ func (t *Ticket) apply(actor Actor, cmd Command, env Env, ev *Event) (err error)
 			break
 		}
 		t.Status, t.ConcludedAt = StatusConcluded, &now
-		t.CallbackDone, t.Rating, t.Resolved = t.Requester.Anonymous, "", nil
-		if !t.Requester.Anonymous {
+		t.CallbackDone, t.Rating, t.Resolved = !t.Requester.Reachable(), "", nil
+		if t.Requester.Reachable() {
 			due := env.Calendar.Deadline(now, env.Policy.Callback)
 			t.CallbackDueAt = &due
 		}
@@ -495,8 +497,8 @@ func (t *Ticket) ConcludeMerged(main *Ticket, env Env) (*Event, error) {
 	ev := &Event{TicketID: t.ID, Action: ActionMergedReply, ActorName: "系统", FromStatus: t.Status, CreatedAt: now,
 		Payload: map[string]any{"main_id": main.ID, "number": main.Number, "content": main.Reply}}
 	t.Status, t.Reply, t.ConcludedAt, t.UpdatedAt = StatusConcluded, main.Reply, &now, now
-	t.CallbackDone, t.Rating, t.Resolved = t.Requester.Anonymous, "", nil
-	if !t.Requester.Anonymous {
+	t.CallbackDone, t.Rating, t.Resolved = !t.Requester.Reachable(), "", nil
+	if t.Requester.Reachable() {
 		due := env.Calendar.Deadline(now, env.Policy.Callback)
 		t.CallbackDueAt = &due
 	}

@@ -132,24 +132,25 @@ type Permission string
 
 // Permissions.
 const (
-	PermRevealRequester Permission = "ticket.reveal" // see a requester's name, phone and address unmasked
-	PermExportTickets   Permission = "ticket.export" // export ticket lists
-	PermReadAudit       Permission = "audit.read"    // search the audit log
-	PermManageConfig    Permission = "config.manage" // units, categories, catalogue, calendar, time limits
-	PermManageUsers     Permission = "user.manage"   // users, roles, tokens of others
-	PermRotateKeys      Permission = "keys.rotate"   // data-key rotation
-	PermEditKB          Permission = "kb.edit"       // write knowledge-base articles and send them for review
-	PermPublishKB       Permission = "kb.publish"    // publish, send back and retire articles
+	PermRevealRequester Permission = "ticket.reveal"  // see a requester's name, phone and address unmasked
+	PermExportTickets   Permission = "ticket.export"  // export ticket lists
+	PermReadAudit       Permission = "audit.read"     // search the audit log
+	PermManageConfig    Permission = "config.manage"  // units, categories, catalogue, calendar, time limits
+	PermManageUsers     Permission = "user.manage"    // users, roles, tokens of others
+	PermRotateKeys      Permission = "keys.rotate"    // data-key rotation
+	PermEditKB          Permission = "kb.edit"        // write knowledge-base articles and send them for review
+	PermPublishKB       Permission = "kb.publish"     // publish, send back and retire articles
+	PermCallerHistory   Permission = "caller.history" // look up a caller's earlier tickets by phone (limited, audited)
 )
 
 // rolePermissions is the role × permission table.
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin:          {PermManageConfig, PermManageUsers, PermReadAudit, PermRotateKeys, PermEditKB, PermPublishKB},
-	RoleCallAgent:      {PermRevealRequester},
-	RoleDispatcher:     {PermExportTickets},
+	RoleCallAgent:      {PermRevealRequester, PermCallerHistory},
+	RoleDispatcher:     {PermExportTickets, PermCallerHistory},
 	RoleInspector:      {PermExportTickets, PermEditKB},
-	RoleCallbackAgent:  {PermRevealRequester},
-	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB},
+	RoleCallbackAgent:  {PermRevealRequester, PermCallerHistory},
+	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory},
 	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB},
 	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB},
 	RoleAnalyst:        {PermExportTickets},
@@ -168,21 +169,32 @@ func (r Role) Has(p Permission) bool {
 }
 
 // CanRevealRequester reports whether the actor may reveal the requester of a
-// ticket it can see: never a unit on a confidential ticket.
+// ticket it can see: never a unit on a confidential (保密) or anonymous
+// (匿名) ticket — an anonymous ticket keeps only the phone, for the
+// centre's callback.
 func (a Actor) CanRevealRequester(t *Ticket) bool {
-	if !a.Role.Has(PermRevealRequester) || !a.CanSeeTicket(t) || t.Requester.Anonymous {
+	if !a.Role.Has(PermRevealRequester) || !a.CanSeeTicket(t) {
 		return false
 	}
-	return a.Centre() || !t.Confidential
+	return a.Centre() || !t.HidesRequesterFromUnits()
 }
+
+// HidesRequesterFromUnits reports whether units may know nothing of the
+// requester: a confidential or an anonymous appeal.
+func (t *Ticket) HidesRequesterFromUnits() bool { return t.Confidential || t.Requester.Anonymous }
 
 // RedactFor masks the requester for display: everyone sees the masked form
 // (张*, 138****5678, a shortened address) until they reveal it, and units
-// never see the requester of a confidential ticket (保密) at all.
+// never see the requester of a confidential (保密) or anonymous ticket at
+// all.
 func (t *Ticket) RedactFor(a Actor) {
 	r := &t.Requester
-	if t.Confidential && !a.Centre() {
-		*r = Requester{Anonymous: r.Anonymous, Name: "（保密）"}
+	if t.HidesRequesterFromUnits() && !a.Centre() {
+		name := "（保密）"
+		if r.Anonymous {
+			name = "（匿名）"
+		}
+		*r = Requester{Anonymous: r.Anonymous, Name: name}
 		return
 	}
 	r.Name, r.Phone, r.Address = MaskName(r.Name), MaskPhone(r.Phone), MaskAddress(r.Address)

@@ -133,6 +133,10 @@ type Requester struct {
 	Address   string `json:"address"`
 }
 
+// Reachable reports whether the centre can call the requester back: an
+// anonymous requester may leave a phone for that and nothing else.
+func (r Requester) Reachable() bool { return r.Phone != "" }
+
 // Location is where the problem is.
 type Location struct {
 	Address string   `json:"address"`
@@ -227,8 +231,8 @@ func (t *Ticket) Validate() error {
 	case !t.Urgency.Valid():
 		return Invalid("urgency", "紧急程度无效，应为 normal、urgent 或 emergency")
 	}
-	t.Title = strings.TrimSpace(t.Title)
-	t.Content = strings.TrimSpace(t.Content)
+	t.Title = TrimText(t.Title)
+	t.Content = TrimText(t.Content)
 	if err := checkText("title", "标题", t.Title, 1, 200); err != nil {
 		return err
 	}
@@ -236,8 +240,10 @@ func (t *Ticket) Validate() error {
 		return err
 	}
 	r := &t.Requester
-	r.Name, r.Phone, r.Address = strings.TrimSpace(r.Name), NormalizePhone(r.Phone), strings.TrimSpace(r.Address)
-	if !r.Anonymous {
+	r.Name, r.Phone, r.Address = TrimText(r.Name), NormalizePhone(r.Phone), TrimText(r.Address)
+	if r.Anonymous { // anonymous means anonymous: no name, no address is stored
+		r.Name, r.Address = "", ""
+	} else {
 		if err := checkText("requester.name", "诉求人姓名", r.Name, 1, 50); err != nil {
 			return err
 		}
@@ -251,7 +257,7 @@ func (t *Ticket) Validate() error {
 	if err := checkText("requester.address", "诉求人地址", r.Address, 0, 200); err != nil {
 		return err
 	}
-	t.Location.Address = strings.TrimSpace(t.Location.Address)
+	t.Location.Address = TrimText(t.Location.Address)
 	if err := checkText("location.address", "事发地址", t.Location.Address, 1, 200); err != nil {
 		return err
 	}
@@ -264,9 +270,14 @@ func (t *Ticket) Validate() error {
 	return nil
 }
 
+// checkText checks a field's characters (CheckInput) and its length;
+// "required" (minLen ≥ 1) means at least one visible character.
 func checkText(field, label, s string, minLen, maxLen int) error {
+	if err := CheckInput(field, s); err != nil {
+		return err
+	}
 	n := utf8.RuneCountInString(s)
-	if n < minLen {
+	if n < minLen || (minLen > 0 && Blank(s)) {
 		return Invalid(field, "请填写%s", label)
 	} else if n > maxLen {
 		return Invalid(field, "%s不能超过%d个字", label, maxLen)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"hotline"
 )
@@ -44,6 +45,12 @@ func (db *DB) SetCalendarDay(ctx context.Context, actor hotline.Actor, d hotline
 	}
 	if d.Kind != "" && d.Kind != hotline.DayHoliday && d.Kind != hotline.DayWorkday {
 		return hotline.Invalid("kind", "类型应为 holiday（放假）或 workday（调休上班），留空表示删除")
+	}
+	if err := hotline.CheckInput("name", d.Name); err != nil {
+		return err
+	}
+	if d.Name = hotline.TrimText(d.Name); utf8.RuneCountInString(d.Name) > 50 {
+		return hotline.Invalid("name", "名称不能超过%d个字", 50)
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {

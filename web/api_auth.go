@@ -83,8 +83,8 @@ func (s *Server) handleTokens(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
 		s.error(w, r, hotline.Errorf(hotline.ENotFound, "令牌不存在"))
 		return
 	}
@@ -93,7 +93,7 @@ func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("user_id"); v != "" {
 		uid, _ = strconv.ParseInt(v, 10, 64)
 	}
-	_, err = s.DB.RevokeSessions(r.Context(), a, uid, id)
+	_, err := s.DB.RevokeSessions(r.Context(), a, uid, id)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -125,15 +125,10 @@ func (s *Server) handleReveal(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := sqldb.AuditFilter{Action: q.Get("action"), Target: q.Get("target")}
-	for name, dst := range map[string]*int{"page": &f.Page, "page_size": &f.PageSize} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 {
-				s.error(w, r, hotline.Invalid(name, "应为正整数"))
-				return
-			}
-			*dst = n
-		}
+	var err error
+	if f.Page, f.PageSize, err = pageParams(q); err != nil {
+		s.error(w, r, err)
+		return
 	}
 	if v := q.Get("actor_id"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

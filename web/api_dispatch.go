@@ -73,12 +73,12 @@ func (s *Server) handleDispatchTrain(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDispatchActivate(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
 		s.error(w, r, hotline.Errorf(hotline.ENotFound, "派单模型不存在"))
 		return
 	}
-	err = s.DB.ActivateDispatchModel(r.Context(), actorFrom(r), "", id)
+	err := s.DB.ActivateDispatchModel(r.Context(), actorFrom(r), "", id)
 	s.respond(w, r, http.StatusOK, map[string]any{"id": id, "active": true}, err)
 }
 
@@ -188,7 +188,7 @@ func (s *Server) handleDispatchTrainForm(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleDispatchActivateForm(w http.ResponseWriter, r *http.Request) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, _ := parseID(r.PathValue("id"))
 	if err := s.DB.ActivateDispatchModel(r.Context(), actorFrom(r), r.PostFormValue("target"), id); err != nil {
 		s.dispatchPage(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
 		return

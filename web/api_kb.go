@@ -29,8 +29,8 @@ func (s *Server) kbRoutes() {
 
 // articleID reads {id} of a knowledge-base path.
 func articleID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
 		return 0, hotline.Errorf(hotline.ENotFound, "知识库文章不存在")
 	}
 	return id, nil
@@ -133,19 +133,11 @@ func articleSearch(r *http.Request) (sqldb.ArticleSearch, error) {
 			*p.dst = n
 		}
 	}
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"page", &f.Page}, {"page_size", &f.PageSize}} {
-		if v := q.Get(p.name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 {
-				return f, hotline.Invalid(p.name, "应为正整数")
-			}
-			*p.dst = n
-		}
+	page, size, err := pageParams(q)
+	if f.Page = page; size > 0 {
+		f.PageSize = size
 	}
-	return f, nil
+	return f, err
 }
 
 // handleSearchArticles answers {"items":[{"id","title","snippet","score",…}],"total":N}.

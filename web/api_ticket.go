@@ -59,14 +59,9 @@ func ticketFilter(r *http.Request) (sqldb.TicketFilter, error) {
 			*p.dst = n
 		}
 	}
-	for name, dst := range map[string]*int{"page": &f.Page, "page_size": &f.PageSize} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 {
-				return f, hotline.Invalid(name, "应为正整数")
-			}
-			*dst = n
-		}
+	var err error
+	if f.Page, f.PageSize, err = pageParams(q); err != nil {
+		return f, err
 	}
 	if v := q.Get("status"); v != "" {
 		for _, st := range strings.Split(v, ",") {

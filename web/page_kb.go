@@ -425,8 +425,8 @@ func (s *Server) handleKBAttachment(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
-	if err != nil {
+	aid, ok := parseID(r.PathValue("aid"))
+	if !ok {
 		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "附件不存在"))
 		return
 	}

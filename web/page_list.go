@@ -186,9 +186,13 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "没有这个工作队列"))
 		return
 	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page, err := parsePage(r.URL.Query(), "page")
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
 	f := current.Filter(s.DB.Now(), a)
-	f.Page, f.PageSize = max(page, 1), 50
+	f.Page, f.PageSize = page, 50
 	items, total, err := s.DB.FindTickets(r.Context(), a, f)
 	if err != nil {
 		s.errorPage(w, r, err)

@@ -214,8 +214,11 @@ type auditContent struct {
 func (s *Server) handleAuditPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	c := auditContent{Filter: sqldb.AuditFilter{Action: q.Get("action"), Target: q.Get("target"), PageSize: 50}, From: q.Get("from"), To: q.Get("to")}
-	c.Filter.Page, _ = strconv.Atoi(q.Get("page"))
-	c.Filter.Page = max(c.Filter.Page, 1)
+	var err error
+	if c.Filter.Page, err = parsePage(q, "page"); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
 	if v := q.Get("actor_id"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
 			c.Filter.ActorID = n
@@ -278,8 +281,8 @@ func (s *Server) handleSessionsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRevokeForm(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
 		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "令牌不存在"))
 		return
 	}

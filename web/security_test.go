@@ -132,8 +132,8 @@ func TestSecurity_LoginRateLimitAndHeaders(t *testing.T) {
 	}
 	var ae apiError
 	e.call("agent", "POST", "/api/v1/tickets", `{"title":"`+strings.Repeat("x", 2<<20)+`"}`, 400, &ae)
-	if ae.Error.Field != "body" {
-		t.Errorf("2 MiB body: %+v", ae.Error)
+	if ae.Error.Field != "title" {
+		t.Errorf("2 MiB body: want the field being read named, got %+v", ae.Error)
 	}
 }
 

@@ -4,13 +4,14 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 
@@ -72,6 +73,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		limit = sqldb.MaxAttachmentBytes + 64<<10 // the file and the form around it
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := checkRequest(r); err != nil {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.error(w, r, err)
+		} else {
+			s.errorPage(w, r, err)
+		}
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -149,27 +158,30 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decode reads a JSON body into v, refusing unknown fields and naming the
-// field of a type mismatch.
+// field of a type mismatch, and checks every string in it (checkStrings):
+// a NUL, a lone zero-width space or an oversized text is a 400 naming the
+// field before any handler acts.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	err = dec.Decode(v)
 	var typeErr *json.UnmarshalTypeError
-	var maxErr *http.MaxBytesError
 	switch {
 	case err == nil:
 		if dec.More() {
 			return hotline.Invalid("body", "请求体只能包含一个 JSON 对象")
 		}
-		return nil
+		return checkStrings(reflect.ValueOf(v), "")
 	case errors.Is(err, io.EOF):
 		return hotline.Invalid("body", "请求体为空，应为 JSON 对象")
 	case errors.As(err, &typeErr) && typeErr.Field == "":
 		return hotline.Invalid("body", "请求体应为 JSON 对象")
 	case errors.As(err, &typeErr):
 		return hotline.Invalid(typeErr.Field, "字段类型错误，应为 %s", jsonTypeName(typeErr.Type.Kind().String()))
-	case errors.As(err, &maxErr):
-		return hotline.Invalid("body", "请求体超过 %d 字节", maxErr.Limit)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		if f == "" {
@@ -183,8 +195,8 @@ func decode(r *http.Request, v any) error {
 
 // pathID parses the {id} path value.
 func pathID(r *http.Request) (int64, error) {
-	var id int64
-	if _, err := fmt.Sscan(r.PathValue("id"), &id); err != nil || id <= 0 {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
 		return 0, hotline.Errorf(hotline.ENotFound, "工单不存在")
 	}
 	return id, nil
