@@ -41,6 +41,9 @@ type DB struct {
 	Rules hotline.Rules
 	// Requesters seals and opens requester personal data (see requester.go).
 	Requesters RequesterCodec
+	// LookupLimits bound each user's caller-history lookups (caller.go).
+	LookupLimits hotline.LookupLimits
+	lookups      lookupGuard
 
 	keys        *keyring.Keyring
 	keysVersion atomic.Int64
@@ -102,7 +105,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), keys: keys, auditHash: auditHash}
+	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), LookupLimits: hotline.DefaultLookupLimits(), keys: keys, auditHash: auditHash}
 	db.Requesters = keyringCodec{db}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.dialect = postgres

@@ -102,9 +102,9 @@ func TestSecurity_NoPlaintextAtRest(t *testing.T) {
 		if got.Requester.Phone != secretPhone || got.Requester.Name != secretName || got.Requester.Address != secretAddr {
 			t.Errorf("decrypted requester %+v", got.Requester)
 		}
-		_, n, _ := f.DB.FindTickets(f.Context, f.Actors["agent"], sqldb.TicketFilter{Phone: "139-8765-4321"})
-		if n != 1 {
-			t.Errorf("caller lookup by phone finds %d", n)
+		h, err := f.DB.LookUpCaller(f.Context, f.Actors["agent"], "139-8765-4321")
+		if err != nil || h.Total != 1 {
+			t.Errorf("caller lookup by phone: %+v, %v", h, err)
 		}
 	})
 }
@@ -140,9 +140,9 @@ func TestSecurity_KeyRotation(t *testing.T) {
 				t.Fatalf("ticket %d after rotation: %v %+v", id, err, got)
 			}
 		}
-		_, n, _ := f.DB.FindTickets(f.Context, f.Actors["agent"], sqldb.TicketFilter{Phone: secretPhone})
-		if n != 7 {
-			t.Errorf("phone lookup after rotation finds %d", n)
+		h, err := f.DB.LookUpCaller(f.Context, f.Actors["agent"], secretPhone)
+		if err != nil || h.Total != 7 {
+			t.Errorf("phone lookup after rotation: %+v, %v", h, err)
 		}
 	})
 }

@@ -126,7 +126,6 @@ type TicketFilter struct {
 	AppealKind hotline.AppealKind
 	CategoryID int64
 	OwnerID    int64
-	Phone      string // the caller's number: finds their earlier tickets
 	From, To   time.Time
 	DueBefore  time.Time // next deadline before this (due soon)
 	Pending    bool      // a unit's extension or suspension request awaits the centre
@@ -199,9 +198,6 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	}
 	if f.OwnerID != 0 {
 		where = append(where, "owner_id = "+arg(f.OwnerID))
-	}
-	if f.Phone != "" {
-		where = append(where, "requester_phone_key = "+arg(db.Requesters.PhoneKey(f.Phone)))
 	}
 	if !f.From.IsZero() {
 		where = append(where, "created_at >= "+arg(f.From.UnixMilli()))

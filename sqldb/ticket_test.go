@@ -146,9 +146,9 @@ func TestTicket_MergeAndCallerHistory(t *testing.T) {
 		if _, err := f.DB.ApplyAction(f.Context, f.Actors["dispatcher"], other.ID, hotline.Command{Action: hotline.ActionMerge, IntoID: dup.ID}); hotline.ErrorCode(err) != hotline.EConflict {
 			t.Errorf("merge into a merged ticket: %v", err)
 		}
-		items, total, err := f.DB.FindTickets(f.Context, f.Actors["agent"], sqldb.TicketFilter{Phone: "139 0000 1111"})
-		if err != nil || total != 2 || items[0].ID != dup.ID {
-			t.Errorf("caller history: %d tickets (%v)", total, err)
+		h, err := f.DB.LookUpCaller(f.Context, f.Actors["agent"], "139 0000 1111")
+		if err != nil || h.Total != 2 || h.Tickets[0].ID != dup.ID {
+			t.Errorf("caller history: %+v (%v)", h, err)
 		}
 	})
 }

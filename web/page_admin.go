@@ -25,6 +25,7 @@ func (s *Server) adminRoutes() {
 	m.HandleFunc("POST /admin/catalogue", cfg(s.handleAdminCatalogueSave))
 	m.HandleFunc("GET /admin/users", s.pageAuth(s.require(hotline.PermManageUsers, s.handleAdminUsers)))
 	m.HandleFunc("POST /admin/users", s.pageAuth(s.require(hotline.PermManageUsers, s.handleAdminUserSave)))
+	m.HandleFunc("POST /admin/alerts/{id}/resolve", s.pageAuth(s.require(hotline.PermManageUsers, s.handleResolveAlert)))
 }
 
 // require refuses a page to roles without the permission.
@@ -337,6 +338,19 @@ func (s *Server) handleAdminUserSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	saved(w, r, "/admin/users?")
+}
+
+func (s *Server) handleResolveAlert(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "告警不存在或已处理"))
+		return
+	}
+	if err := s.DB.ResolveAlert(r.Context(), actorFrom(r), id); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
 // weekday names a YYYY-MM-DD day's weekday in Chinese.

@@ -142,7 +142,19 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	if a.Role == hotline.RoleCallAgent || a.Role == hotline.RoleTeamLead || a.Role == hotline.RoleDispatcher {
 		tabs = append([]tab{{Label: "受理登记", URL: "/intake", Count: -1}}, tabs...)
 	}
-	s.render(w, r, http.StatusOK, "home", "首页", struct{ Queues []tab }{tabs})
+	var alerts []*sqldb.Alert
+	if a.Role.Has(hotline.PermManageUsers) || a.Role.Has(hotline.PermReadAudit) {
+		var err error
+		if alerts, err = s.DB.FindAlerts(r.Context(), a); err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", "首页", struct {
+		Queues     []tab
+		Alerts     []*sqldb.Alert
+		CanResolve bool
+	}{tabs, alerts, a.Role.Has(hotline.PermManageUsers)})
 }
 
 // pageOf fills the paging fields of a list.
@@ -229,7 +241,7 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 func listFilter(r *http.Request) (sqldb.TicketFilter, map[string]string, error) {
 	f, err := ticketFilter(r)
 	shown := map[string]string{}
-	for _, k := range []string{"q", "status", "channel", "appeal_kind", "category_id", "unit_id", "from", "to", "phone", "overdue", "sort"} {
+	for _, k := range []string{"q", "status", "channel", "appeal_kind", "category_id", "unit_id", "from", "to", "overdue", "sort"} {
 		shown[k] = r.URL.Query().Get(k)
 	}
 	if v := shown["sort"]; v == "oldest" || v == "due" {

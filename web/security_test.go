@@ -158,7 +158,7 @@ func TestSecurity_APIWritesNoPlaintext(t *testing.T) {
 		}
 	}
 	var list struct{ Total int }
-	e.call("agent", "GET", "/api/v1/tickets?phone=13579246810", nil, 200, &list)
+	e.call("agent", "GET", "/api/v1/caller-history?phone=13579246810", nil, 200, &list)
 	if list.Total != 3 {
 		t.Errorf("caller history by phone: %d", list.Total)
 	}

@@ -100,6 +100,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/tickets", s.auth(s.handleCreateTicket))
 	m.HandleFunc("GET /api/v1/tickets", s.auth(s.handleListTickets))
 	m.HandleFunc("GET /api/v1/tickets/{id}", s.auth(s.handleGetTicket))
+	m.HandleFunc("GET /api/v1/caller-history", s.auth(s.handleCallerHistory))
 	m.HandleFunc("GET /api/v1/tickets/{id}/supervisions", s.auth(s.handleSupervisions))
 	m.HandleFunc("POST /api/v1/tickets/{id}/reveal", s.auth(s.handleReveal))
 	m.HandleFunc("POST /api/v1/tickets/{id}/{action}", s.auth(s.handleAction))

@@ -53,8 +53,12 @@
     var p = phone.value.replace(/\D/g, "");
     if (p.length < 5) { history.replaceChildren(text("p", history.getAttribute("data-empty"), "empty")); return; }
     history.replaceChildren(text("p", t("正在查询…", "Looking up…"), "empty"));
-    fetch("/api/v1/tickets?page_size=10&phone=" + encodeURIComponent(p), { credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+    fetch("/api/v1/caller-history?phone=" + encodeURIComponent(p), { credentials: "same-origin" })
+      .then(function (r) {
+        if (r.status === 429 || r.status === 403) return r.json().then(function (e) { throw new Error(e.error.message); });
+        if (!r.ok) throw new Error(t("查询来电历史失败，请稍后重试。", "Could not load the caller's history; please try again."));
+        return r.json();
+      })
       .then(function (d) {
         if (!d.items.length) { history.replaceChildren(text("p", t("该号码没有历史工单。", "No earlier tickets from this number."), "empty")); return; }
         var ul = document.createElement("ul");
@@ -67,12 +71,22 @@
         });
         history.replaceChildren(text("p", t("共 " + d.total + " 张历史工单：", d.total + " earlier tickets:")), ul);
       })
-      .catch(function () { history.replaceChildren(text("p", t("查询来电历史失败，请稍后重试。", "Could not load the caller's history; please try again."), "error")); });
+      .catch(function (e) { history.replaceChildren(text("p", e.message, "error")); });
   }
+  // Each lookup is counted against the agent's limits and audited, so only
+  // a whole number is looked up: an 11-digit mobile number as soon as it
+  // is typed, any other number when the field is left.
   if (phone && history) {
-    var timer;
-    phone.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(showHistory, 300); });
-    if (phone.value) showHistory();
+    var looked = "";
+    var lookup = function (whole) {
+      var p = phone.value.replace(/\D/g, "");
+      if (p === looked || (whole && !/^1\d{10}$/.test(p))) return;
+      looked = p;
+      showHistory();
+    };
+    phone.addEventListener("input", function () { lookup(true); });
+    phone.addEventListener("change", function () { lookup(false); });
+    if (phone.value) lookup(false);
   }
 
   // Type-ahead for the category picker.
