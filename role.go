@@ -46,6 +46,9 @@ type User struct {
 	UnitID      int64     `json:"unit_id,omitempty"` // for RoleUnit
 	Active      bool      `json:"active"`
 	CreatedAt   time.Time `json:"created_at"`
+	// MustChangePassword: the password was set by an admin (a reset); the
+	// user may do nothing else until they choose their own.
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 // Actor is who performs an action: the system sweep is the zero Actor.

@@ -28,6 +28,13 @@ func (db *DB) Backup(ctx context.Context, actor hotline.Actor, out string) error
 	if _, err := os.Stat(out); err == nil {
 		return hotline.Invalid("out", "备份文件 %s 已存在，不会覆盖", out)
 	}
+	// The snapshot holds personal data (sealed) and the audit log: readable
+	// by the owner only. VACUUM INTO accepts an empty file.
+	fh, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return hotline.Invalid("out", "无法创建备份文件 %s", out)
+	}
+	fh.Close()
 	// A connection of its own: the readers are query-only, and the writer
 	// must stay free for the service.
 	conn, err := sql.Open("sqlite", db.sqliteDSN)
@@ -36,6 +43,7 @@ func (db *DB) Backup(ctx context.Context, actor hotline.Actor, out string) error
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, `VACUUM INTO $1`, out); err != nil {
+		os.Remove(out)
 		return fmt.Errorf("backup to %s: %w", out, err)
 	}
 	return db.audit(ctx, actor, "backup.create", "file:"+out, "")

@@ -19,10 +19,17 @@ type Change struct {
 	Status   hotline.Status `json:"s"`
 	Action   hotline.Action `json:"a"`
 	UnitIDs  []int64        `json:"u,omitempty"` // lead and co-units
+	// UserID, in a change that is not a ticket's: the user's account or
+	// sessions changed (disabled, role, revoked), so that their open event
+	// streams re-check at once, on every instance.
+	UserID int64 `json:"usr,omitempty"`
 }
 
-// VisibleTo reports whether the actor may learn of the change.
+// VisibleTo reports whether the actor may learn of the ticket change.
 func (c Change) VisibleTo(a hotline.Actor) bool {
+	if c.TicketID == 0 {
+		return false
+	}
 	if a.Centre() {
 		return true
 	}

@@ -78,6 +78,22 @@ type DB struct {
 	cal        *hotline.Calendar
 }
 
+// restrictFiles makes a SQLite database readable by its owner only (0600):
+// a new file is created so, before SQLite opens it (SQLite gives the WAL
+// and shared-memory files the database file's mode); the files of an
+// existing installation are narrowed.
+func restrictFiles(path string) error {
+	if fh, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		fh.Close()
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Chmod(path+suffix, 0o600); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
+}
+
 // Config is what Open needs besides the DSN.
 type Config struct {
 	// MasterKey wraps the data keys that encrypt personal data; it never
@@ -131,6 +147,9 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return nil, err
 			}
+		}
+		if err := restrictFiles(dsn); err != nil {
+			return nil, err
 		}
 		// WAL lets readers run beside the writer; synchronous(FULL) fsyncs the
 		// WAL on every commit, so a ticket acknowledged to a caller survives a

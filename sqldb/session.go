@@ -68,8 +68,8 @@ func (db *DB) Login(ctx context.Context, req LoginRequest) (*Session, error) {
 	var hash string
 	u := &hotline.User{}
 	var created int64
-	err = db.read.QueryRowContext(ctx, `SELECT id, username, display_name, role, COALESCE(unit_id, 0), active, created_at, password_hash FROM users WHERE username = $1`, req.Username).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Active, &created, &hash)
+	err = db.read.QueryRowContext(ctx, `SELECT id, username, display_name, role, COALESCE(unit_id, 0), active, created_at, must_change_password, password_hash FROM users WHERE username = $1`, req.Username).
+		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Active, &created, &u.MustChangePassword, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		hash = dummyHash
 	} else if err != nil {
@@ -161,11 +161,11 @@ func (db *DB) Authenticate(ctx context.Context, token, kind string) (*Session, e
 	var ucreated int64
 	u := s.User
 	err := db.read.QueryRowContext(ctx, `SELECT t.id, t.kind, t.name, t.csrf, t.ip, t.created_at, t.expires_at, t.last_seen_at,
-		u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.active, u.created_at
+		u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.active, u.created_at, u.must_change_password
 		FROM tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.kind = $2 AND t.revoked_at IS NULL AND t.expires_at > $3 AND u.active`,
 		tokenHash(token), kind, now.UnixMilli()).
-		Scan(&s.ID, &s.Kind, &s.Name, &s.CSRF, &s.IP, &created, &expires, &seen, &u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Active, &ucreated)
+		Scan(&s.ID, &s.Kind, &s.Name, &s.CSRF, &s.IP, &created, &expires, &seen, &u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Active, &ucreated, &u.MustChangePassword)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, hotline.Errorf(hotline.EUnauthorized, "登录已失效，请重新登录")
 	} else if err != nil {
@@ -251,6 +251,7 @@ func (db *DB) RevokeSessions(ctx context.Context, actor hotline.Actor, userID, i
 	if err := appendAudit(ctx, tx, actor, "auth.revoke", target, fmt.Sprintf("%d 个令牌", n)); err != nil {
 		return 0, err
 	}
+	tx.changed(Change{UserID: userID}) // open event streams re-check their session
 	return int(n), tx.Commit()
 }
 

@@ -150,12 +150,12 @@ func (db *DB) CreateUser(ctx context.Context, actor hotline.Actor, u *hotline.Us
 	return tx.Commit()
 }
 
-const userColumns = `id, username, display_name, role, COALESCE(unit_id, 0), active, created_at`
+const userColumns = `id, username, display_name, role, COALESCE(unit_id, 0), active, created_at, must_change_password`
 
 func scanUser(s interface{ Scan(...any) error }) (*hotline.User, error) {
 	u := &hotline.User{}
 	var created int64
-	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Active, &created)
+	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Active, &created, &u.MustChangePassword)
 	u.CreatedAt = fromMS(created)
 	return u, err
 }

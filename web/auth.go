@@ -57,6 +57,9 @@ func (s *Server) authenticate(r *http.Request) (*sqldb.Session, error) {
 func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, err := s.authenticate(r)
+		if err == nil && sess.User.MustChangePassword && !passwordFree[r.URL.Path] {
+			err = hotline.Errorf(hotline.EForbidden, "密码已被管理员重置，请先修改密码（POST /api/v1/me/password）")
+		}
 		if err != nil {
 			s.error(w, r, err)
 			return

@@ -10,11 +10,24 @@ import (
 // ssePing keeps idle event streams (and proxies in between) alive.
 const ssePing = 25 * time.Second
 
+// sseRecheck is how often an open stream re-checks its session besides
+// the notice it gets when the user's account or sessions change (which
+// closes it at once, on every instance): this catches expiry, idleness and
+// a change made by another process on the same SQLite file.
+const sseRecheck = 5 * time.Second
+
 // handleEvents streams the ticket changes the viewer may know of as
 // server-sent events ("event: ticket"), for live queues. On PostgreSQL the
 // changes of every instance arrive (LISTEN/NOTIFY).
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
-	a := actorFrom(r)
+	a, sess := actorFrom(r), sessionFrom(r)
+	// valid reports whether the session still stands and the user is the
+	// same as when the stream opened (a changed role or unit sees other
+	// tickets: the browser reconnects with the new one).
+	valid := func() bool {
+		u, err := s.DB.SessionUser(r.Context(), sess.ID)
+		return err == nil && u.Role == a.Role && u.UnitID == a.UnitID && !u.MustChangePassword
+	}
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -31,8 +44,9 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	if !write("retry: 3000\n: connected\n\n") {
 		return
 	}
-	ping := time.NewTicker(ssePing)
+	ping, recheck := time.NewTicker(ssePing), time.NewTicker(sseRecheck)
 	defer ping.Stop()
+	defer recheck.Stop()
 	for {
 		select {
 		case <-r.Context().Done():
@@ -41,7 +55,14 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			if !write(": ping\n\n") {
 				return
 			}
+		case <-recheck.C:
+			if !valid() {
+				return
+			}
 		case c := <-changes:
+			if c.UserID == a.UserID && c.UserID != 0 && !valid() {
+				return
+			}
 			if !c.VisibleTo(a) {
 				continue
 			}

@@ -38,7 +38,7 @@ type page struct {
 // pageNames are the page templates, each parsed with layout and parts.
 var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board",
 	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users",
-	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch", "dispatch_figures"}
+	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch", "dispatch_figures", "password"}
 
 // parseTemplates parses every page in every locale at start: a broken
 // template stops the server from starting rather than failing a user
@@ -103,6 +103,10 @@ func (s *Server) pageAuth(h http.HandlerFunc) http.HandlerFunc {
 			return
 		} else if err != nil {
 			s.errorPage(w, r, err)
+			return
+		}
+		if sess.User.MustChangePassword && !passwordFree[r.URL.Path] {
+			http.Redirect(w, r, "/me/password", http.StatusSeeOther)
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey, sess)))

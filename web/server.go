@@ -48,6 +48,7 @@ func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
 	s.routes()
 	s.kbRoutes()
 	s.dispatchRoutes()
+	s.userRoutes()
 	s.pageRoutes()
 	return s
 }

@@ -36,6 +36,18 @@ func (f *dbFlags) masterKey(stderr io.Writer, generate bool) ([]byte, error) {
 	return keyring.ParseMasterKey(string(b))
 }
 
+// keyInsideData reports whether the master key comes from a file inside
+// the data directory.
+func (f *dbFlags) keyInsideData() bool {
+	if os.Getenv("HOTLINE_MASTER_KEY") != "" {
+		return false
+	}
+	key, err1 := filepath.Abs(f.keyFilePath())
+	data, err2 := filepath.Abs(f.data)
+	rel, err3 := filepath.Rel(data, key)
+	return err1 == nil && err2 == nil && err3 == nil && !strings.HasPrefix(rel, "..")
+}
+
 func (f *dbFlags) keyFilePath() string {
 	if f.keyFile != "" {
 		return f.keyFile

@@ -3,6 +3,7 @@
 //	hotline serve [--addr 127.0.0.1:8080] [--data DIR] [--db DSN] [--demo]
 //	hotline migrate [--data DIR] [--db DSN]
 //	hotline user add --username NAME --role ROLE [--unit CODE] [--password P]
+//	hotline user list|disable|enable|set-role|reset-password USERNAME
 //	hotline import categories|units FILE
 //	hotline keys init|rotate
 //	hotline audit verify
@@ -31,6 +32,7 @@ const usage = `hotline — 12345 政务服务便民热线平台
   hotline serve    [--addr 127.0.0.1:8080] [--data DIR] [--db DSN] [--demo]   启动服务
   hotline migrate  [--data DIR] [--db DSN]                                   仅执行数据库迁移
   hotline user add --username NAME --role ROLE [--unit CODE] [--password P] 添加用户
+  hotline user list|disable|enable|set-role|reset-password USERNAME …       管理用户（停用、改角色、重置密码）
   hotline import categories FILE                                            导入诉求分类（CSV：一级,二级,三级）
   hotline import units FILE                                                 导入承办单位（CSV：code,name,kind,parent_code）
   hotline keys init                                                         生成主密钥文件（或使用环境变量 HOTLINE_MASTER_KEY）
@@ -68,10 +70,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "migrate":
 		return runMigrate(ctx, args[1:], stdout, stderr)
 	case "user":
-		if len(args) < 2 || args[1] != "add" {
-			return fmt.Errorf("用法: hotline user add --username NAME --role ROLE [--unit CODE]")
-		}
-		return runUserAdd(ctx, args[2:], stdout, stderr)
+		return runUser(ctx, args[1:], stdout, stderr)
 	case "import":
 		if len(args) < 2 || (args[1] != "categories" && args[1] != "units") {
 			return fmt.Errorf("用法: hotline import categories|units FILE")
@@ -111,9 +110,23 @@ func (f *dbFlags) dsnOrFile() string {
 	return filepath.Join(f.data, "hotline.db")
 }
 
+// restrictData makes the data directory the owner's alone (0700): it holds
+// the database and perhaps the key file.
+func (f *dbFlags) restrictData() error {
+	if err := os.MkdirAll(f.data, 0o700); err != nil {
+		return err
+	}
+	return os.Chmod(f.data, 0o700)
+}
+
 // open opens the database and seeds the calendar and SLA policies if empty.
 // With demo, a missing master key file is generated.
 func (f *dbFlags) open(ctx context.Context, stderr io.Writer, demo bool) (*sqldb.DB, error) {
+	if f.dsn == "" {
+		if err := f.restrictData(); err != nil {
+			return nil, err
+		}
+	}
 	key, err := f.masterKey(stderr, demo)
 	if err != nil {
 		return nil, err

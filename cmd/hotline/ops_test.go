@@ -36,6 +36,19 @@ func listTickets(t *testing.T, base string) string {
 	return string(b)
 }
 
+func getStatus(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
 // TestBackupRestoreAndAuditVerify backs up a serving demo database, restores
 // it into a new data directory, and checks the restored server lists the
 // same tickets; then tampers with the audit log and expects
@@ -51,6 +64,40 @@ func TestBackupRestoreAndAuditVerify(t *testing.T) {
 	if out := runCLI(t, bin, "backup", "--data", data, backup); !strings.Contains(out, "已备份") {
 		t.Fatalf("backup: %s", out)
 	}
+	for _, f := range []string{backup, filepath.Join(data, "hotline.db"), filepath.Join(data, "hotline.db-wal"), filepath.Join(data, "master.key")} {
+		if st, err := os.Stat(f); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v (%v), want 0600", f, st.Mode().Perm(), err)
+		}
+	}
+	if st, _ := os.Stat(data); st.Mode().Perm() != 0o700 {
+		t.Errorf("data directory mode %v, want 0700", st.Mode().Perm())
+	}
+
+	// Accounts from the command line while the server runs on the file.
+	water := login(t, base, "util-water")
+	runCLI(t, bin, "user", "disable", "util-water", "--data", data)
+	if status, _ := getStatus(t, base+"/api/v1/me", water.token); status != 401 {
+		t.Errorf("token of a user disabled from the CLI: %d", status)
+	}
+	if out := runCLI(t, bin, "user", "list", "--data", data); !strings.Contains(out, "util-water") || !strings.Contains(out, "停用") {
+		t.Errorf("user list: %s", out)
+	}
+	runCLI(t, bin, "user", "enable", "util-water", "--data", data)
+	login(t, base, "util-water")
+	if out := runCLI(t, bin, "user", "set-role", "inspector", "analyst", "--data", data); !strings.Contains(out, "数据分析员") {
+		t.Errorf("set-role: %s", out)
+	}
+	if out, err := exec.Command(bin, "user", "set-role", "inspector", "unit", "--data", data).CombinedOutput(); err == nil {
+		t.Errorf("a unit role without a unit was accepted: %s", out)
+	}
+	reset := runCLI(t, bin, "user", "reset-password", "callback", "--data", data)
+	pw := strings.Fields(strings.SplitN(reset, "为 ", 2)[1])[0]
+	pw = strings.TrimSuffix(pw, "；下次登录须修改")
+	if status, res := post(t, base+"/api/v1/auth/login", "", map[string]string{"username": "callback", "password": pw}); status != 200 ||
+		res["user"].(map[string]any)["must_change_password"] != true {
+		t.Errorf("login with the reset password %q: %d %v", pw, status, res)
+	}
+
 	cmd.Process.Signal(syscall.SIGTERM)
 	cmd.Wait()
 

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"hotline"
 	"hotline/demo"
 	"hotline/jobs"
 	"hotline/web"
@@ -25,8 +26,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	withDemo := fs.Bool("demo", false, "空库时载入萍乡演示城市（单位、分类、派单目录、用户和数百张工单）")
 	sweep := fs.Duration("sweep-interval", time.Minute, "时限扫描间隔")
 	insecure := fs.Bool("insecure-cookies", false, "会话 Cookie 不加 Secure 标记（仅限本机 http 调试；--demo 时自动开启）")
+	limits := hotline.DefaultLookupLimits()
+	fs.IntVar(&limits.PerMinute, "lookup-per-minute", limits.PerMinute, "每人每分钟来电历史查询上限")
+	fs.IntVar(&limits.PerDay, "lookup-per-day", limits.PerDay, "每人每24小时来电历史查询上限")
+	fs.IntVar(&limits.BurstDistinct, "lookup-alert", limits.BurstDistinct, "告警阈值：时间窗内查询的不同号码数（或被拒次数）")
+	fs.DurationVar(&limits.BurstWindow, "lookup-alert-window", limits.BurstWindow, "告警时间窗")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if err := limits.Validate(); err != nil {
+		return describe(err)
+	}
+	if f.keyInsideData() && !*withDemo {
+		fmt.Fprintf(stderr, "警告：主密钥文件 %s 在数据目录内：复制数据目录（或其备份）就连同密钥一起复制了。"+
+			"生产环境请用 HOTLINE_MASTER_KEY 或 --key-file 指向数据目录之外（见 docs/security.md）。\n", f.keyFilePath())
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	db, err := f.open(ctx, stderr, *withDemo)
@@ -34,6 +47,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	db.LookupLimits = limits
 	if *withDemo {
 		password := envOr("HOTLINE_DEMO_PASSWORD", "hotline12345")
 		loaded, err := demo.Loaded(ctx, db)

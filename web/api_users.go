@@ -1,0 +1,155 @@
+package web
+
+import (
+	"net/http"
+
+	"hotline"
+	"hotline/sqldb"
+)
+
+// Accounts: admins create, disable and enable users, change their role,
+// unit or name and reset passwords; everyone changes their own password.
+
+func (s *Server) userRoutes() {
+	m := s.mux
+	m.HandleFunc("GET /api/v1/users", s.auth(s.handleUsers))
+	m.HandleFunc("POST /api/v1/users", s.auth(s.handleCreateUser))
+	m.HandleFunc("PATCH /api/v1/users/{id}", s.auth(s.handleUpdateUser))
+	m.HandleFunc("POST /api/v1/users/{id}/reset-password", s.auth(s.handleResetPassword))
+	m.HandleFunc("POST /api/v1/me/password", s.auth(s.handleChangePassword))
+	m.HandleFunc("GET /me/password", s.pageAuth(s.handlePasswordPage))
+	m.HandleFunc("POST /me/password", s.pageAuth(s.handlePasswordForm))
+	m.HandleFunc("POST /admin/users/{id}", s.pageAuth(s.require(hotline.PermManageUsers, s.handleAdminUserUpdate)))
+	m.HandleFunc("POST /admin/users/{id}/reset-password", s.pageAuth(s.require(hotline.PermManageUsers, s.handleAdminUserReset)))
+}
+
+// passwordFree are the routes a user who must change their password may
+// still use.
+var passwordFree = map[string]bool{"/api/v1/me/password": true, "/me/password": true, "/api/v1/me": true,
+	"/api/v1/auth/logout": true, "/logout": true}
+
+func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
+	if a := actorFrom(r); !a.Role.Has(hotline.PermManageUsers) {
+		s.error(w, r, hotline.Errorf(hotline.EForbidden, "%s无权管理用户", a.Role.Label()))
+		return
+	}
+	users, err := s.DB.FindUsers(r.Context())
+	s.respond(w, r, http.StatusOK, map[string]any{"items": users}, err)
+}
+
+type userInput struct {
+	Username    string       `json:"username"`
+	DisplayName string       `json:"display_name"`
+	Role        hotline.Role `json:"role"`
+	UnitID      int64        `json:"unit_id"`
+	Password    string       `json:"password"`
+}
+
+func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
+	var in userInput
+	if err := decode(r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	u := &hotline.User{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, UnitID: in.UnitID}
+	err := s.DB.CreateUser(r.Context(), actorFrom(r), u, in.Password)
+	s.respond(w, r, http.StatusCreated, u, err)
+}
+
+func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "用户不存在"))
+		return
+	}
+	var p sqldb.UserPatch
+	if err := decode(r, &p); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	u, err := s.DB.UpdateUser(r.Context(), actorFrom(r), id, p)
+	s.respond(w, r, http.StatusOK, u, err)
+}
+
+func (s *Server) handleResetPassword(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "用户不存在"))
+		return
+	}
+	var in struct {
+		Password string `json:"password"`
+	}
+	if err := decode(r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	err := s.DB.ResetPassword(r.Context(), actorFrom(r), id, in.Password)
+	s.respond(w, r, http.StatusOK, map[string]bool{"must_change_password": true}, err)
+}
+
+func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Current  string `json:"current_password"`
+		Password string `json:"password"`
+	}
+	if err := decode(r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	err := s.DB.ChangePassword(r.Context(), actorFrom(r), sessionFrom(r).ID, in.Current, in.Password)
+	s.respond(w, r, http.StatusOK, map[string]bool{"changed": true}, err)
+}
+
+type passwordContent struct {
+	Must  bool
+	Error string
+}
+
+func (s *Server) handlePasswordPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "password", "修改密码", passwordContent{Must: userFrom(r).MustChangePassword})
+}
+
+func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request) {
+	var err error
+	if r.PostFormValue("password") != r.PostFormValue("confirm") {
+		err = hotline.Invalid("confirm", "两次输入的新密码不一致")
+	} else {
+		err = s.DB.ChangePassword(r.Context(), actorFrom(r), sessionFrom(r).ID, r.PostFormValue("current_password"), r.PostFormValue("password"))
+	}
+	if err != nil {
+		s.render(w, r, statusOf[hotline.ErrorCode(err)], "password", "修改密码", passwordContent{Must: userFrom(r).MustChangePassword, Error: errText(r, err)})
+		return
+	}
+	saved(w, r, "/?")
+}
+
+func (s *Server) handleAdminUserUpdate(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "用户不存在"))
+		return
+	}
+	role, name := hotline.Role(r.PostFormValue("role")), r.PostFormValue("display_name")
+	active := r.PostFormValue("active") == "true"
+	unit, _ := parseID(r.PostFormValue("unit_id"))
+	p := sqldb.UserPatch{Role: &role, UnitID: &unit, DisplayName: &name, Active: &active}
+	if _, err := s.DB.UpdateUser(r.Context(), actorFrom(r), id, p); err != nil {
+		s.adminUsers(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
+		return
+	}
+	saved(w, r, "/admin/users?")
+}
+
+func (s *Server) handleAdminUserReset(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "用户不存在"))
+		return
+	}
+	if err := s.DB.ResetPassword(r.Context(), actorFrom(r), id, r.PostFormValue("password")); err != nil {
+		s.adminUsers(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
+		return
+	}
+	saved(w, r, "/admin/users?")
+}
