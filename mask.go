@@ -1,6 +1,9 @@
 package hotline
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // MaskPhone shows the first three and last four digits: 138****5678.
 // Shorter numbers keep only their last two digits.
@@ -28,6 +31,39 @@ func MaskName(n string) string {
 		keep = 2 // compound surnames (欧阳, 司马) on longer names
 	}
 	return string(r[:keep]) + strings.Repeat("*", len(r)-keep)
+}
+
+// MaskQuery is a search text as the audit log keeps it: a searched name or
+// number is personal data too. Runs of five or more digits are masked
+// like a phone, and a short text of Han characters only (the shape of a
+// name: 2 to 4 of them) like a name.
+func MaskQuery(q string) string {
+	r := []rune(q)
+	han := len(r) >= 2 && len(r) <= 4
+	for _, c := range r {
+		han = han && unicode.Is(unicode.Han, c)
+	}
+	if han {
+		return MaskName(q)
+	}
+	var b strings.Builder
+	for i := 0; i < len(r); {
+		j := i
+		for j < len(r) && r[j] >= '0' && r[j] <= '9' {
+			j++
+		}
+		switch {
+		case j-i >= 5:
+			b.WriteString(MaskPhone(string(r[i:j])))
+		case j > i:
+			b.WriteString(string(r[i:j]))
+		default:
+			b.WriteRune(r[i])
+			j++
+		}
+		i = j
+	}
+	return b.String()
 }
 
 // MaskAddress keeps the first six characters (district and street level).

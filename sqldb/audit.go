@@ -182,13 +182,38 @@ func (db *DB) VerifyAudit(ctx context.Context) (*AuditReport, error) {
 	return rep, nil
 }
 
+// describeFilter is a ticket filter as the audit log keeps it.
+func describeFilter(f TicketFilter) string {
+	var parts []string
+	add := func(k string, v any, set bool) {
+		if set {
+			parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+		}
+	}
+	add("q", hotline.MaskQuery(f.Q), f.Q != "")
+	add("status", f.Status, len(f.Status) > 0)
+	add("unit_id", f.UnitID, f.UnitID != 0)
+	add("channel", f.Channel, f.Channel != "")
+	add("appeal_kind", f.AppealKind, f.AppealKind != "")
+	add("category_id", f.CategoryID, f.CategoryID != 0)
+	add("owner_id", f.OwnerID, f.OwnerID != 0)
+	add("overdue", f.Overdue != nil && *f.Overdue, f.Overdue != nil)
+	add("from", f.From.In(hotline.ChinaZone).Format("2006-01-02"), !f.From.IsZero())
+	add("to", f.To.AddDate(0, 0, -1).In(hotline.ChinaZone).Format("2006-01-02"), !f.To.IsZero()) // the filter's end is the next day
+	if len(parts) == 0 {
+		return "全部"
+	}
+	return strings.Join(parts, " ")
+}
+
 // MaxExportRows bounds one export.
 const MaxExportRows = 20000
 
 // ExportTickets returns up to MaxExportRows tickets matching f for an actor
 // who may export, masked for display, and records the export in the audit
-// log with its filter and size.
-func (db *DB) ExportTickets(ctx context.Context, actor hotline.Actor, f TicketFilter, describe string) ([]*hotline.Ticket, error) {
+// log with its filter (the search words masked: hotline.MaskQuery) and
+// size.
+func (db *DB) ExportTickets(ctx context.Context, actor hotline.Actor, f TicketFilter) ([]*hotline.Ticket, error) {
 	if !actor.Role.Has(hotline.PermExportTickets) {
 		return nil, hotline.Errorf(hotline.EForbidden, "%s无权导出工单", actor.Role.Label())
 	}
@@ -199,9 +224,6 @@ func (db *DB) ExportTickets(ctx context.Context, actor hotline.Actor, f TicketFi
 		if err != nil {
 			return nil, err
 		}
-		for _, t := range items {
-			t.RedactFor(actor)
-		}
 		out = append(out, items...)
 		if len(items) < f.PageSize {
 			break
@@ -210,7 +232,7 @@ func (db *DB) ExportTickets(ctx context.Context, actor hotline.Actor, f TicketFi
 	if len(out) > MaxExportRows {
 		out = out[:MaxExportRows]
 	}
-	if err := db.audit(ctx, actor, "export.tickets", "tickets", fmt.Sprintf("%d 张；条件：%s", len(out), describe)); err != nil {
+	if err := db.audit(ctx, actor, "export.tickets", "tickets", fmt.Sprintf("%d 张；条件：%s", len(out), describeFilter(f))); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,53 +35,8 @@ func (f *fixture) secretTicket(tb testing.TB) *hotline.Ticket {
 	return t
 }
 
-// rawContents returns every byte of the stored data: the SQLite files (with
-// the WAL), or the text of every row of every table on PostgreSQL.
-func rawContents(tb testing.TB, f *fixture) []byte {
-	tb.Helper()
-	if !strings.HasPrefix(f.DSN, "postgres") {
-		var all []byte
-		for _, suffix := range []string{"", "-wal", "-journal"} {
-			b, err := os.ReadFile(f.DSN + suffix)
-			if err == nil {
-				all = append(all, b...)
-			}
-		}
-		if len(all) == 0 {
-			tb.Fatal("no database file")
-		}
-		return all
-	}
-	raw := rawDB(tb, f)
-	rows, err := raw.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var t string
-		rows.Scan(&t)
-		tables = append(tables, t)
-	}
-	rows.Close()
-	if len(tables) < 10 {
-		tb.Fatalf("only %d tables in the schema", len(tables))
-	}
-	var buf bytes.Buffer
-	for _, t := range tables {
-		rs, err := raw.Query(fmt.Sprintf(`SELECT x::text FROM %q x`, t))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for rs.Next() {
-			var s string
-			rs.Scan(&s)
-			buf.WriteString(s)
-		}
-		rs.Close()
-	}
-	return buf.Bytes()
-}
+// rawContents returns every byte of the stored data.
+func rawContents(tb testing.TB, f *fixture) []byte { return sqldbtest.RawContents(tb, f.DSN) }
 
 func TestSecurity_NoPlaintextAtRest(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
@@ -99,8 +53,11 @@ func TestSecurity_NoPlaintextAtRest(t *testing.T) {
 		}
 		// And the application still reads it and finds the caller by phone.
 		got, _ := f.DB.FindTicketByID(f.Context, f.Actors["lead"], tk.ID)
-		if got.Requester.Phone != secretPhone || got.Requester.Name != secretName || got.Requester.Address != secretAddr {
-			t.Errorf("decrypted requester %+v", got.Requester)
+		if got.Requester.Phone != "139****4321" || got.Requester.Name != "欧阳**" {
+			t.Errorf("a read shows the requester as %+v, want it masked", got.Requester)
+		}
+		if req := mustReveal(t, f.DB, f, tk.ID); req.Phone != secretPhone || req.Name != secretName || req.Address != secretAddr {
+			t.Errorf("decrypted requester %+v", req)
 		}
 		h, err := f.DB.LookUpCaller(f.Context, f.Actors["agent"], "139-8765-4321")
 		if err != nil || h.Total != 1 {
@@ -135,9 +92,8 @@ func TestSecurity_KeyRotation(t *testing.T) {
 		// re-encrypted rows by loading the new key on demand.
 		other := MustOpenDB(t, f.DSN, f.Clock)
 		for _, id := range ids {
-			got, err := other.FindTicketByID(f.Context, f.Actors["lead"], id)
-			if err != nil || got.Requester.Phone != secretPhone {
-				t.Fatalf("ticket %d after rotation: %v %+v", id, err, got)
+			if got := mustReveal(t, other, f, id); got.Phone != secretPhone {
+				t.Fatalf("ticket %d after rotation: %+v", id, got)
 			}
 		}
 		h, err := f.DB.LookUpCaller(f.Context, f.Actors["agent"], secretPhone)
@@ -291,8 +247,8 @@ func TestSecurity_BackupRestore(t *testing.T) {
 		if len(a.Events) < 3 || !bytes.Equal(ja, jb) {
 			t.Errorf("ticket %d differs after restore:\n%s\n%s", a.ID, ja, jb)
 		}
-		if b.Requester.Phone != secretPhone {
-			t.Errorf("restored requester %+v", b.Requester)
+		if req := mustReveal(t, restored, f, b.ID); req.Phone != secretPhone {
+			t.Errorf("restored requester %+v", req)
 		}
 	}
 	if rep, err := restored.VerifyAudit(f.Context); err != nil || rep.Broken != "" {
@@ -324,8 +280,8 @@ func TestSecurity_NationalAlgorithms(t *testing.T) {
 	if err := db.CreateTicket(ctx, hotline.ActorOf(u), tk, false); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.FindTicketByID(ctx, hotline.ActorOf(u), tk.ID)
-	if err != nil || got.Requester.Name != secretName {
+	got, err := db.RevealRequester(ctx, hotline.ActorOf(u), tk.ID, "核对")
+	if err != nil || got.Name != secretName || got.Phone != secretPhone {
 		t.Fatalf("SM4 round trip: %v %+v", err, got)
 	}
 	if rep, err := db.VerifyAudit(ctx); err != nil || rep.Broken != "" || rep.Entries == 0 {

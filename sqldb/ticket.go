@@ -15,7 +15,8 @@ const NumberPrefix = "PX"
 
 // CreateTicket accepts a new ticket on behalf of actor (受理). With submit
 // it goes on to the dispatch queue in the same transaction. The ticket is
-// durable when this returns.
+// durable when this returns, and t is then the actor's view of it: the
+// requester masked like every other read.
 func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.Ticket, submit bool) error {
 	// The search index is written a moment later by IndexTickets (the
 	// indexer job), in batches: segmenting and indexing here cost half the
@@ -91,13 +92,19 @@ func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.
 		return err
 	}
 	tx.changed(changeOf(t, hotline.ActionAccept))
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	t.RedactFor(actor)
+	return nil
 }
 
 func ticketTarget(t *hotline.Ticket) string { return fmt.Sprintf("ticket:%d %s", t.ID, t.Number) }
 
-// FindTicketByID returns a ticket the actor may see, with its timeline.
-// Tickets outside a unit's reach are reported as not found.
+// FindTicketByID returns a ticket the actor may see, with its timeline,
+// the requester masked for the actor (hotline.Ticket.RedactFor; the one
+// way to the unmasked requester is RevealRequester). Tickets outside a
+// unit's reach are reported as not found.
 func (db *DB) FindTicketByID(ctx context.Context, actor hotline.Actor, id int64) (*hotline.Ticket, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
@@ -114,6 +121,7 @@ func (db *DB) FindTicketByID(ctx context.Context, actor hotline.Actor, id int64)
 	if t.Events, err = findEvents(ctx, tx, id); err != nil {
 		return nil, err
 	}
+	t.RedactFor(actor)
 	return t, nil
 }
 
@@ -141,7 +149,7 @@ type TicketFilter struct {
 const MaxTicketHits = 1000
 
 // FindTickets returns one page of the tickets the actor may see, newest
-// first, and how many match in all.
+// first, masked for the actor, and how many match in all.
 func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilter) ([]*hotline.Ticket, int, error) {
 	if !actor.Centre() && (actor.Role != hotline.RoleUnit || actor.UnitID == 0) {
 		return nil, 0, hotline.Errorf(hotline.EForbidden, "无权查看工单")
@@ -289,6 +297,7 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 		if err != nil {
 			return nil, 0, err
 		}
+		t.RedactFor(actor)
 		items = append(items, t)
 	}
 	if err := rows.Err(); err != nil {
@@ -303,7 +312,8 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 
 // ApplyAction takes one lifecycle action on a ticket: it checks the actor
 // and the state in the domain, writes the change and its event in one
-// transaction, and returns the ticket with its timeline.
+// transaction, and returns the ticket with its timeline, masked for the
+// actor.
 func (db *DB) ApplyAction(ctx context.Context, actor hotline.Actor, id int64, cmd hotline.Command) (*hotline.Ticket, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -371,6 +381,7 @@ func (db *DB) ApplyAction(ctx context.Context, actor hotline.Actor, id int64, cm
 	if t.Events, err = findEvents(ctx, tx, id); err != nil {
 		return nil, err
 	}
+	t.RedactFor(actor)
 	return t, tx.Commit()
 }
 

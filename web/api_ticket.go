@@ -36,10 +36,7 @@ func (s *Server) handleCreateTicket(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if t = s.autoDispatch(r.Context(), t); t.Status != hotline.StatusPendingDispatch && in.Submit {
-		t.RedactFor(actorFrom(r))
-	}
-	writeJSON(w, http.StatusCreated, t)
+	writeJSON(w, http.StatusCreated, s.autoDispatch(r.Context(), t))
 }
 
 // ticketFilter parses the list query; a bad parameter is a 400 naming it.
@@ -121,9 +118,6 @@ func (s *Server) handleListTickets(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	for _, t := range items {
-		t.RedactFor(actor)
-	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": total})
 }
 
@@ -146,7 +140,6 @@ func (s *Server) handleGetTicket(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	t.RedactFor(actor)
 	writeJSON(w, http.StatusOK, t)
 }
 
@@ -199,6 +192,5 @@ func (s *Server) handleAction(w http.ResponseWriter, r *http.Request) {
 	if action == hotline.ActionSubmit {
 		t = s.autoDispatch(r.Context(), t)
 	}
-	t.RedactFor(actor)
 	writeJSON(w, http.StatusOK, t)
 }

@@ -21,7 +21,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	items, err := s.DB.ExportTickets(r.Context(), a, f, r.URL.RawQuery)
+	items, err := s.DB.ExportTickets(r.Context(), a, f)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return

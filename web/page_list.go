@@ -216,7 +216,6 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	ids := make([]int64, len(items))
 	for i, t := range items {
-		t.RedactFor(a)
 		ids[i] = t.ID
 	}
 	if current.Key == "accepted" || current.Key == "dispatch" {
@@ -272,9 +271,6 @@ func (s *Server) handleTicketList(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
-	}
-	for _, t := range items {
-		t.RedactFor(a)
 	}
 	c.Tickets = items
 	c.pageOf(r, f.Page, f.PageSize, total)

@@ -102,8 +102,6 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, 
 	if reveal != nil {
 		c.Revealed = true
 		v.Requester = *reveal
-	} else {
-		v.Ticket.RedactFor(a)
 	}
 	s.render(w, r, status, "ticket", v.Number, c)
 }

@@ -157,7 +157,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	if title == "" {
 		title = "系统错误"
 	}
-	s.render(w, r, statusOf[code], "error", title, errorContent{Message: localeOf(r).Err(err)})
+	s.render(w, r, statusOf[code], "error", title, errorContent{Message: errText(r, err)})
 }
 
 type errorContent struct{ Message string }

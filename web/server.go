@@ -29,7 +29,7 @@ type Server struct {
 	// SecureCookies marks session cookies Secure (HTTPS only). On by
 	// default; the demo on http://127.0.0.1 turns it off.
 	SecureCookies bool
-	mux           *http.ServeMux
+	mux           *routeTable
 	loginLimit    *limiter
 	pages         map[string]map[string]*template.Template // locale → page → template
 
@@ -43,7 +43,7 @@ type Server struct {
 
 // NewServer returns a server with every route registered.
 func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
-	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: http.NewServeMux(), loginLimit: newLimiter(30, 20)}
+	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: &routeTable{ServeMux: http.NewServeMux()}, loginLimit: newLimiter(30, 20)}
 	s.pages = s.parseTemplates()
 	s.routes()
 	s.kbRoutes()
@@ -52,6 +52,29 @@ func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
 	s.pageRoutes()
 	return s
 }
+
+// routeTable is the server's ServeMux, remembering its patterns so that a
+// test can walk every route (TestPrivacy_EveryRouteMasked).
+type routeTable struct {
+	*http.ServeMux
+	patterns []string
+}
+
+// HandleFunc registers a handler and remembers the pattern.
+func (t *routeTable) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	t.patterns = append(t.patterns, pattern)
+	t.ServeMux.HandleFunc(pattern, h)
+}
+
+// Handle registers a handler and remembers the pattern.
+func (t *routeTable) Handle(pattern string, h http.Handler) {
+	t.patterns = append(t.patterns, pattern)
+	t.ServeMux.Handle(pattern, h)
+}
+
+// Routes lists every registered pattern ("GET /api/v1/tickets/{id}"), in
+// the order of registration.
+func (s *Server) Routes() []string { return append([]string(nil), s.mux.patterns...) }
 
 // securityHeaders go on every response: no inline scripts, no framing, no
 // referrer, no MIME sniffing.
