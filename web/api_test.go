@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"hotline"
@@ -26,6 +27,23 @@ type env struct {
 	tokens map[string]string
 	units  map[string]int64
 	cat    int64
+	logs   *syncBuffer // the server's log output
+	server *web.Server
+}
+
+// syncBuffer is a log destination that tests read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+
+// Bytes returns a copy of what was logged so far.
+func (s *syncBuffer) Bytes() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]byte(nil), s.b.Bytes()...)
 }
 
 // MustServer starts the API on a fresh SQLite database.
@@ -64,7 +82,9 @@ func MustServerOn(tb testing.TB, dialect string) *env {
 		u.Username = name
 		check(db.CreateUser(ctx, sqldb.SystemActor, u, "hotline12345"))
 	}
-	e.srv = httptest.NewServer(web.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	e.logs = &syncBuffer{}
+	e.server = web.NewServer(db, slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	e.srv = httptest.NewServer(e.server)
 	tb.Cleanup(e.srv.Close)
 	for _, name := range []string{"admin", "agent", "dispatcher", "callback", "lead", "util-water", "util-power"} {
 		var out struct{ Token string }
