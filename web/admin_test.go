@@ -15,7 +15,7 @@ func loggedIn(t *testing.T, e *env, user string) (*http.Client, string) {
 	t.Helper()
 	e.srv.Config.Handler.(*web.Server).SecureCookies = false
 	c := browser(t)
-	if code, _ := postForm(t, c, e.srv.URL+"/login", url.Values{"username": {user}, "password": {"hotline12345"}}); code != 303 {
+	if code := pageLogin(t, c, e.srv.URL, user); code != 303 {
 		t.Fatalf("login %s: %d", user, code)
 	}
 	_, home := get(t, c, e.srv.URL+"/")

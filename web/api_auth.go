@@ -1,7 +1,9 @@
 package web
 
 import (
+	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -39,6 +41,19 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 // handleSessionLogin starts a browser session: an HttpOnly, SameSite=Strict
 // cookie, and the CSRF token the page must send back on every change.
 func (s *Server) handleSessionLogin(w http.ResponseWriter, r *http.Request) {
+	// Login CSRF: a cross-site form can send neither a JSON content type
+	// nor (for a cross-origin script) get past the missing CORS headers; a
+	// browser names the page's origin, which must be this server.
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+		s.error(w, r, hotline.Invalid("Content-Type", "请以 application/json 提交"))
+		return
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
+			s.error(w, r, hotline.Errorf(hotline.EForbidden, "不接受来自其他网站的登录请求"))
+			return
+		}
+	}
 	sess, err := s.login(r, sqldb.KindSession)
 	if err != nil {
 		s.error(w, r, err)

@@ -48,7 +48,7 @@ func TestLocale_EnglishPages(t *testing.T) {
 	}
 	for who, paths := range pages {
 		c := browser(t)
-		if code, _ := postForm(t, c, base+"/login", url.Values{"username": {who}, "password": {"hotline12345"}}); code != 303 {
+		if code := pageLogin(t, c, base, who); code != 303 {
 			t.Fatalf("login %s: %d", who, code)
 		}
 		if _, body := get(t, c, base+"/"); !strings.Contains(body, `lang="zh-CN"`) || !strings.Contains(body, "工作台") {

@@ -19,7 +19,7 @@ import (
 func loginPage(t *testing.T, base, who string) (*http.Client, string) {
 	t.Helper()
 	c := browser(t)
-	if code, _ := postForm(t, c, base+"/login", url.Values{"username": {who}, "password": {"hotline12345"}}); code != 303 {
+	if code := pageLogin(t, c, base, who); code != 303 {
 		t.Fatalf("login %s: %d", who, code)
 	}
 	_, home := get(t, c, base+"/")

@@ -3,6 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
 	"embed"
 	"html/template"
 	"io/fs"
@@ -162,14 +165,33 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 
 type errorContent struct{ Message string }
 
-type loginContent struct{ Username, Error, Next string }
+type loginContent struct{ Username, Error, Next, CSRF string }
+
+// LoginCookie carries the login form's pre-session CSRF token (double
+// submit: the cookie and the form field must match), so that another site
+// cannot post its own credentials into a visitor's browser (login CSRF).
+const LoginCookie = "hotline_login"
+
+// loginPage renders the login form with a fresh pre-session token.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, status int, c loginContent) {
+	c.CSRF = randomToken()
+	http.SetCookie(w, &http.Cookie{Name: LoginCookie, Value: c.CSRF, Path: "/", HttpOnly: true, Secure: s.SecureCookies,
+		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+	s.render(w, r, status, "login", "登录", c)
+}
 
 func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login", "登录", loginContent{Next: r.URL.Query().Get("next")})
+	s.loginPage(w, r, http.StatusOK, loginContent{Next: r.URL.Query().Get("next")})
 }
 
 func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	username := r.PostFormValue("username")
+	if c, err := r.Cookie(LoginCookie); err != nil || c.Value == "" ||
+		subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue(CSRFField))) != 1 {
+		s.loginPage(w, r, http.StatusForbidden, loginContent{Username: username, Next: r.URL.Query().Get("next"),
+			Error: localeOf(r).T("登录页面已过期，请重新登录")})
+		return
+	}
 	sess, err := s.DB.Login(r.Context(), sqldb.LoginRequest{Username: username, Password: r.PostFormValue("password"),
 		IP: clientIP(r), Kind: sqldb.KindSession})
 	if err != nil {
@@ -177,12 +199,19 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 			s.errorPage(w, r, err)
 			return
 		}
-		s.render(w, r, statusOf[hotline.ErrorCode(err)], "login", "登录", loginContent{Username: username, Error: localeOf(r).Err(err)})
+		s.loginPage(w, r, statusOf[hotline.ErrorCode(err)], loginContent{Username: username, Next: r.URL.Query().Get("next"), Error: localeOf(r).Err(err)})
 		return
 	}
+	http.SetCookie(w, &http.Cookie{Name: LoginCookie, Path: "/", MaxAge: -1})
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
 		Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode, Expires: sess.ExpiresAt})
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // localPath returns next if it is a path on this server, else "/": no

@@ -35,6 +35,25 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// pageLogin signs a browser in through the login page, as a person would:
+// the form's pre-session token comes with the page.
+func pageLogin(t *testing.T, c *http.Client, base, user string) int {
+	t.Helper()
+	code, _ := postForm(t, c, base+"/login", url.Values{"username": {user}, "password": {"hotline12345"}, "csrf_token": {loginToken(t, c, base)}})
+	return code
+}
+
+// loginToken opens the login page and returns its pre-session token.
+func loginToken(t *testing.T, c *http.Client, base string) string {
+	t.Helper()
+	_, page := get(t, c, base+"/login")
+	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the login page has no token")
+	}
+	return m[1]
+}
+
 func postForm(t *testing.T, c *http.Client, u string, v url.Values) (int, string) {
 	t.Helper()
 	resp, err := c.PostForm(u, v)
@@ -59,11 +78,20 @@ func TestPages_LoginAuditAndCSRF(t *testing.T) {
 	if code, loc := get(t, admin, base+"/admin/audit"); code != 303 || !strings.HasPrefix(loc, "/login?next=") {
 		t.Fatalf("audit page without login: %d %s", code, loc)
 	}
-	code, body := postForm(t, admin, base+"/login?next=%2Fadmin%2Faudit", url.Values{"username": {"admin"}, "password": {"wrong-pass1"}})
+	// Login CSRF: a post without the login page's token (another site's
+	// form) signs nobody in.
+	code, body := postForm(t, admin, base+"/login", url.Values{"username": {"admin"}, "password": {"hotline12345"}})
+	if code != 403 {
+		t.Fatalf("login without the page's token: %d", code)
+	}
+	if code, _ := postForm(t, browser(t), base+"/login", url.Values{"username": {"admin"}, "password": {"hotline12345"}, "csrf_token": {loginToken(t, admin, base)}}); code != 403 {
+		t.Fatalf("login with a token but without its cookie: %d", code)
+	}
+	code, body = postForm(t, admin, base+"/login?next=%2Fadmin%2Faudit", url.Values{"username": {"admin"}, "password": {"wrong-pass1"}, "csrf_token": {loginToken(t, admin, base)}})
 	if code != 401 || !strings.Contains(body, "用户名或密码错误") {
 		t.Fatalf("wrong password: %d", code)
 	}
-	code, loc := postForm(t, admin, base+"/login?next=%2Fadmin%2Faudit", url.Values{"username": {"admin"}, "password": {"hotline12345"}})
+	code, loc := postForm(t, admin, base+"/login?next=%2Fadmin%2Faudit", url.Values{"username": {"admin"}, "password": {"hotline12345"}, "csrf_token": {loginToken(t, admin, base)}})
 	if code != 303 || loc != "/admin/audit" {
 		t.Fatalf("login: %d %s", code, loc)
 	}
@@ -93,11 +121,13 @@ func TestPages_LoginAuditAndCSRF(t *testing.T) {
 	}
 
 	agent := browser(t)
-	postForm(t, agent, base+"/login", url.Values{"username": {"agent"}, "password": {"hotline12345"}})
+	pageLogin(t, agent, base, "agent")
 	if code, body := get(t, agent, base+"/admin/audit"); code != 403 || !strings.Contains(body, "无权查看审计日志") {
 		t.Errorf("agent on the audit page: %d", code)
 	}
-	if code, loc := postForm(t, browser(t), base+"/login?next=https%3A%2F%2Fevil.example", url.Values{"username": {"agent"}, "password": {"hotline12345"}}); code != 303 || loc != "/" {
+	evil := browser(t)
+	if code, loc := postForm(t, evil, base+"/login?next=https%3A%2F%2Fevil.example", url.Values{"username": {"agent"}, "password": {"hotline12345"},
+		"csrf_token": {loginToken(t, evil, base)}}); code != 303 || loc != "/" {
 		t.Errorf("open redirect: %d %s", code, loc)
 	}
 	code, body = get(t, agent, base+"/me/sessions")
@@ -127,7 +157,7 @@ func TestPages_TransferPicksAnAgent(t *testing.T) {
 	e.srv.Config.Handler.(*web.Server).SecureCookies = false
 	tk := e.newTicket(nil)
 	lead := browser(t)
-	postForm(t, lead, base+"/login", url.Values{"username": {"lead"}, "password": {"hotline12345"}})
+	pageLogin(t, lead, base, "lead")
 	_, page := get(t, lead, base+"/tickets/"+fmt.Sprint(tk.ID))
 	form := regexp.MustCompile(`(?s)<select name="owner_id" required>(.*?)</select>`).FindStringSubmatch(page)
 	if form == nil {
