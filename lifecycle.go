@@ -61,6 +61,9 @@ var TicketActions = []Action{ActionSubmit, ActionResolveOnCall, ActionDispatch, 
 	ActionRequestSuspend, ActionApproveSuspend, ActionRefuseSuspend, ActionResume, ActionReply, ActionReview,
 	ActionSupervise, ActionUrge, ActionCallback, ActionReopen, ActionMerge, ActionCancel, ActionArchive, ActionTransfer}
 
+// MaxCoUnits bounds the co-units (协办) of one dispatch.
+const MaxCoUnits = 10
+
 // Command carries an action and the fields it needs; unused fields stay zero.
 type Command struct {
 	Action      Action  `json:"-"`
@@ -363,6 +366,9 @@ func (t *Ticket) dispatch(cmd Command, env Env, ev *Event) error {
 	}
 	if cmd.LeadUnitID <= 0 {
 		return Invalid("lead_unit_id", "请选择主办单位")
+	}
+	if len(cmd.CoUnitIDs) > MaxCoUnits {
+		return Invalid("co_unit_ids", "协办单位最多%d个", MaxCoUnits)
 	}
 	seen := map[int64]bool{cmd.LeadUnitID: true}
 	var co []int64

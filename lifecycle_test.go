@@ -287,3 +287,25 @@ func TestTicket_Available(t *testing.T) {
 		t.Errorf("Available changed the ticket to %s", tk.Status)
 	}
 }
+
+func TestTicket_CoUnitBounds(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00")
+	tk := w.newTicket()
+	w.must(tk, agent, hotline.Command{Action: hotline.ActionSubmit}, hotline.StatusPendingDispatch)
+	co := make([]int64, hotline.MaxCoUnits+1)
+	for i := range co {
+		co[i] = int64(200 + i)
+	}
+	for _, tt := range []struct {
+		co   []int64
+		want string // error message fragment, "" for success
+	}{
+		{co, "最多"}, {[]int64{100}, "不能与主办单位相同"}, {[]int64{200, 200}, "不能重复"}, {co[:hotline.MaxCoUnits], ""},
+	} {
+		c := *tk
+		_, err := c.Apply(dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100, CoUnitIDs: tt.co}, w.env)
+		if tt.want == "" && err != nil || tt.want != "" && (hotline.ErrorField(err) != "co_unit_ids" || !strings.Contains(hotline.ErrorMessage(err), tt.want)) {
+			t.Errorf("%d co-units %v: %v", len(tt.co), tt.co[:min(3, len(tt.co))], err)
+		}
+	}
+}

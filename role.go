@@ -51,6 +51,11 @@ type User struct {
 	MustChangePassword bool `json:"must_change_password"`
 }
 
+// CanOwnTickets reports whether the user may be a ticket's owner (首接负责
+// 人) after a transfer: an active centre member who accepts tickets —
+// never a unit, an analyst or a read-only supervisor.
+func (u *User) CanOwnTickets() bool { return u.Active && u.Role.Can(ActionAccept) }
+
 // Actor is who performs an action: the system sweep is the zero Actor.
 type Actor struct {
 	UserID int64

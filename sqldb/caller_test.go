@@ -74,3 +74,21 @@ func TestCaller_LookupLimitsAndAlert(t *testing.T) {
 		}
 	})
 }
+
+// TestTicket_TransferOnlyToCentreStaff: a ticket's owner is transferred
+// only to active centre staff who accept tickets.
+func TestTicket_TransferOnlyToCentreStaff(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		tk := f.NewTicket(t, "13912345678", true)
+		for _, who := range []string{"water", "callback"} {
+			_, err := f.DB.ApplyAction(f.Context, f.Actors["lead"], tk.ID, hotline.Command{Action: hotline.ActionTransfer, OwnerID: f.Actors[who].UserID, Reason: "换班"})
+			if hotline.ErrorField(err) != "owner_id" {
+				t.Errorf("transfer to %s: %v", who, err)
+			}
+		}
+		got := f.Do(t, "lead", tk.ID, hotline.Command{Action: hotline.ActionTransfer, OwnerID: f.Actors["dispatcher"].UserID, Reason: "换班"})
+		if got.OwnerID != f.Actors["dispatcher"].UserID {
+			t.Errorf("owner %d after a transfer to the dispatcher", got.OwnerID)
+		}
+	})
+}

@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -444,8 +446,14 @@ func checkReferences(ctx context.Context, tx *Tx, t *hotline.Ticket, cmd hotline
 		}
 	case hotline.ActionTransfer:
 		if cmd.OwnerID > 0 {
-			if err := checkExists(ctx, tx, "users", cmd.OwnerID, "owner_id", "负责人"); err != nil {
+			u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, cmd.OwnerID))
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil, hotline.Invalid("owner_id", "负责人不存在")
+			} else if err != nil {
 				return nil, err
+			}
+			if !u.CanOwnTickets() {
+				return nil, hotline.Invalid("owner_id", "工单只能转交给在岗的热线中心受理人员（话务员、工单员、班长），不能转交给%s", u.Role.Label())
 			}
 		}
 	}

@@ -163,3 +163,32 @@ func TestInput_BadTextRefusedEverywhere(t *testing.T) {
 		})
 	}
 }
+
+// TestInput_StrictIDsPagesAndNoListings: "198abc" is no ticket id, a page
+// number past the bound is an error rather than page 1, and /static/ lists
+// nothing.
+func TestInput_StrictIDsPagesAndNoListings(t *testing.T) {
+	e := MustServer(t)
+	tk := e.newTicket(nil)
+	for path, want := range map[string]int{
+		fmt.Sprintf("/api/v1/tickets/%d", tk.ID):    200,
+		fmt.Sprintf("/api/v1/tickets/%dabc", tk.ID): 404,
+		fmt.Sprintf("/tickets/%dabc", tk.ID):        404,
+		fmt.Sprintf("/api/v1/tickets/+%d", tk.ID):   404,
+		"/api/v1/tickets?page=99999999999999999999": 400,
+		"/api/v1/tickets?page=10001":                400,
+		"/api/v1/tickets?page=10000":                200,
+		"/tickets?page=-1":                          400,
+		"/api/v1/audit?page=0":                      400,
+		"/static/":                                  404,
+		"/static/app.js":                            200,
+	} {
+		who := "agent"
+		if strings.Contains(path, "audit") {
+			who = "admin"
+		}
+		if code, body := e.get(who, path); code != want {
+			t.Errorf("GET %s: %d, want %d: %.200s", path, code, want, body)
+		}
+	}
+}

@@ -39,7 +39,7 @@ func (s *Server) loadRef(ctx context.Context) (*ref, error) {
 	r := &ref{Units: units, Categories: cats, unitName: map[int64]string{}, catPath: map[int64]string{}, userName: map[int64]string{}}
 	for _, u := range users {
 		r.userName[u.ID] = u.DisplayName
-		if u.Active && u.Role.Can(hotline.ActionAccept) {
+		if u.CanOwnTickets() {
 			r.Owners = append(r.Owners, u)
 		}
 	}

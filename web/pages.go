@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"hotline"
@@ -62,7 +63,14 @@ func (s *Server) parseTemplates() map[string]map[string]*template.Template {
 func (s *Server) pageRoutes() {
 	m := s.mux
 	static, _ := fs.Sub(assets, "static")
-	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	m.HandleFunc("GET /static/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") { // no directory listings
+			s.handleNoPage(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 	m.HandleFunc("GET /login", s.handleLoginPage)
 	m.HandleFunc("GET /lang/{name}", s.handleLang)
 	m.HandleFunc("POST /login", s.limit(s.loginLimit, s.handleLoginForm))
