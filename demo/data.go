@@ -152,6 +152,15 @@ var roleUsers = [][3]string{
 	{"supervisor", "supervisor", "热线中心监管"},
 }
 
+// unitHandlers are named staff of some units (经办人), besides the unit's
+// own login: each acts in their own name, and the demo shares a unit's
+// tickets among them.
+var unitHandlers = [][3]string{
+	{"util-water", "util-water.li", "李娜（萍乡水务客服）"},
+	{"util-water", "util-water.zhou", "周强（萍乡水务维修）"},
+	{"anyuan", "anyuan.chen", "陈敏（安源区12345专班）"},
+}
+
 var surnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高")
 
 var streets = []string{"跃进北路", "建设中路", "昭萍西路", "楚萍东路", "公园路", "八一路", "萍安北大道", "玉湖路", "五丰路", "西门路"}

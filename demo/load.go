@@ -96,13 +96,13 @@ type city struct {
 	catByPath map[string]*hotline.Category
 	leaves    []*hotline.Category
 	actors    map[string]hotline.Actor
-	unitActor map[int64]hotline.Actor
+	unitActor map[int64][]hotline.Actor // the unit's login, then its named handlers
 	prev      *hotline.Ticket // the story before, a merge target
 }
 
 func newCity(ctx context.Context, db *sqldb.DB) (*city, error) {
 	c := &city{db: db, unitByKey: map[string]*hotline.Unit{}, towns: map[int64][]*hotline.Unit{},
-		catByPath: map[string]*hotline.Category{}, actors: map[string]hotline.Actor{}, unitActor: map[int64]hotline.Actor{}}
+		catByPath: map[string]*hotline.Category{}, actors: map[string]hotline.Actor{}, unitActor: map[int64][]hotline.Actor{}}
 	us, err := db.FindUnits(ctx)
 	if err != nil {
 		return nil, err
@@ -143,7 +143,15 @@ func (c *city) users(ctx context.Context, password string) error {
 		if err := c.db.CreateUser(ctx, sqldb.SystemActor, u, password); err != nil {
 			return fmt.Errorf("demo user %s: %w", row.code, err)
 		}
-		c.unitActor[unit.ID] = hotline.ActorOf(u)
+		c.unitActor[unit.ID] = []hotline.Actor{hotline.ActorOf(u)}
+	}
+	for _, h := range unitHandlers {
+		unit := c.unitByKey[h[0]]
+		u := &hotline.User{Username: h[1], Role: hotline.RoleUnit, UnitID: unit.ID, DisplayName: h[2]}
+		if err := c.db.CreateUser(ctx, sqldb.SystemActor, u, password); err != nil {
+			return fmt.Errorf("demo user %s: %w", h[1], err)
+		}
+		c.unitActor[unit.ID] = append(c.unitActor[unit.ID], hotline.ActorOf(u))
 	}
 	return nil
 }

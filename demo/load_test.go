@@ -65,7 +65,7 @@ func TestLoad(t *testing.T) {
 			t.Errorf("no active %s model in the demo (%v)", target, err)
 		}
 	}
-	for _, name := range []string{"admin", "agent", "dispatcher", "inspector", "callback", "lead", "manager", "analyst", "supervisor", "util-water", "anyuan"} {
+	for _, name := range []string{"admin", "agent", "dispatcher", "inspector", "callback", "lead", "manager", "analyst", "supervisor", "util-water", "anyuan", "util-water.li", "anyuan.chen"} {
 		if _, err := db.Login(ctx, sqldb.LoginRequest{Username: name, Password: "hotline12345"}); err != nil {
 			t.Errorf("demo user %s cannot log in: %v", name, err)
 		}

@@ -158,11 +158,12 @@ func (s *story) run(ctx context.Context) error {
 		if err := s.do(ctx, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: wrong}); err != nil || !s.wait(3) {
 			return err
 		}
-		if err := s.do(ctx, c.unitActor[wrong], hotline.Command{Action: hotline.ActionReturn, Reason: "该事项不属于本单位职责，建议派" + leaf.Name + "主管部门"}); err != nil || !s.wait(3) {
+		if err := s.do(ctx, c.unitActor[wrong][0], hotline.Command{Action: hotline.ActionReturn, Reason: "该事项不属于本单位职责，建议派" + leaf.Name + "主管部门"}); err != nil || !s.wait(3) {
 			return err
 		}
 	}
-	unit := c.unitActor[e.LeadUnitID]
+	staff := c.unitActor[e.LeadUnitID]
+	unit := staff[rng.IntN(len(staff))]
 	steps := []struct {
 		who   hotline.Actor
 		cmd   hotline.Command
