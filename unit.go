@@ -39,7 +39,10 @@ type Unit struct {
 
 // Validate checks a unit's own fields.
 func (u *Unit) Validate() error {
-	u.Code, u.Name = strings.TrimSpace(u.Code), strings.TrimSpace(u.Name)
+	if err := CheckInput("code", u.Code); err != nil {
+		return err
+	}
+	u.Code, u.Name = TrimText(u.Code), TrimText(u.Name)
 	if u.Code == "" || len(u.Code) > 64 || strings.ContainsAny(u.Code, " /\\\t") {
 		return Invalid("code", "单位编码必填，不超过64个字符，且不能含空格或斜杠")
 	}
@@ -99,10 +102,13 @@ type Supervision struct {
 func CategoryPath(row []string) ([]string, error) {
 	var path []string
 	for i, name := range row {
-		name = strings.TrimSpace(name)
+		if err := CheckInput("name", name); err != nil {
+			return nil, err
+		}
+		name = TrimText(name)
 		if name == "" {
 			for _, rest := range row[i:] {
-				if strings.TrimSpace(rest) != "" {
+				if !Blank(rest) {
 					return nil, Invalid("name", "分类名称不能跳级（第%d级为空）", i+1)
 				}
 			}

@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,7 +53,34 @@ func TestAccounts_DisableEndsStreamsAndTokens(t *testing.T) {
 				second = srv2.URL
 			}
 			e.addUser("water-li", hotline.RoleUnit, e.units["util-water"])
-			stream := subscribe(t, second, e.tokens["water-li"])
+			// Her browser: a cookie session with the page's event stream
+			// open (the same /events a list page opens), on the second
+			// instance; and an API token of hers.
+			resp, err := http.Post(second+"/api/v1/auth/session", "application/json", strings.NewReader(`{"username":"water-li","password":"hotline12345"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			var cookie *http.Cookie
+			for _, c := range resp.Cookies() {
+				if c.Name == web.SessionCookie {
+					cookie = c
+				}
+			}
+			if cookie == nil {
+				t.Fatal("no session cookie")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			t.Cleanup(cancel)
+			req, _ := http.NewRequestWithContext(ctx, "GET", second+"/events", nil)
+			req.AddCookie(cookie)
+			sresp, err := http.DefaultClient.Do(req)
+			if err != nil || sresp.StatusCode != 200 {
+				t.Fatalf("browser event stream: %v %v", err, sresp.Status)
+			}
+			t.Cleanup(func() { sresp.Body.Close() })
+			stream := bufio.NewScanner(sresp.Body)
+			apiStream := subscribe(t, second, e.tokens["water-li"])
 			time.Sleep(200 * time.Millisecond) // the second instance's LISTEN settles
 			var users struct{ Items []hotline.User }
 			e.call("admin", "GET", "/api/v1/users", nil, 200, &users)
@@ -62,10 +92,18 @@ func TestAccounts_DisableEndsStreamsAndTokens(t *testing.T) {
 			}
 			e.call("agent", "PATCH", fmt.Sprintf("/api/v1/users/%d", id), map[string]any{"active": false}, 403, nil)
 			e.call("admin", "PATCH", fmt.Sprintf("/api/v1/users/%d", id), map[string]any{"active": false}, 200, nil)
-			if took := streamEnds(t, stream, 3*time.Second); took > time.Second {
-				t.Errorf("the stream closed %s after the user was disabled", took)
+			took := streamEnds(t, stream, 3*time.Second)
+			if took > time.Second {
+				t.Errorf("the browser's stream closed %s after the user was disabled", took)
 			}
+			t.Logf("the browser's event stream closed %s after the response to the disabling", took)
+			streamEnds(t, apiStream, time.Second)
 			e.call("water-li", "GET", "/api/v1/me", nil, 401, nil)
+			req, _ = http.NewRequest("GET", e.srv.URL+"/api/v1/me", nil)
+			req.AddCookie(cookie)
+			if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 401 {
+				t.Errorf("the browser session after disabling: %v %v", err, resp.Status)
+			}
 			e.call("", "POST", "/api/v1/auth/login", map[string]string{"username": "water-li", "password": "hotline12345"}, 401, nil)
 			e.call("admin", "PATCH", fmt.Sprintf("/api/v1/users/%d", id), map[string]any{"active": true}, 200, nil)
 			e.call("water-li", "GET", "/api/v1/me", nil, 401, nil) // the old token stays revoked
