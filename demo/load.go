@@ -97,7 +97,7 @@ type city struct {
 	leaves    []*hotline.Category
 	actors    map[string]hotline.Actor
 	unitActor map[int64][]hotline.Actor // the unit's login, then its named handlers
-	prev      *hotline.Ticket // the story before, a merge target
+	prev      *hotline.Ticket           // the story before, a merge target
 }
 
 func newCity(ctx context.Context, db *sqldb.DB) (*city, error) {
