@@ -1,6 +1,9 @@
 package hotline
 
-import "time"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // Role is what a user does at the hotline; permissions follow from it.
 type Role string
@@ -49,6 +52,25 @@ type User struct {
 	// MustChangePassword: the password was set by an admin (a reset); the
 	// user may do nothing else until they choose their own.
 	MustChangePassword bool `json:"must_change_password"`
+}
+
+// Validate checks a user's name, role and unit (the username is checked
+// once, at creation): a unit user belongs to exactly one unit, nobody else
+// to any. The display name is trimmed.
+func (u *User) Validate() error {
+	if err := CheckInput("display_name", u.DisplayName); err != nil {
+		return err
+	}
+	if u.DisplayName = TrimText(u.DisplayName); u.DisplayName == "" || utf8.RuneCountInString(u.DisplayName) > 100 {
+		return Invalid("display_name", "姓名必填，不超过100个字")
+	}
+	if !u.Role.Valid() {
+		return Invalid("role", "角色无效")
+	}
+	if (u.Role == RoleUnit) != (u.UnitID != 0) {
+		return Invalid("unit_id", "承办单位用户必须且只能指定所属单位")
+	}
+	return nil
 }
 
 // CanOwnTickets reports whether the user may be a ticket's owner (首接负责

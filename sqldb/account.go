@@ -41,28 +41,18 @@ func (db *DB) UpdateUser(ctx context.Context, actor hotline.Actor, id int64, p U
 	before := *u
 	var changes []string
 	if p.DisplayName != nil {
-		name := hotline.TrimText(*p.DisplayName)
-		if err := hotline.CheckInput("display_name", name); err != nil {
-			return nil, err
-		} else if name == "" || len([]rune(name)) > 50 {
-			return nil, hotline.Invalid("display_name", "姓名必填，不超过50个字")
-		}
-		u.DisplayName = name
+		u.DisplayName = *p.DisplayName
 	}
 	if p.Role != nil {
-		if !p.Role.Valid() {
-			return nil, hotline.Invalid("role", "角色无效")
-		}
-		u.Role = *p.Role
-		if u.Role != hotline.RoleUnit {
+		if u.Role = *p.Role; u.Role != hotline.RoleUnit {
 			u.UnitID = 0
 		}
 	}
 	if p.UnitID != nil {
 		u.UnitID = *p.UnitID
 	}
-	if (u.Role == hotline.RoleUnit) != (u.UnitID != 0) {
-		return nil, hotline.Invalid("unit_id", "承办单位用户必须且只能指定所属单位")
+	if err := u.Validate(); err != nil {
+		return nil, err
 	}
 	if u.UnitID != 0 && u.UnitID != before.UnitID {
 		if err := checkExists(ctx, tx, "units", u.UnitID, "unit_id", "单位"); err != nil {
@@ -144,10 +134,7 @@ func (db *DB) ChangePassword(ctx context.Context, actor hotline.Actor, keep int6
 }
 
 func (db *DB) setPassword(ctx context.Context, actor hotline.Actor, u *hotline.User, password string, mustChange bool, keep int64, action string) error {
-	if err := ValidatePassword(u.Username, password); err != nil {
-		return err
-	}
-	hash, err := HashPassword(password)
+	hash, err := newPasswordHash(u.Username, password)
 	if err != nil {
 		return err
 	}

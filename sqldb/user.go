@@ -36,6 +36,14 @@ const (
 	argonKeyLen  = 32
 )
 
+// newPasswordHash checks a new password against the policy and hashes it.
+func newPasswordHash(username, password string) (string, error) {
+	if err := ValidatePassword(username, password); err != nil {
+		return "", err
+	}
+	return HashPassword(password)
+}
+
 // HashPassword returns an argon2id hash in the PHC string format.
 func HashPassword(password string) (string, error) {
 	salt := make([]byte, 16)
@@ -103,23 +111,20 @@ func (db *DB) CreateUser(ctx context.Context, actor hotline.Actor, u *hotline.Us
 	if !actor.Role.Has(hotline.PermManageUsers) {
 		return hotline.Errorf(hotline.EForbidden, "只有系统管理员可以添加用户")
 	}
-	u.Username = strings.TrimSpace(u.Username)
+	if err := hotline.CheckInput("username", u.Username); err != nil {
+		return err
+	}
+	u.Username = hotline.TrimText(u.Username)
 	if u.Username == "" || len(u.Username) > 64 || strings.ContainsAny(u.Username, " \t/") {
 		return hotline.Invalid("username", "用户名必填，不超过64个字符，不能含空格")
 	}
-	if u.DisplayName = strings.TrimSpace(u.DisplayName); u.DisplayName == "" {
+	if hotline.Blank(u.DisplayName) {
 		u.DisplayName = u.Username
 	}
-	if !u.Role.Valid() {
-		return hotline.Invalid("role", "角色无效")
-	}
-	if (u.Role == hotline.RoleUnit) != (u.UnitID != 0) {
-		return hotline.Invalid("unit_id", "承办单位用户必须且只能指定所属单位")
-	}
-	if err := ValidatePassword(u.Username, password); err != nil {
+	if err := u.Validate(); err != nil {
 		return err
 	}
-	hash, err := HashPassword(password)
+	hash, err := newPasswordHash(u.Username, password)
 	if err != nil {
 		return err
 	}
