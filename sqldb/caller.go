@@ -90,8 +90,8 @@ func (db *DB) LookUpCaller(ctx context.Context, actor hotline.Actor, phone strin
 		return nil, err
 	}
 	if limits.Burst(c.Distinct) {
-		if err := raiseAlert(ctx, tx, AlertLookupBurst, actor, fmt.Sprintf("%s 在 %s 内查询了 %d 个不同号码的来电历史",
-			actor.Name, limits.BurstWindow, c.Distinct)); err != nil {
+		if err := raiseAlert(ctx, tx, AlertLookupBurst, actor, fmt.Sprintf("%s 在 %d 分钟内查询了 %d 个不同号码的来电历史",
+			actor.Name, int(limits.BurstWindow.Minutes()), c.Distinct)); err != nil {
 			return nil, err
 		}
 	}
@@ -148,13 +148,13 @@ func (db *DB) lookupRefused(ctx context.Context, actor hotline.Actor, why string
 	defer tx.Rollback()
 	if audit {
 		if appendAudit(ctx, tx, actor, "caller.lookup_refused", fmt.Sprintf("user:%d", actor.UserID),
-			fmt.Sprintf("%s；%s 内第 %d 次被拒", why, db.LookupLimits.BurstWindow, n)) != nil {
+			fmt.Sprintf("%s；%d 分钟内第 %d 次被拒", why, int(db.LookupLimits.BurstWindow.Minutes()), n)) != nil {
 			return
 		}
 	}
 	if alert {
-		if raiseAlert(ctx, tx, AlertLookupBurst, actor, fmt.Sprintf("%s（%s）在 %s 内 %d 次来电历史查询被拒（%s）",
-			actor.Name, actor.Role.Label(), db.LookupLimits.BurstWindow, n, why)) != nil {
+		if raiseAlert(ctx, tx, AlertLookupBurst, actor, fmt.Sprintf("%s（%s）在 %d 分钟内 %d 次来电历史查询被拒（%s）",
+			actor.Name, actor.Role.Label(), int(db.LookupLimits.BurstWindow.Minutes()), n, why)) != nil {
 			return
 		}
 	}

@@ -244,4 +244,28 @@ func TestBrowser_Lifecycle(t *testing.T) {
 		t.Errorf("English timeline:\n%s", tl)
 	}
 	shot("ticket-en")
+	run("chinese again", chromedp.Click(css(`header a.lang`)), chromedp.WaitVisible(css(`html[lang=zh-CN] table.timeline`)))
+	logout()
+
+	// 5. An agent looks up 20 different numbers: the admin's home page shows
+	// the alert; the admin disables a unit login from the users page.
+	for i := 0; i < 20; i++ {
+		e.call("agent", "GET", fmt.Sprintf("/api/v1/caller-history?phone=1390000%04d", i), nil, 200, nil)
+	}
+	login("admin")
+	run("alert", chromedp.Navigate(base+"/"), chromedp.WaitVisible(css(`section.alerts`)))
+	if alert := read("alert text", chromedp.Text(css(`section.alerts`))); !strings.Contains(alert, "来电历史查询异常") {
+		t.Errorf("admin home alert: %q", alert)
+	}
+	shot("security-alert")
+	row := fmt.Sprintf(`form[action="/admin/users/%d"]`, e.userID("util-power"))
+	run("disable a user", chromedp.Navigate(base+"/admin/users"), chromedp.WaitVisible(css(row)),
+		chromedp.SetValue(css(row+` select[name=active]`), "false"),
+		chromedp.SetAttributeValue(css("body"), "data-stale", "1"),
+		chromedp.Click(css(row+` button[type=submit]`)), chromedp.WaitVisible(css(`body:not([data-stale]) table.grid`)))
+	if state := read("disabled row", chromedp.Text(css(`tr.muted`))); !strings.Contains(state, "util-power") || !strings.Contains(state, "停用") {
+		t.Errorf("after disabling, the users page shows %q", state)
+	}
+	shot("admin-users")
+	e.call("util-power", "GET", "/api/v1/me", nil, 401, nil)
 }

@@ -27,6 +27,16 @@ func (e *env) addUser(name string, role hotline.Role, unit int64) {
 	e.tokens[name] = out.Token
 }
 
+// userID returns the id of a user of the test city.
+func (e *env) userID(name string) int64 {
+	e.tb.Helper()
+	u, err := e.db.FindUserByUsername(context.Background(), name)
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	return u.ID
+}
+
 // get sends a GET as who and returns the status and body, without failing.
 func (e *env) get(who, path string) (int, string) {
 	req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
