@@ -139,6 +139,13 @@ func TestAccounts_DisableEndsStreamsAndTokens(t *testing.T) {
 			if last := got.Events[len(got.Events)-1]; last.ActorName != "李娜" || last.ActorID != id {
 				t.Errorf("acknowledged as %q #%d", last.ActorName, last.ActorID)
 			}
+			// Logging out everywhere (token revocation) ends the streams too.
+			cb := subscribe(t, second, e.tokens["callback"])
+			time.Sleep(100 * time.Millisecond)
+			e.call("callback", "POST", "/api/v1/auth/logout-all", nil, 200, nil)
+			if took := streamEnds(t, cb, 3*time.Second); took > time.Second {
+				t.Errorf("the stream closed %s after its token was revoked", took)
+			}
 			// An admin cannot lock themselves out.
 			var me hotline.User
 			e.call("admin", "GET", "/api/v1/me", nil, 200, &me)
