@@ -3,8 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -39,15 +37,8 @@ func (e *env) userID(name string) int64 {
 
 // get sends a GET as who and returns the status and body, without failing.
 func (e *env) get(who, path string) (int, string) {
-	req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
-	req.Header.Set("Authorization", "Bearer "+e.tokens[who])
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, b := e.fetch(who, "GET", path)
+	return code, string(b)
 }
 
 // TestPrivacy_PhoneEnumerationFails is the attack of the security review:
