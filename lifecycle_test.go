@@ -309,3 +309,30 @@ func TestTicket_CoUnitBounds(t *testing.T) {
 		}
 	}
 }
+
+func TestAutoDispatchCommand(t *testing.T) {
+	pending := &hotline.Ticket{Status: hotline.StatusPendingDispatch}
+	sure := &hotline.UnitGuess{ModelID: 1, UnitID: 7, Prob: 0.97}
+	for _, tt := range []struct {
+		name      string
+		t         *hotline.Ticket
+		threshold float64
+		g         *hotline.UnitGuess
+		cat       *hotline.CatalogueEntry
+		want      int64 // lead unit, 0: a person decides
+		co        int
+	}{
+		{"off", pending, 0, sure, nil, 0, 0},
+		{"no model", pending, 0.9, nil, nil, 0, 0},
+		{"unsure", pending, 0.98, sure, nil, 0, 0},
+		{"sure, no catalogue entry", pending, 0.9, sure, nil, 7, 0},
+		{"catalogue agrees", pending, 0.9, sure, &hotline.CatalogueEntry{LeadUnitID: 7, CoUnitIDs: []int64{8, 9}}, 7, 2},
+		{"catalogue differs", pending, 0.9, sure, &hotline.CatalogueEntry{LeadUnitID: 5}, 0, 0},
+		{"not waiting for dispatch", &hotline.Ticket{Status: hotline.StatusAccepted}, 0.9, sure, nil, 0, 0},
+	} {
+		cmd, ok := hotline.AutoDispatchCommand(tt.t, tt.threshold, tt.g, tt.cat)
+		if ok != (tt.want != 0) || cmd.LeadUnitID != tt.want || len(cmd.CoUnitIDs) != tt.co || (ok && cmd.Action != hotline.ActionDispatch) {
+			t.Errorf("%s: %+v %v", tt.name, cmd, ok)
+		}
+	}
+}

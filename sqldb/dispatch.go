@@ -162,12 +162,17 @@ func (db *DB) RecordDispatch(ctx context.Context, actor hotline.Actor, r Dispatc
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO dispatch_suggestions (ticket_id, model_id, suggested_unit_id, confidence,
-		catalogue_unit_id, final_unit_id, actor_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, r.TicketID, nullID(r.ModelID),
-		nullID(r.SuggestedUnitID), r.Confidence, nullID(r.CatalogueUnitID), r.FinalUnitID, nullID(actor.UserID), tx.now.UnixMilli()); err != nil {
+	if err := insertDispatchRecord(ctx, tx, actor, r); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+func insertDispatchRecord(ctx context.Context, tx *Tx, actor hotline.Actor, r DispatchRecord) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO dispatch_suggestions (ticket_id, model_id, suggested_unit_id, confidence,
+		catalogue_unit_id, final_unit_id, actor_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, r.TicketID, nullID(r.ModelID),
+		nullID(r.SuggestedUnitID), r.Confidence, nullID(r.CatalogueUnitID), r.FinalUnitID, nullID(actor.UserID), tx.now.UnixMilli())
+	return err
 }
 
 // UnitDispatch is a unit's dispatches and returns in a period.
@@ -278,8 +283,14 @@ func (db *DB) SetDispatchRetrainDays(ctx context.Context, actor hotline.Actor, d
 
 // setting reads a centre setting, or def when it was never set.
 func (db *DB) setting(ctx context.Context, name, def string) (string, error) {
+	return readSetting(ctx, db.read, name, def)
+}
+
+func readSetting(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, name, def string) (string, error) {
 	var v string
-	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = $1`, name).Scan(&v)
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = $1`, name).Scan(&v)
 	if err == sql.ErrNoRows {
 		return def, nil
 	}

@@ -192,15 +192,20 @@ func (db *DB) LinkArticle(ctx context.Context, actor hotline.Actor, ticketID, ar
 		return err
 	}
 	defer tx.Rollback()
+	if err := linkArticle(ctx, tx, actor, ticketID, articleID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func linkArticle(ctx context.Context, tx *Tx, actor hotline.Actor, ticketID, articleID int64) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM kb_ticket_links WHERE ticket_id = $1 AND article_id = $2`, ticketID, articleID).Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO kb_ticket_links (ticket_id, article_id, user_id, created_at) VALUES ($1, $2, $3, $4)`,
-		ticketID, articleID, nullID(actor.UserID), tx.now.UnixMilli()); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err := tx.ExecContext(ctx, `INSERT INTO kb_ticket_links (ticket_id, article_id, user_id, created_at) VALUES ($1, $2, $3, $4)`,
+		ticketID, articleID, nullID(actor.UserID), tx.now.UnixMilli())
+	return err
 }
 
 // TicketArticles returns the ids of the articles linked to a ticket.

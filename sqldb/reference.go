@@ -273,6 +273,10 @@ func (db *DB) SuggestDispatch(ctx context.Context, categoryID, regionUnitID int6
 		return nil, err
 	}
 	defer tx.Rollback()
+	return suggestDispatch(ctx, tx, categoryID, regionUnitID)
+}
+
+func suggestDispatch(ctx context.Context, tx *Tx, categoryID, regionUnitID int64) (*hotline.CatalogueEntry, error) {
 	var version int64
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM catalogue_versions`).Scan(&version); err != nil {
 		return nil, err

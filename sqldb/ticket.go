@@ -28,6 +28,17 @@ func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.
 		return err
 	}
 	defer tx.Rollback()
+	if err := db.createTicket(ctx, tx, actor, t, submit); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	t.RedactFor(actor)
+	return nil
+}
+
+func (db *DB) createTicket(ctx context.Context, tx *Tx, actor hotline.Actor, t *hotline.Ticket, submit bool) error {
 	if t.CategoryID > 0 {
 		if err := checkExists(ctx, tx, "categories", t.CategoryID, "category_id", "诉求分类"); err != nil {
 			return err
@@ -39,6 +50,7 @@ func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.
 		}
 	}
 	env := hotline.Env{Now: tx.now, Rules: db.Rules}
+	var err error
 	if t.AppealKind.Valid() && t.Urgency.Valid() {
 		if env, err = tx.env(ctx, t); err != nil {
 			return err
@@ -94,10 +106,6 @@ func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.
 		return err
 	}
 	tx.changed(changeOf(t, hotline.ActionAccept))
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	t.RedactFor(actor)
 	return nil
 }
 
@@ -322,6 +330,20 @@ func (db *DB) ApplyAction(ctx context.Context, actor hotline.Actor, id int64, cm
 		return nil, err
 	}
 	defer tx.Rollback()
+	t, err := db.applyAction(ctx, tx, actor, id, cmd)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	t.RedactFor(actor)
+	return t, nil
+}
+
+// applyAction is ApplyAction inside tx: the ticket it returns is not yet
+// masked.
+func (db *DB) applyAction(ctx context.Context, tx *Tx, actor hotline.Actor, id int64, cmd hotline.Command) (*hotline.Ticket, error) {
 	t, err := findTicket(ctx, tx, id, true)
 	if err != nil {
 		return nil, err
@@ -383,8 +405,7 @@ func (db *DB) ApplyAction(ctx context.Context, actor hotline.Actor, id int64, cm
 	if t.Events, err = findEvents(ctx, tx, id); err != nil {
 		return nil, err
 	}
-	t.RedactFor(actor)
-	return t, tx.Commit()
+	return t, nil
 }
 
 // RevealRequester returns a ticket's requester unmasked to an actor who may

@@ -32,11 +32,15 @@ func (s *Server) handleCreateTicket(w http.ResponseWriter, r *http.Request) {
 	}
 	t := &hotline.Ticket{Channel: in.Channel, AppealKind: in.AppealKind, CategoryID: in.CategoryID, Urgency: in.Urgency,
 		Title: in.Title, Content: in.Content, Requester: in.Requester, Location: in.Location, Confidential: in.Confidential}
-	if err := s.DB.CreateTicket(r.Context(), actorFrom(r), t, in.Submit); err != nil {
+	req := sqldb.IntakeRequest{Ticket: t, Mode: sqldb.IntakeSave}
+	if in.Submit {
+		req.Mode, req.Guess = sqldb.IntakeSubmit, s.unitGuess(r.Context(), t)
+	}
+	if err := s.DB.Intake(r.Context(), actorFrom(r), req); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, s.autoDispatch(r.Context(), t))
+	writeJSON(w, http.StatusCreated, t)
 }
 
 // ticketFilter parses the list query; a bad parameter is a 400 naming it.
@@ -190,7 +194,12 @@ func (s *Server) handleAction(w http.ResponseWriter, r *http.Request) {
 		s.recordDispatch(r.Context(), actor, t)
 	}
 	if action == hotline.ActionSubmit {
-		t = s.autoDispatch(r.Context(), t)
+		if g := s.unitGuess(r.Context(), t); g != nil {
+			if t, err = s.DB.AutoDispatch(r.Context(), t.ID, g); err != nil {
+				s.error(w, r, err)
+				return
+			}
+		}
 	}
 	writeJSON(w, http.StatusOK, t)
 }

@@ -194,42 +194,21 @@ func (s *Server) startTraining(a hotline.Actor, target string) error {
 	return nil
 }
 
-// autoDispatcher is who dispatches automatically, in the timeline and the
-// audit log.
-var autoDispatcher = hotline.Actor{Name: "智能派单", Role: hotline.RoleDispatcher}
-
-// autoDispatch dispatches a ticket just submitted when automatic dispatch
-// is on (a threshold), the unit model is that sure, and the dispatch
-// catalogue names the same unit or none; otherwise a person decides. It
-// returns the ticket as it now is.
-func (s *Server) autoDispatch(ctx context.Context, t *hotline.Ticket) *hotline.Ticket {
-	if t.Status != hotline.StatusPendingDispatch {
-		return t
-	}
-	th, err := s.DB.AutoDispatchThreshold(ctx)
-	if err != nil || th == 0 {
-		return t
+// unitGuess is the unit model's first unit for a ticket's text when
+// automatic dispatch is on (nil otherwise, or without a model): the rule
+// itself is the domain's, applied by storage in the use case's
+// transaction.
+func (s *Server) unitGuess(ctx context.Context, t *hotline.Ticket) *hotline.UnitGuess {
+	if th, err := s.DB.AutoDispatchThreshold(ctx); err != nil || th == 0 {
+		return nil
 	}
 	rf, err := s.loadRef(ctx)
 	if err != nil {
-		return t
+		return nil
 	}
 	sg, err := s.suggest(ctx, t.Title+"\n"+t.Content, rf)
-	if err != nil || len(sg.Units) == 0 || sg.Units[0].Prob < th {
-		return t
+	if err != nil || len(sg.Units) == 0 {
+		return nil
 	}
-	cmd := hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: sg.Units[0].ID}
-	if e, err := s.DB.SuggestDispatch(ctx, t.CategoryID, t.Location.UnitID); err == nil && e != nil && e.LeadUnitID != 0 {
-		if e.LeadUnitID != cmd.LeadUnitID {
-			return t // the catalogue says otherwise: a dispatcher decides
-		}
-		cmd.CoUnitIDs = e.CoUnitIDs
-	}
-	done, err := s.DB.ApplyAction(ctx, autoDispatcher, t.ID, cmd)
-	if err != nil {
-		s.Logger.Warn("automatic dispatch", "ticket", t.ID, "err", err)
-		return t
-	}
-	s.recordDispatch(ctx, autoDispatcher, done)
-	return done
+	return &hotline.UnitGuess{ModelID: sg.UnitModel, UnitID: sg.Units[0].ID, Prob: sg.Units[0].Prob}
 }

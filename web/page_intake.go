@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"hotline"
+	"hotline/sqldb"
 )
 
 type intakeContent struct {
@@ -62,29 +63,22 @@ func (s *Server) handleIntakeForm(w http.ResponseWriter, r *http.Request) {
 		Location:  hotline.Location{Address: in["location"]}}
 	t.CategoryID, _ = strconv.ParseInt(in["category_id"], 10, 64)
 	t.Location.UnitID, _ = strconv.ParseInt(in["location_unit_id"], 10, 64)
-	a := actorFrom(r)
-	mode := r.PostFormValue("mode")
-	if mode == "resolve" && in["answer"] == "" {
-		s.intakePage(w, r, http.StatusBadRequest, in, hotline.Invalid("answer", "直接办结时请填写答复内容"))
-		return
+	req := sqldb.IntakeRequest{Ticket: t, Mode: r.PostFormValue("mode"), Answer: in["answer"]}
+	if req.Mode == "" {
+		req.Mode = sqldb.IntakeSave
 	}
-	err := s.DB.CreateTicket(r.Context(), a, t, mode == "submit")
-	if kb, _ := strconv.ParseInt(in["kb_article_id"], 10, 64); err == nil && kb > 0 {
-		// The article that answered the call; the ticket stands without it.
-		if lerr := s.DB.LinkArticle(r.Context(), a, t.ID, kb); lerr != nil {
-			s.Logger.Warn("link article to ticket", "ticket", t.ID, "article", kb, "err", lerr)
-		}
-	}
-	if err == nil && mode == "submit" {
-		s.autoDispatch(r.Context(), t)
-	}
-	if err == nil && mode == "resolve" {
-		_, err = s.DB.ApplyAction(r.Context(), a, t.ID, hotline.Command{Action: hotline.ActionResolveOnCall, Content: in["answer"]})
-		if err != nil { // the ticket is accepted and safe; say why it was not concluded
-			http.Redirect(w, r, "/tickets/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+	if v := in["kb_article_id"]; v != "" {
+		id, ok := parseID(v)
+		if !ok {
+			s.intakePage(w, r, http.StatusBadRequest, in, hotline.Invalid("kb_article_id", "知识库文章不存在"))
 			return
 		}
+		req.ArticleID = id
 	}
+	if req.Mode == sqldb.IntakeSubmit {
+		req.Guess = s.unitGuess(r.Context(), t)
+	}
+	err := s.DB.Intake(r.Context(), actorFrom(r), req)
 	if err != nil {
 		if hotline.ErrorCode(err) == hotline.EInternal {
 			s.errorPage(w, r, err)

@@ -190,7 +190,9 @@ func (s *Server) handleActionForm(w http.ResponseWriter, r *http.Request) {
 		if t, err = s.DB.ApplyAction(r.Context(), actorFrom(r), id, cmd); err == nil && (a == hotline.ActionDispatch || a == hotline.ActionDesignate) {
 			s.recordDispatch(r.Context(), actorFrom(r), t)
 		} else if err == nil && a == hotline.ActionSubmit {
-			s.autoDispatch(r.Context(), t)
+			if g := s.unitGuess(r.Context(), t); g != nil {
+				_, err = s.DB.AutoDispatch(r.Context(), id, g)
+			}
 		}
 	}
 	if err != nil {

@@ -1,0 +1,99 @@
+package sqldb_test
+
+import (
+	"fmt"
+	"testing"
+
+	"hotline"
+	"hotline/sqldb"
+)
+
+// counts is what an intake writes: tickets, their events, audit entries,
+// article links and dispatch records.
+func counts(t *testing.T, f *fixture) string {
+	t.Helper()
+	raw := rawDB(t, f)
+	var out string
+	for _, table := range []string{"tickets", "events", "audit_log", "kb_ticket_links", "dispatch_suggestions"} {
+		var n int
+		if err := raw.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out += fmt.Sprintf("%s=%d ", table, n)
+	}
+	return out
+}
+
+// TestIntake_AllOrNothing: an intake whose last step fails (concluding a
+// complaint on the call, which only a consultation may be) leaves no
+// ticket, event, audit entry or article link behind; the same intake of a
+// consultation is accepted, linked and concluded in one go.
+func TestIntake_AllOrNothing(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		art := f.publishArticle(t, &hotline.Article{Title: "停水怎么办", Body: "拨打水务热线。", Answer: "请拨打水务热线。"})
+		newTicket := func(kind hotline.AppealKind) *hotline.Ticket {
+			return &hotline.Ticket{Channel: hotline.ChannelPhone, AppealKind: kind, CategoryID: f.Cat.ID, Urgency: hotline.Normal,
+				Title: "停水", Content: "凤凰街停水", Requester: hotline.Requester{Name: "王五", Phone: "13912345678"}, Location: hotline.Location{Address: "安源区"}}
+		}
+		before := counts(t, f)
+		err := f.DB.Intake(f.Context, f.Actors["agent"], sqldb.IntakeRequest{Ticket: newTicket(hotline.Complaint), Mode: sqldb.IntakeResolve,
+			Answer: "请拨打水务热线。", ArticleID: art.ID})
+		if hotline.ErrorField(err) != "appeal_kind" {
+			t.Fatalf("resolving a complaint on the call: %v", err)
+		}
+		if after := counts(t, f); after != before {
+			t.Errorf("a failed intake left rows behind:\nbefore %s\nafter  %s", before, after)
+		}
+		if err := f.DB.Intake(f.Context, f.Actors["agent"], sqldb.IntakeRequest{Ticket: newTicket(hotline.Consult), Mode: sqldb.IntakeSubmit,
+			ArticleID: 99999}); hotline.ErrorField(err) != "kb_article_id" {
+			t.Errorf("a missing article: %v", err)
+		}
+		if after := counts(t, f); after != before {
+			t.Errorf("an intake with a missing article left rows behind:\n%s\n%s", before, after)
+		}
+		tk := newTicket(hotline.Consult)
+		if err := f.DB.Intake(f.Context, f.Actors["agent"], sqldb.IntakeRequest{Ticket: tk, Mode: sqldb.IntakeResolve,
+			Answer: "请拨打水务热线。", ArticleID: art.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if tk.Status != hotline.StatusConcluded || !tk.ResolvedOnCall || tk.Requester.Phone != "139****5678" {
+			t.Errorf("resolved on the call: %s, resolved %v, phone %q", tk.Status, tk.ResolvedOnCall, tk.Requester.Phone)
+		}
+		if links, _ := f.DB.TicketArticles(f.Context, tk.ID); len(links) != 1 || links[0] != art.ID {
+			t.Errorf("article links %v", links)
+		}
+	})
+}
+
+// TestIntake_AutoDispatch: with automatic dispatch on, a sure guess that
+// the catalogue does not contradict dispatches the submitted ticket in the
+// intake's transaction, recorded beside the suggestion; an unsure one
+// leaves it for a dispatcher.
+func TestIntake_AutoDispatch(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		water := f.Units["px-water"].ID
+		if err := f.DB.SetAutoDispatchThreshold(f.Context, f.Actors["admin"], 0.9); err != nil {
+			t.Fatal(err)
+		}
+		submit := func(prob float64) *hotline.Ticket {
+			tk := &hotline.Ticket{Channel: hotline.ChannelPhone, AppealKind: hotline.Complaint, CategoryID: f.Cat.ID, Urgency: hotline.Normal,
+				Title: "停水", Content: "凤凰街停水", Requester: hotline.Requester{Name: "王五", Phone: "13912345678"}, Location: hotline.Location{Address: "安源区"}}
+			if err := f.DB.Intake(f.Context, f.Actors["agent"], sqldb.IntakeRequest{Ticket: tk, Mode: sqldb.IntakeSubmit,
+				Guess: &hotline.UnitGuess{UnitID: water, Prob: prob}}); err != nil {
+				t.Fatal(err)
+			}
+			return tk
+		}
+		if tk := submit(0.95); tk.Status != hotline.StatusDispatched || tk.LeadUnitID != water {
+			t.Errorf("sure guess: %s to %d", tk.Status, tk.LeadUnitID)
+		}
+		if tk := submit(0.5); tk.Status != hotline.StatusPendingDispatch {
+			t.Errorf("unsure guess: %s", tk.Status)
+		}
+		var n int
+		rawDB(t, f).QueryRow(`SELECT COUNT(*) FROM dispatch_suggestions WHERE final_unit_id = $1`, water).Scan(&n)
+		if n != 1 {
+			t.Errorf("%d dispatch records", n)
+		}
+	})
+}
