@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"hotline"
-	"hotline/jobs"
 	"hotline/sqldb"
 )
 
@@ -73,7 +72,7 @@ func Load(ctx context.Context, db *sqldb.DB, o Options) error {
 // With too few concluded tickets there is no model.
 func (c *city) dispatchModels(ctx context.Context) error {
 	for _, target := range []string{sqldb.TargetUnit, sqldb.TargetCategory} {
-		_, m, err := jobs.TrainDispatchModel(ctx, c.db, c.actors["admin"], target)
+		_, m, err := c.db.TrainDispatchModel(ctx, c.actors["admin"], target)
 		if err != nil {
 			return fmt.Errorf("demo %s model: %w", target, err)
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"hotline"
@@ -175,7 +174,7 @@ type dictionaryBody struct {
 
 func (s *Server) handleGetDictionary(w http.ResponseWriter, r *http.Request) {
 	words, syn, err := s.DB.FindDictionary(r.Context())
-	s.respond(w, r, http.StatusOK, dictionaryBody{Words: words, Synonyms: syn}, err)
+	s.respond(w, r, http.StatusOK, map[string]any{"words": words, "synonyms": syn, "reindex": s.reindexState()}, err)
 }
 
 // handlePutDictionary replaces the user dictionary and re-indexes the
@@ -215,41 +214,41 @@ func (s *Server) handleLinkArticle(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, r, http.StatusOK, map[string]any{"ticket_id": id, "article_id": b.ArticleID}, err)
 }
 
-// reindexState says how far the background re-indexing has come.
+// reindexState says how far the background re-indexing has come, as
+// stored: every server shows the same.
 func (s *Server) reindexState() string {
-	s.reindexMu.Lock()
-	defer s.reindexMu.Unlock()
-	return s.reindex
+	st, _, err := s.DB.JobProgress(context.Background(), sqldb.JobKBReindex)
+	if err != nil {
+		s.Logger.Error("reindex progress", "err", err)
+	}
+	return st
 }
 
-// startReindex re-segments every article in the background (one at a
-// time; a second request while one runs is remembered and run after).
+// startReindex re-segments every article in the background, one run at a
+// time across servers; a request while one runs makes it run once more.
 func (s *Server) startReindex() {
-	s.reindexMu.Lock()
-	defer s.reindexMu.Unlock()
-	if s.reindexRunning {
-		s.reindexAgain = true
+	ctx := context.Background()
+	ok, err := s.DB.StartJob(ctx, sqldb.JobKBReindex, "排队中", true)
+	if err != nil {
+		s.Logger.Error("reindex articles", "err", err)
+	}
+	if !ok {
 		return
 	}
-	s.reindexRunning = true
-	s.reindex = "排队中"
 	go func() {
 		for {
-			err := s.DB.ReindexArticles(context.Background(), func(done, total int) {
-				s.reindexMu.Lock()
-				s.reindex = fmt.Sprintf("%d/%d", done, total)
-				s.reindexMu.Unlock()
+			outcome := "完成"
+			err := s.DB.ReindexArticles(ctx, func(done, total int) {
+				s.DB.SetJobProgress(ctx, sqldb.JobKBReindex, fmt.Sprintf("%d/%d", done, total))
 			})
-			s.reindexMu.Lock()
 			if err != nil {
 				s.Logger.Error("reindex articles", "err", err)
-				s.reindex = "失败：" + strings.TrimSpace(err.Error())
-			} else if !s.reindexAgain {
-				s.reindex = "完成"
+				outcome = "失败：" + hotline.ErrorMessage(err)
 			}
-			again := s.reindexAgain
-			s.reindexAgain, s.reindexRunning = false, again
-			s.reindexMu.Unlock()
+			again, err := s.DB.FinishJob(ctx, sqldb.JobKBReindex, outcome)
+			if err != nil {
+				s.Logger.Error("reindex progress", "err", err)
+			}
 			if !again {
 				return
 			}

@@ -8,7 +8,6 @@ import (
 
 	"hotline"
 	"hotline/classify"
-	"hotline/jobs"
 	"hotline/sqldb"
 )
 
@@ -17,7 +16,6 @@ import (
 type advisor struct {
 	mu     sync.Mutex
 	models map[int64]*classify.Model
-	state  map[string]string // target → training progress or outcome
 }
 
 // Scored is a suggested unit or category with its probability.
@@ -152,26 +150,20 @@ func (s *Server) recordDispatch(ctx context.Context, a hotline.Actor, t *hotline
 	}
 }
 
-// trainingState says how a target's training run is going.
+// trainingState says how a target's training run is going, as stored:
+// every server shows the same.
 func (s *Server) trainingState(target string) string {
-	s.advice.mu.Lock()
-	defer s.advice.mu.Unlock()
-	return s.advice.state[target]
-}
-
-func (s *Server) setTrainingState(target, state string) {
-	s.advice.mu.Lock()
-	if s.advice.state == nil {
-		s.advice.state = map[string]string{}
+	st, _, err := s.DB.JobProgress(context.Background(), sqldb.TrainJob(target))
+	if err != nil {
+		s.Logger.Error("training progress", "err", err)
 	}
-	s.advice.state[target] = state
-	s.advice.mu.Unlock()
+	return st
 }
 
 // startTraining trains a model for target in the background on the
-// concluded tickets: evaluated on every fifth ticket held out, then
-// trained on all; saved, not switched on — an admin does that after
-// reading the evaluation.
+// concluded tickets (sqldb.DB.TrainDispatchModel); saved, not switched
+// on — an admin does that after reading the evaluation. One run per
+// target at a time, across servers.
 func (s *Server) startTraining(a hotline.Actor, target string) error {
 	if !a.Role.Has(hotline.PermManageConfig) {
 		return hotline.Errorf(hotline.EForbidden, "只有系统管理员可以训练派单模型")
@@ -179,17 +171,21 @@ func (s *Server) startTraining(a hotline.Actor, target string) error {
 	if target != sqldb.TargetUnit && target != sqldb.TargetCategory {
 		return hotline.Invalid("target", "应为 unit 或 category")
 	}
-	if st := s.trainingState(target); st == "训练中" {
+	ctx := context.Background()
+	if ok, err := s.DB.StartJob(ctx, sqldb.TrainJob(target), "训练中", false); err != nil {
+		return err
+	} else if !ok {
 		return hotline.Errorf(hotline.EConflict, "正在训练，请稍候")
 	}
-	s.setTrainingState(target, "训练中")
 	go func() {
-		st, _, err := jobs.TrainDispatchModel(context.Background(), s.DB, a, target)
+		st, _, err := s.DB.TrainDispatchModel(ctx, a, target)
 		if err != nil {
 			s.Logger.Error("train dispatch model", "target", target, "err", err)
 			st = "失败：" + hotline.ErrorMessage(err)
 		}
-		s.setTrainingState(target, st)
+		if _, err := s.DB.FinishJob(ctx, sqldb.TrainJob(target), st); err != nil {
+			s.Logger.Error("training progress", "err", err)
+		}
 	}()
 	return nil
 }

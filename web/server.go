@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
-	"sync"
 
 	"hotline"
 	"hotline/sqldb"
@@ -35,10 +34,6 @@ type Server struct {
 
 	advice advisor // dispatch models and their training
 
-	reindexMu      sync.Mutex // the background re-indexing of the knowledge base
-	reindex        string     // its progress: "", "done/total", "完成", "失败：…"
-	reindexRunning bool
-	reindexAgain   bool
 }
 
 // NewServer returns a server with every route registered.

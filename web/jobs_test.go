@@ -1,0 +1,71 @@
+package web_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"hotline/sqldb/sqldbtest"
+	"hotline/web"
+)
+
+// TestJobs_ProgressSharedAcrossInstances runs two servers on one database
+// (two processes' worth: separate handles and caches): a training run
+// started on the first shows on the second while it runs, and both show
+// the same outcome; so does a re-index of the knowledge base. (That a run
+// is claimed once across servers: TestJobs_ClaimedOnce in sqldb.)
+func TestJobs_ProgressSharedAcrossInstances(t *testing.T) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			a := MustServerOn(t, d)
+			db2 := sqldbtest.Open(t, a.dsn)
+			srv2 := httptest.NewServer(web.NewServer(db2, slog.New(slog.NewTextHandler(io.Discard, nil))))
+			t.Cleanup(srv2.Close)
+			b := &env{tb: t, dsn: a.dsn, srv: srv2, db: db2, tokens: a.tokens, units: a.units, cat: a.cat}
+
+			type models struct{ Training map[string]string }
+			state := func(e *env) string {
+				var m models
+				e.call("admin", "GET", "/api/v1/dispatch/models", nil, 200, &m)
+				return m.Training["unit"]
+			}
+			var started struct{ State string }
+			a.call("admin", "POST", "/api/v1/dispatch/models/train", map[string]string{"target": "unit"}, 202, &started)
+			if started.State != "训练中" {
+				t.Fatalf("training started as %q", started.State)
+			}
+			if st := state(b); st != "训练中" && !strings.Contains(st, "已办结工单只有") {
+				t.Errorf("the second server shows %q while the first trains", st)
+			}
+			waitFor(t, func() bool { return state(a) != "训练中" })
+			if sa, sb := state(a), state(b); sa != sb || !strings.Contains(sa, "已办结工单只有") {
+				t.Errorf("outcome on the first server %q, on the second %q", sa, sb)
+			}
+
+			dict := func(e *env) string {
+				var out struct{ Reindex string }
+				e.call("admin", "GET", "/api/v1/kb/dictionary", nil, 200, &out)
+				return out.Reindex
+			}
+			a.call("admin", "PUT", "/api/v1/kb/dictionary", map[string]any{"words": []string{"萍水相逢"}, "synonyms": []string{}}, 200, nil)
+			waitFor(t, func() bool { return dict(b) == "完成" })
+			if dict(a) != "完成" {
+				t.Errorf("re-index: first server %q, second %q", dict(a), dict(b))
+			}
+		})
+	}
+}
+
+// waitFor polls a condition for up to 20 seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("the condition did not come true within 20 s")
+}
