@@ -21,6 +21,7 @@ var importRules = map[string][]string{
 	"hotline/zhsearch": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
 	"hotline/keyring":  {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
 	"hotline/kbio":     {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
+	"hotline/metrics":  {"hotline/"}, // the metric families, nothing of the project
 	"hotline/sqldb":    {"hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
 	"hotline/jobs":     {"hotline/web", "hotline/demo", "hotline/cmd"},
 	"hotline/web":      {"hotline/jobs", "hotline/demo", "hotline/cmd"},

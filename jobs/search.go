@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/metrics"
 	"hotline/sqldb"
 )
 
@@ -20,8 +21,9 @@ import (
 type TicketIndexer struct {
 	DB       *sqldb.DB
 	Logger   *slog.Logger
-	Delay    time.Duration // default 500 ms
-	Interval time.Duration // default 30 s
+	Delay    time.Duration    // default 500 ms
+	Interval time.Duration    // default 30 s
+	Metrics  *metrics.Metrics // optional
 
 	proposed time.Time // last merge proposals
 	accepted time.Time // last acceptance announced
@@ -92,6 +94,12 @@ func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) (postponed bool
 			per = 10
 		}
 		err = ix.DB.IndexNewTickets(ctx, per)
+	}
+	if ix.Metrics != nil {
+		ix.Metrics.JobRuns.WithLabelValues("indexer").Observe(time.Since(start).Seconds())
+		if n, err := ix.DB.IndexBacklog(ctx); err == nil {
+			ix.Metrics.Backlog.WithLabelValues("indexer").Set(float64(n))
+		}
 	}
 	if err != nil && ctx.Err() == nil {
 		ix.Logger.Error("index tickets", "err", err)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"hotline/metrics"
 	"hotline/sqldb"
 )
 
@@ -16,6 +17,7 @@ type Sweeper struct {
 	DB       *sqldb.DB
 	Interval time.Duration
 	Logger   *slog.Logger
+	Metrics  *metrics.Metrics // optional
 }
 
 // Run sweeps once at once and then every Interval.
@@ -23,7 +25,11 @@ func (s *Sweeper) Run(ctx context.Context) {
 	t := time.NewTicker(s.Interval)
 	defer t.Stop()
 	for {
+		start := time.Now()
 		res, err := s.DB.Sweep(ctx)
+		if s.Metrics != nil {
+			s.Metrics.JobRuns.WithLabelValues("sweep").Observe(time.Since(start).Seconds())
+		}
 		if err != nil && ctx.Err() == nil {
 			s.Logger.Error("sla sweep failed", "err", err)
 		} else if res.Warned+res.Overdue > 0 {

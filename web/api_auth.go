@@ -25,7 +25,16 @@ func (s *Server) login(r *http.Request, kind string) (*sqldb.Session, error) {
 	if in.Username == "" {
 		return nil, hotline.Invalid("username", "请填写用户名")
 	}
-	return s.DB.Login(r.Context(), sqldb.LoginRequest{Username: in.Username, Password: in.Password, IP: clientIP(r), Kind: kind, Name: in.Name})
+	sess, err := s.DB.Login(r.Context(), sqldb.LoginRequest{Username: in.Username, Password: in.Password, IP: clientIP(r), Kind: kind, Name: in.Name})
+	s.countLoginFailure(err)
+	return sess, err
+}
+
+// countLoginFailure counts a refused login in the metrics.
+func (s *Server) countLoginFailure(err error) {
+	if c := hotline.ErrorCode(err); s.Metrics != nil && (c == hotline.EUnauthorized || c == hotline.ETooMany) {
+		s.Metrics.LoginFailures.Inc()
+	}
 }
 
 // handleLogin issues an API bearer token.

@@ -34,6 +34,10 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Accel-Buffering", "no")
 	changes, stop := s.DB.Subscribe()
 	defer stop()
+	if s.Metrics != nil {
+		s.Metrics.Streams.Inc()
+		defer s.Metrics.Streams.Dec()
+	}
 	write := func(format string, args ...any) bool {
 		rc.SetWriteDeadline(time.Now().Add(time.Minute)) // the server's write timeout would end the stream
 		if _, err := fmt.Fprintf(w, format, args...); err != nil {
@@ -50,6 +54,8 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-s.stopping:
 			return
 		case <-ping.C:
 			if !write(": ping\n\n") {

@@ -202,6 +202,7 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, err := s.DB.Login(r.Context(), sqldb.LoginRequest{Username: username, Password: r.PostFormValue("password"),
 		IP: clientIP(r), Kind: sqldb.KindSession})
+	s.countLoginFailure(err)
 	if err != nil {
 		if hotline.ErrorCode(err) == hotline.EInternal {
 			s.errorPage(w, r, err)

@@ -13,8 +13,10 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 
 	"hotline"
+	"hotline/metrics"
 	"hotline/sqldb"
 )
 
@@ -28,22 +30,33 @@ type Server struct {
 	// SecureCookies marks session cookies Secure (HTTPS only). On by
 	// default; the demo on http://127.0.0.1 turns it off.
 	SecureCookies bool
-	mux           *routeTable
-	loginLimit    *limiter
-	pages         map[string]map[string]*template.Template // locale → page → template
+	// Metrics, when set, counts requests, streams and login failures;
+	// /metrics serves them (to MetricsToken's bearer, or loopback only).
+	Metrics      *metrics.Metrics
+	MetricsToken string
+	// AccessLog writes a line per request (no query, token or body).
+	AccessLog bool
+
+	mux        *routeTable
+	loginLimit *limiter
+	pages      map[string]map[string]*template.Template // locale → page → template
 
 	advice advisor // dispatch models and their training
 
+	stopping chan struct{} // closed on shutdown: event streams end
+	stopOnce sync.Once
 }
 
 // NewServer returns a server with every route registered.
 func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
-	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: &routeTable{ServeMux: http.NewServeMux()}, loginLimit: newLimiter(30, 20)}
+	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: &routeTable{ServeMux: http.NewServeMux()}, loginLimit: newLimiter(30, 20),
+		stopping: make(chan struct{})}
 	s.pages = s.parseTemplates()
 	s.routes()
 	s.kbRoutes()
 	s.dispatchRoutes()
 	s.userRoutes()
+	s.opsRoutes()
 	s.pageRoutes()
 	return s
 }
@@ -84,6 +97,10 @@ var securityHeaders = map[string]string{
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.observe(w, r, s.serve)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	for k, v := range securityHeaders {
 		w.Header().Set(k, v)
 	}

@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"hotline"
 	"hotline/demo"
 	"hotline/jobs"
+	"hotline/metrics"
 	"hotline/web"
 )
 
@@ -26,6 +28,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	withDemo := fs.Bool("demo", false, "空库时载入萍乡演示城市（单位、分类、派单目录、用户和数百张工单）")
 	sweep := fs.Duration("sweep-interval", time.Minute, "时限扫描间隔")
 	insecure := fs.Bool("insecure-cookies", false, "会话 Cookie 不加 Secure 标记（仅限本机 http 调试；--demo 时自动开启）")
+	logFormat := fs.String("log-format", envOr("HOTLINE_LOG_FORMAT", "text"), "日志格式：text 或 json")
+	metricsToken := fs.String("metrics-token", os.Getenv("HOTLINE_METRICS_TOKEN"), "访问 /metrics 的令牌（Bearer）；不设则只对本机开放")
+	drain := fs.Duration("drain", 10*time.Second, "停止时等待处理中请求完成的最长时间")
 	limits := hotline.DefaultLookupLimits()
 	fs.IntVar(&limits.PerMinute, "lookup-per-minute", limits.PerMinute, "每人每分钟来电历史查询上限")
 	fs.IntVar(&limits.PerDay, "lookup-per-day", limits.PerDay, "每人每24小时来电历史查询上限")
@@ -41,7 +46,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "警告：主密钥文件 %s 在数据目录内：复制数据目录（或其备份）就连同密钥一起复制了。"+
 			"生产环境请用 HOTLINE_MASTER_KEY 或 --key-file 指向数据目录之外（见 docs/security.md）。\n", f.keyFilePath())
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	var logger *slog.Logger
+	switch *logFormat {
+	case "text":
+		logger = slog.New(slog.NewTextHandler(stderr, nil))
+	case "json":
+		logger = slog.New(slog.NewJSONHandler(stderr, nil))
+	default:
+		return fmt.Errorf("--log-format：应为 text 或 json，而不是 %q", *logFormat)
+	}
 	db, err := f.open(ctx, stderr, *withDemo)
 	if err != nil {
 		return err
@@ -68,21 +81,44 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	m := metrics.New()
+	for name, pool := range db.Pools() {
+		m.WatchPool(name, pool)
+	}
+	m.Gauges("hotline_tickets", "Tickets by status.", "status", func() (map[string]float64, error) {
+		counts, err := db.TicketsByStatus(context.Background())
+		out := map[string]float64{}
+		for st, n := range counts {
+			out[string(st)] = float64(n)
+		}
+		return out, err
+	})
 	handler := web.NewServer(db, logger)
 	handler.SecureCookies = !*insecure && !*withDemo
+	handler.Metrics, handler.MetricsToken, handler.AccessLog = m, *metricsToken, true
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10}
-	go (&jobs.Sweeper{DB: db, Interval: *sweep, Logger: logger}).Run(ctx)
-	go (&jobs.TicketIndexer{DB: db, Logger: logger}).Run(ctx)
-	go (&jobs.DispatchRetrainer{DB: db, Logger: logger}).Run(ctx)
-	go func() {
-		start := time.Now()
+	srv.RegisterOnShutdown(handler.StopStreams) // event streams never end by themselves
+	// Background jobs run with the server's context and are joined before
+	// the database closes.
+	var jobsDone sync.WaitGroup
+	start := func(run func(context.Context)) {
+		jobsDone.Add(1)
+		go func() { defer jobsDone.Done(); run(ctx) }()
+	}
+	start((&jobs.Sweeper{DB: db, Interval: *sweep, Logger: logger, Metrics: m}).Run)
+	start((&jobs.TicketIndexer{DB: db, Logger: logger, Metrics: m}).Run)
+	start((&jobs.DispatchRetrainer{DB: db, Logger: logger}).Run)
+	start(func(ctx context.Context) {
+		began := time.Now()
 		if err := db.LoadKBIndex(ctx); err != nil {
-			logger.Error("load the knowledge base index", "err", err)
+			if ctx.Err() == nil {
+				logger.Error("load the knowledge base index", "err", err)
+			}
 			return
 		}
-		logger.Info("knowledge base index in memory", "took", time.Since(start).Round(time.Millisecond))
-	}()
+		logger.Info("knowledge base index in memory", "took", time.Since(began).Round(time.Millisecond))
+	})
 	fmt.Fprintf(stdout, "hotline 已启动：http://%s （数据库 %s）\n", ln.Addr(), db.Dialect())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -91,11 +127,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Graceful: stop accepting, let requests in flight finish (at most
+	// --drain), end event streams, then wait for the jobs; the database
+	// closes last (deferred above).
+	logger.Info("shutting down", "drain", *drain)
+	shutdown, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	err = srv.Shutdown(shutdown)
+	jobsDone.Wait()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
 	}
+	logger.Info("stopped")
 	return nil
 }
 
