@@ -24,6 +24,8 @@ type TicketIndexer struct {
 	Delay    time.Duration    // default 500 ms
 	Interval time.Duration    // default 30 s
 	Metrics  *metrics.Metrics // optional
+	// AfterPass, if set, runs after every pass (tests wait on it).
+	AfterPass func()
 
 	proposed time.Time // last merge proposals
 	accepted time.Time // last acceptance announced
@@ -76,6 +78,9 @@ func (ix *TicketIndexer) Run(ctx context.Context) {
 // pass indexes what is missing: at start on every core with progress in
 // the log, later gently (see sqldb.DB.IndexNewTickets).
 func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) (postponed bool) {
+	if ix.AfterPass != nil {
+		defer ix.AfterPass()
+	}
 	start, last := time.Now(), time.Now()
 	var err error
 	if verbose {

@@ -86,6 +86,11 @@ func (db *DB) publish(c Change) {
 	}
 }
 
+// Listening is closed once this handle receives the changes of other
+// instances (on PostgreSQL, when its LISTEN is in place; on SQLite at
+// once).
+func (db *DB) Listening() <-chan struct{} { return db.listening }
+
 // changed records a change to announce when the transaction commits.
 func (tx *Tx) changed(c Change) { tx.changes = append(tx.changes, c) }
 
@@ -121,6 +126,9 @@ func (db *DB) listen(ctx context.Context, dsn string) {
 		conn, err := pgx.Connect(ctx, dsn)
 		if err == nil {
 			_, err = conn.Exec(ctx, `LISTEN `+pgx.Identifier{db.channel}.Sanitize())
+			if err == nil {
+				db.listenOnce.Do(func() { close(db.listening) })
+			}
 			for err == nil {
 				var n *pgconnNotification
 				n, err = waitNotification(ctx, conn)

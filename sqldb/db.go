@@ -70,7 +70,9 @@ type DB struct {
 	beforeIndexWrite func()
 
 	hub        hub
-	channel    string // PostgreSQL NOTIFY channel of this database's schema
+	channel    string        // PostgreSQL NOTIFY channel of this database's schema
+	listening  chan struct{} // closed once changes of other instances arrive
+	listenOnce sync.Once
 	stopListen context.CancelFunc
 
 	calMu      sync.Mutex
@@ -121,7 +123,8 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), LookupLimits: hotline.DefaultLookupLimits(), keys: keys, auditHash: auditHash}
+	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), LookupLimits: hotline.DefaultLookupLimits(), keys: keys, auditHash: auditHash,
+		listening: make(chan struct{})}
 	db.Requesters = keyringCodec{db}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.dialect = postgres
@@ -197,6 +200,8 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 		lctx, cancel := context.WithCancel(context.Background())
 		db.stopListen = cancel
 		go db.listen(lctx, dsn)
+	} else {
+		db.listenOnce.Do(func() { close(db.listening) }) // one process: every change is local
 	}
 	return db, nil
 }

@@ -45,9 +45,10 @@ func TestAccounts_DisableEndsStreamsAndTokens(t *testing.T) {
 	for _, d := range sqldbtest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			e := MustServerOn(t, d)
-			second := e.srv.URL
+			second, listening := e.srv.URL, e.db.Listening()
 			if d == "postgres" {
 				db2 := sqldbtest.Open(t, e.dsn)
+				listening = db2.Listening()
 				srv2 := httptest.NewServer(web.NewServer(db2, slog.New(slog.NewTextHandler(io.Discard, nil))))
 				t.Cleanup(srv2.Close)
 				second = srv2.URL
@@ -81,7 +82,7 @@ func TestAccounts_DisableEndsStreamsAndTokens(t *testing.T) {
 			t.Cleanup(func() { sresp.Body.Close() })
 			stream := bufio.NewScanner(sresp.Body)
 			apiStream := subscribe(t, second, e.tokens["water-li"])
-			time.Sleep(200 * time.Millisecond) // the second instance's LISTEN settles
+			<-listening // the second instance receives the first's changes
 			var users struct{ Items []hotline.User }
 			e.call("admin", "GET", "/api/v1/users", nil, 200, &users)
 			var id int64
@@ -140,8 +141,7 @@ func TestAccounts_DisableEndsStreamsAndTokens(t *testing.T) {
 				t.Errorf("acknowledged as %q #%d", last.ActorName, last.ActorID)
 			}
 			// Logging out everywhere (token revocation) ends the streams too.
-			cb := subscribe(t, second, e.tokens["callback"])
-			time.Sleep(100 * time.Millisecond)
+			cb := subscribe(t, second, e.tokens["callback"]) // subscribed before its headers were sent
 			e.call("callback", "POST", "/api/v1/auth/logout-all", nil, 200, nil)
 			if took := streamEnds(t, cb, 3*time.Second); took > time.Second {
 				t.Errorf("the stream closed %s after its token was revoked", took)

@@ -67,9 +67,10 @@ func TestEvents_AcrossInstances(t *testing.T) {
 	for _, d := range sqldbtest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			a := MustServerOn(t, d)
-			second := a.srv.URL
+			second, listening := a.srv.URL, a.db.Listening()
 			if d == "postgres" {
 				db2 := sqldbtest.Open(t, a.dsn)
+				listening = db2.Listening()
 				srv2 := httptest.NewServer(web.NewServer(db2, slog.New(slog.NewTextHandler(io.Discard, nil))))
 				t.Cleanup(srv2.Close)
 				second = srv2.URL
@@ -77,7 +78,7 @@ func TestEvents_AcrossInstances(t *testing.T) {
 			lead := subscribe(t, second, a.tokens["lead"])
 			water := subscribe(t, second, a.tokens["util-water"])
 			power := subscribe(t, second, a.tokens["util-power"])
-			time.Sleep(200 * time.Millisecond) // let the second instance's LISTEN settle
+			<-listening // the second instance receives the first's changes
 			tk := a.newTicket(map[string]any{"submit": true})
 			if got := readEvent(t, lead, 10*time.Second); !strings.Contains(got, fmt.Sprintf(`"ticket_id":%d`, tk.ID)) {
 				t.Fatalf("centre got %s", got)

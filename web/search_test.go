@@ -25,7 +25,9 @@ func TestAPI_TicketSearchFollowsAcceptance(t *testing.T) {
 			defer cancel()
 			// A long interval: only the announcement of the acceptance can
 			// trigger the pass that the test waits for.
-			ix := &jobs.TicketIndexer{DB: e.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Delay: 50 * time.Millisecond, Interval: time.Hour}
+			passes := make(chan struct{}, 100)
+			ix := &jobs.TicketIndexer{DB: e.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Delay: 50 * time.Millisecond, Interval: time.Hour,
+				AfterPass: func() { passes <- struct{}{} }}
 			go ix.Run(ctx)
 			search := func(q string) []int64 {
 				var list struct{ Items []hotline.Ticket }
@@ -36,7 +38,7 @@ func TestAPI_TicketSearchFollowsAcceptance(t *testing.T) {
 				}
 				return ids
 			}
-			time.Sleep(100 * time.Millisecond) // the first pass (nothing to do) is over
+			<-passes // the first pass (nothing to do) is over: only the acceptance's announcement can index the ticket
 			tk := e.newTicket(map[string]any{"title": "工地夜间施工噪音扰民", "content": "楼下工地每晚十一点后还在打桩"})
 			var got []int64
 			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {

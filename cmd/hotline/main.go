@@ -52,9 +52,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "hotline:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return // --help: the usage is printed, and asking for it is no failure
 		}
+		fmt.Fprintln(os.Stderr, "hotline:", err)
 		os.Exit(1)
 	}
 }

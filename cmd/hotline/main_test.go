@@ -178,8 +178,8 @@ func TestCrashAfterCreated(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	bin := buildBinary(t)
-	for _, args := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"user", "add", "--help"}, {"import", "units", "--help"}} {
-		out, _ := exec.Command(bin, args...).CombinedOutput()
+	for _, args := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"user", "add", "--help"}, {"user", "list", "--help"}, {"import", "units", "--help"}} {
+		out := runCLI(t, bin, args...) // exits 0
 		if !strings.Contains(string(out), "--data") && !strings.Contains(string(out), "-data") {
 			t.Errorf("hotline %s: no option list:\n%s", strings.Join(args, " "), out)
 		}
