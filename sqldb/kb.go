@@ -164,36 +164,20 @@ func (db *DB) UpdateArticle(ctx context.Context, actor hotline.Actor, a *hotline
 	return tx.Commit()
 }
 
-// Article review actions.
+// Article review actions (the domain's hotline.ReviewAction).
 const (
-	ArticleSubmit  = "submit"  // draft → in_review
-	ArticlePublish = "publish" // draft or in_review → published
-	ArticleReject  = "reject"  // in_review → draft, with a note
-	ArticleRetire  = "retire"  // published → retired, with a note
+	ArticleSubmit  = hotline.ReviewSubmit
+	ArticlePublish = hotline.ReviewPublish
+	ArticleReject  = hotline.ReviewReject
+	ArticleRetire  = hotline.ReviewRetire
 )
 
-// ReviewArticle moves an article through its review: submit (editors),
-// publish, reject and retire (publishers). Each makes a version entry so
-// the history shows who decided what.
-func (db *DB) ReviewArticle(ctx context.Context, actor hotline.Actor, id int64, action, note string) (*hotline.Article, error) {
-	note = strings.TrimSpace(note)
-	need := hotline.PermPublishKB
-	if action == ArticleSubmit {
-		need = hotline.PermEditKB
-	}
-	if !actor.Role.Has(need) {
-		return nil, hotline.Errorf(hotline.EForbidden, "%s无权审核知识库文章", actor.Role.Label())
-	}
-	from := map[string][]hotline.ArticleStatus{ArticleSubmit: {hotline.ArticleDraft},
-		ArticlePublish: {hotline.ArticleDraft, hotline.ArticleInReview}, ArticleReject: {hotline.ArticleInReview},
-		ArticleRetire: {hotline.ArticlePublished}}
-	to := map[string]hotline.ArticleStatus{ArticleSubmit: hotline.ArticleInReview, ArticlePublish: hotline.ArticlePublished,
-		ArticleReject: hotline.ArticleDraft, ArticleRetire: hotline.ArticleRetired}
-	if _, ok := from[action]; !ok {
+// ReviewArticle moves an article through its review (hotline.Article.Review
+// decides: submit for editors; publish, reject and retire for publishers).
+// Each makes a version entry so the history shows who decided what.
+func (db *DB) ReviewArticle(ctx context.Context, actor hotline.Actor, id int64, action hotline.ReviewAction, note string) (*hotline.Article, error) {
+	if !action.Valid() {
 		return nil, hotline.Errorf(hotline.ENotFound, "没有“%s”这个操作", action)
-	}
-	if (action == ArticleReject || action == ArticleRetire) && note == "" {
-		return nil, hotline.Invalid("note", "请填写理由")
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -204,25 +188,17 @@ func (db *DB) ReviewArticle(ctx context.Context, actor hotline.Actor, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	ok := false
-	for _, s := range from[action] {
-		ok = ok || a.Status == s
+	if err := a.Review(actor, action, note, tx.now); err != nil {
+		return nil, err
 	}
-	if !ok {
-		return nil, hotline.Errorf(hotline.EConflict, "文章当前状态为“%s”，不能执行该操作", a.Status.Label())
-	}
-	a.Status, a.Version, a.UpdatedAt, a.Note = to[action], a.Version+1, tx.now, note
 	q := `UPDATE kb_articles SET status = $1, version = $2, updated_at = $3`
+	args := []any{a.Status, a.Version, tx.now.UnixMilli(), a.ID}
 	switch action {
 	case ArticlePublish:
-		a.ReviewerID, a.PublishedAt = actor.UserID, &tx.now
 		q += `, reviewer_id = $5, published_at = $3`
+		args = append(args, nullID(a.ReviewerID))
 	case ArticleRetire:
 		q += `, retired_at = $3`
-	}
-	args := []any{a.Status, a.Version, tx.now.UnixMilli(), a.ID}
-	if action == ArticlePublish {
-		args = append(args, nullID(actor.UserID))
 	}
 	if _, err := tx.ExecContext(ctx, q+` WHERE id = $4`, args...); err != nil {
 		return nil, err
@@ -233,7 +209,7 @@ func (db *DB) ReviewArticle(ctx context.Context, actor hotline.Actor, id int64, 
 	if err := saveArticleExtras(ctx, tx, actor, a, false, nil); err != nil {
 		return nil, err
 	}
-	if err := appendAudit(ctx, tx, actor, "kb."+action, articleTarget(a), note); err != nil {
+	if err := appendAudit(ctx, tx, actor, "kb."+string(action), articleTarget(a), a.Note); err != nil {
 		return nil, err
 	}
 	return a, tx.Commit()

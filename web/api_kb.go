@@ -103,7 +103,7 @@ func (s *Server) handleReviewArticle(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	a, err := s.DB.ReviewArticle(r.Context(), actorFrom(r), id, r.PathValue("action"), body.Note)
+	a, err := s.DB.ReviewArticle(r.Context(), actorFrom(r), id, hotline.ReviewAction(r.PathValue("action")), body.Note)
 	s.respond(w, r, http.StatusOK, a, err)
 }
 

@@ -90,6 +90,7 @@ func (s *Server) handleKBPage(w http.ResponseWriter, r *http.Request) {
 
 type kbArticleContent struct {
 	A          *hotline.Article
+	Reviews    []kbForm // the review actions the viewer may take now
 	HTML       template.HTML
 	Ref        *ref
 	CSRF       string
@@ -134,6 +135,9 @@ func (s *Server) kbArticlePage(w http.ResponseWriter, r *http.Request, status in
 		Editor: act.Role.Has(hotline.PermEditKB), Publisher: act.Role.Has(hotline.PermPublishKB)}
 	for _, id := range a.CategoryIDs {
 		c.Categories = append(c.Categories, rf.catPath[id])
+	}
+	for _, action := range a.AvailableReviews(act) {
+		c.Reviews = append(c.Reviews, kbForm{ID: a.ID, Action: action, CSRF: c.CSRF})
 	}
 	if c.Files, err = s.DB.FindAttachments(r.Context(), act, a.ID); err != nil {
 		s.errorPage(w, r, err)
@@ -222,7 +226,7 @@ func (s *Server) handleKBReviewForm(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	if _, err := s.DB.ReviewArticle(r.Context(), actorFrom(r), id, r.PathValue("action"), r.PostFormValue("note")); err != nil {
+	if _, err := s.DB.ReviewArticle(r.Context(), actorFrom(r), id, hotline.ReviewAction(r.PathValue("action")), r.PostFormValue("note")); err != nil {
 		if code := hotline.ErrorCode(err); code == hotline.EInternal || code == hotline.ENotFound {
 			s.errorPage(w, r, err)
 			return
@@ -339,18 +343,8 @@ func (s *Server) handleKBDictionaryForm(w http.ResponseWriter, r *http.Request) 
 // kbForm is a review action's form on the article page.
 type kbForm struct {
 	ID     int64
-	Action string
-	Label  string
-	Note   bool // a reason is required
+	Action hotline.ReviewAction
 	CSRF   string
-}
-
-var kbActionLabels = map[string]string{sqldb.ArticleSubmit: "提交审核", sqldb.ArticlePublish: "发布",
-	sqldb.ArticleReject: "退回修改", sqldb.ArticleRetire: "废止"}
-
-func newKBForm(c kbArticleContent, action string) kbForm {
-	return kbForm{ID: c.A.ID, Action: action, Label: kbActionLabels[action], CSRF: c.CSRF,
-		Note: action == sqldb.ArticleReject || action == sqldb.ArticleRetire}
 }
 
 // handleKBExport writes the articles the search finds as a workbook that

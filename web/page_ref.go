@@ -156,7 +156,6 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 			return false
 		},
 		"actionForm": newActionForm,
-		"kbForm":     newKBForm,
 		// snippet marks as safe the HTML zhsearch.SnippetHTML built from
 		// escaped text and <mark>.
 		"snippet": func(s string) template.HTML { return template.HTML(s) },
