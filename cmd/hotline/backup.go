@@ -16,7 +16,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var f dbFlags
 	fs := newFlagSet("backup", "hotline backup OUT：服务运行中对 SQLite 做一致性快照到 OUT（不覆盖已有文件）；PostgreSQL 打印 pg_dump 备份步骤。主密钥不在备份里，请另行保管。", stderr)
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := f.parse(args); err != nil {
 		return err
 	}
 	if strings.HasPrefix(f.dsnOrFile(), "postgres") {
@@ -45,7 +45,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var f dbFlags
 	fs := newFlagSet("restore", "hotline restore IN：用备份文件替换数据目录中的 SQLite 数据库（先停止服务；原库改名保留为 .bak-时间）。", stderr)
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := f.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

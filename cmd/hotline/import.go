@@ -20,7 +20,7 @@ func runImport(ctx context.Context, what string, args []string, stdout, stderr i
 	}[what]
 	fs := newFlagSet("import "+what, summary, stderr)
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := f.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

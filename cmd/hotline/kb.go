@@ -27,7 +27,7 @@ func runKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	publish := fs.Bool("publish", false, "导入后直接发布（否则为草稿，待审核发布）")
 	out := fs.String("out", "", "导出文件（.xlsx）")
 	status := fs.String("status", "all", "导出哪些状态的文章：all、published、draft、in_review、retired")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := f.parse(args[1:]); err != nil {
 		return err
 	}
 	db, err := f.open(ctx, stderr, false)

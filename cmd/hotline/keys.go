@@ -83,7 +83,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}[args[0]]
 	fs := newFlagSet("keys "+args[0], summary, stderr)
 	f.register(fs)
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := f.parse(args[1:]); err != nil {
 		return err
 	}
 	if args[0] == "init" {
@@ -119,7 +119,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var f dbFlags
 	fs := newFlagSet("audit verify", "hotline audit verify：重新计算审计日志的哈希链；任一记录被修改或删除则以非零状态退出，并指出第一条被破坏的记录。", stderr)
 	f.register(fs)
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := f.parse(args[1:]); err != nil {
 		return err
 	}
 	db, err := f.open(ctx, stderr, false)

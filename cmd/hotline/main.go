@@ -43,8 +43,10 @@ const usage = `hotline — 12345 政务服务便民热线平台
   hotline dispatch train|eval|predict                                       派单分类模型：训练、评估、预测
   hotline kb import PATH [--publish]                                        导入知识库（Markdown 文件夹或 xlsx）
   hotline kb export --out FILE.xlsx                                         导出知识库
+  hotline config check FILE                                                 检查配置文件（TOML）
 
 数据库: 默认 SQLite 文件 DATA_DIR/hotline.db；--db postgres://… 或环境变量 HOTLINE_DB 使用 PostgreSQL。
+配置: 默认值 → 配置文件（--config 或 HOTLINE_CONFIG，TOML，见 docs/hotline.example.toml）→ 环境变量 HOTLINE_<选项> → 命令行选项。
 每个子命令都支持 --help。
 `
 
@@ -89,19 +91,48 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDispatch(ctx, args[1:], stdin, stdout, stderr)
 	case "kb":
 		return runKB(ctx, args[1:], stdout, stderr)
+	case "config":
+		return runConfig(args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("未知子命令 %q\n\n%s", args[0], usage)
 }
 
-// dbFlags are the storage and key flags every subcommand shares.
-type dbFlags struct{ data, dsn, keyFile, cipher, auditHash string }
+// dbFlags are the storage and key flags every subcommand shares, and the
+// configuration file that may set them and the subcommand's other flags.
+type dbFlags struct {
+	data, dsn, keyFile, cipher, auditHash string
+	config                                string
+	fs                                    *flag.FlagSet
+	configured                            bool
+}
 
 func (f *dbFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.data, "data", envOr("HOTLINE_DATA", "./data"), "数据目录（SQLite 文件、密钥文件）")
-	fs.StringVar(&f.dsn, "db", os.Getenv("HOTLINE_DB"), "数据库：postgres://… 或 SQLite 文件路径（默认 DATA_DIR/hotline.db）")
-	fs.StringVar(&f.keyFile, "key-file", os.Getenv("HOTLINE_KEY_FILE"), "主密钥文件（默认 DATA_DIR/master.key；环境变量 HOTLINE_MASTER_KEY 优先）")
-	fs.StringVar(&f.cipher, "cipher", envOr("HOTLINE_CIPHER", "aes-256-gcm"), "个人信息加密算法：aes-256-gcm 或 sm4-gcm（国密）")
-	fs.StringVar(&f.auditHash, "audit-hash", envOr("HOTLINE_AUDIT_HASH", "sha256"), "审计日志哈希链算法：sha256 或 sm3（国密）")
+	f.fs = fs
+	fs.StringVar(&f.config, "config", "", "配置文件（TOML，见 docs/hotline.example.toml）；也可用环境变量 HOTLINE_CONFIG")
+	fs.StringVar(&f.data, "data", "./data", "数据目录（SQLite 文件、密钥文件）")
+	fs.StringVar(&f.dsn, "db", "", "数据库：postgres://… 或 SQLite 文件路径（默认 DATA_DIR/hotline.db）")
+	fs.StringVar(&f.keyFile, "key-file", "", "主密钥文件（默认 DATA_DIR/master.key；环境变量 HOTLINE_MASTER_KEY 优先）")
+	fs.StringVar(&f.cipher, "cipher", "aes-256-gcm", "个人信息加密算法：aes-256-gcm 或 sm4-gcm（国密）")
+	fs.StringVar(&f.auditHash, "audit-hash", "sha256", "审计日志哈希链算法：sha256 或 sm3（国密）")
+}
+
+// parse parses the subcommand's arguments and completes them from the
+// environment and the configuration file.
+func (f *dbFlags) parse(args []string) error {
+	if err := f.fs.Parse(args); err != nil {
+		return err
+	}
+	return f.configure()
+}
+
+// configure completes the parsed flags from the environment and the
+// configuration file (configure in config.go); once.
+func (f *dbFlags) configure() error {
+	if f.configured {
+		return nil
+	}
+	f.configured = true
+	return configure(f.fs)
 }
 
 func (f *dbFlags) dsnOrFile() string {
@@ -123,6 +154,9 @@ func (f *dbFlags) restrictData() error {
 // open opens the database and seeds the calendar and SLA policies if empty.
 // With demo, a missing master key file is generated.
 func (f *dbFlags) open(ctx context.Context, stderr io.Writer, demo bool) (*sqldb.DB, error) {
+	if err := f.configure(); err != nil {
+		return nil, err
+	}
 	if f.dsn == "" {
 		if err := f.restrictData(); err != nil {
 			return nil, err
@@ -168,7 +202,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var f dbFlags
 	fs := newFlagSet("migrate", "hotline migrate [--data DIR] [--db DSN]：执行数据库迁移并写入默认日历和时限规则", stderr)
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := f.parse(args); err != nil {
 		return err
 	}
 	db, err := f.open(ctx, stderr, false)
@@ -189,7 +223,7 @@ func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	role := fs.String("role", "", "角色：admin, call_agent, dispatcher, inspector, callback_agent, team_lead, project_manager, ops_supervisor, analyst, supervisor, unit")
 	unit := fs.String("unit", "", "所属单位编码（role=unit 时必填）")
 	password := fs.String("password", os.Getenv("HOTLINE_PASSWORD"), "密码（至少8位；也可用环境变量 HOTLINE_PASSWORD）")
-	if err := fs.Parse(args); err != nil {
+	if err := f.parse(args); err != nil {
 		return err
 	}
 	db, err := f.open(ctx, stderr, false)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,40 +21,69 @@ import (
 	"hotline/web"
 )
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var f dbFlags
+// serveOptions are serve's own settings (besides the database's).
+type serveOptions struct {
+	db              dbFlags
+	addr, logFormat string
+	metricsToken    string
+	demo, insecure  bool
+	sweep, drain    time.Duration
+	limits          hotline.LookupLimits
+}
+
+// newServeFlags registers every serve setting: the flags are also the
+// configuration file's keys and the environment's variables (config.go).
+func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
+	o := &serveOptions{limits: hotline.DefaultLookupLimits()}
 	fs := newFlagSet("serve", "hotline serve：启动热线平台（JSON API 在 /api/v1）", stderr)
-	f.register(fs)
-	addr := fs.String("addr", envOr("HOTLINE_ADDR", "127.0.0.1:8080"), "监听地址")
-	withDemo := fs.Bool("demo", false, "空库时载入萍乡演示城市（单位、分类、派单目录、用户和数百张工单）")
-	sweep := fs.Duration("sweep-interval", time.Minute, "时限扫描间隔")
-	insecure := fs.Bool("insecure-cookies", false, "会话 Cookie 不加 Secure 标记（仅限本机 http 调试；--demo 时自动开启）")
-	logFormat := fs.String("log-format", envOr("HOTLINE_LOG_FORMAT", "text"), "日志格式：text 或 json")
-	metricsToken := fs.String("metrics-token", os.Getenv("HOTLINE_METRICS_TOKEN"), "访问 /metrics 的令牌（Bearer）；不设则只对本机开放")
-	drain := fs.Duration("drain", 10*time.Second, "停止时等待处理中请求完成的最长时间")
-	limits := hotline.DefaultLookupLimits()
-	fs.IntVar(&limits.PerMinute, "lookup-per-minute", limits.PerMinute, "每人每分钟来电历史查询上限")
-	fs.IntVar(&limits.PerDay, "lookup-per-day", limits.PerDay, "每人每24小时来电历史查询上限")
-	fs.IntVar(&limits.BurstDistinct, "lookup-alert", limits.BurstDistinct, "告警阈值：时间窗内查询的不同号码数（或被拒次数）")
-	fs.DurationVar(&limits.BurstWindow, "lookup-alert-window", limits.BurstWindow, "告警时间窗")
+	o.db.register(fs)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "监听地址")
+	fs.BoolVar(&o.demo, "demo", false, "空库时载入萍乡演示城市（单位、分类、派单目录、用户和数百张工单）")
+	fs.DurationVar(&o.sweep, "sweep-interval", time.Minute, "时限扫描间隔")
+	fs.BoolVar(&o.insecure, "insecure-cookies", false, "会话 Cookie 不加 Secure 标记（仅限本机 http 调试；--demo 时自动开启）")
+	fs.StringVar(&o.logFormat, "log-format", "text", "日志格式：text 或 json")
+	fs.StringVar(&o.metricsToken, "metrics-token", "", "访问 /metrics 的令牌（Bearer）；不设则只对本机开放")
+	fs.DurationVar(&o.drain, "drain", 10*time.Second, "停止时等待处理中请求完成的最长时间")
+	fs.IntVar(&o.limits.PerMinute, "lookup-per-minute", o.limits.PerMinute, "每人每分钟来电历史查询上限")
+	fs.IntVar(&o.limits.PerDay, "lookup-per-day", o.limits.PerDay, "每人每24小时来电历史查询上限")
+	fs.IntVar(&o.limits.BurstDistinct, "lookup-alert", o.limits.BurstDistinct, "告警阈值：时间窗内查询的不同号码数（或被拒次数）")
+	fs.DurationVar(&o.limits.BurstWindow, "lookup-alert-window", o.limits.BurstWindow, "告警时间窗")
+	return fs, o
+}
+
+// validate checks the settings that flags cannot, naming the key.
+func (o *serveOptions) validate() error {
+	if o.logFormat != "text" && o.logFormat != "json" {
+		return fmt.Errorf("log_format：应为 text 或 json，而不是 %q", o.logFormat)
+	}
+	if o.sweep <= 0 || o.drain <= 0 {
+		return fmt.Errorf("sweep_interval、drain：应为正的时长（如 1m、10s）")
+	}
+	if err := o.limits.Validate(); err != nil {
+		return describe(err)
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, o := newServeFlags(stderr)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := limits.Validate(); err != nil {
-		return describe(err)
+	if err := o.db.configure(); err != nil {
+		return err
 	}
+	if err := o.validate(); err != nil {
+		return err
+	}
+	f, addr, withDemo, sweep, insecure, logFormat, metricsToken, drain, limits := &o.db, &o.addr, &o.demo, &o.sweep, &o.insecure, &o.logFormat, &o.metricsToken, &o.drain, o.limits
 	if f.keyInsideData() && !*withDemo {
 		fmt.Fprintf(stderr, "警告：主密钥文件 %s 在数据目录内：复制数据目录（或其备份）就连同密钥一起复制了。"+
 			"生产环境请用 HOTLINE_MASTER_KEY 或 --key-file 指向数据目录之外（见 docs/security.md）。\n", f.keyFilePath())
 	}
-	var logger *slog.Logger
-	switch *logFormat {
-	case "text":
-		logger = slog.New(slog.NewTextHandler(stderr, nil))
-	case "json":
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	if *logFormat == "json" {
 		logger = slog.New(slog.NewJSONHandler(stderr, nil))
-	default:
-		return fmt.Errorf("--log-format：应为 text 或 json，而不是 %q", *logFormat)
 	}
 	db, err := f.open(ctx, stderr, *withDemo)
 	if err != nil {

@@ -57,6 +57,9 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(pos) != n {
 		return fmt.Errorf("%s 需要 %d 个参数\n%s", cmd, n, userUsage)
 	}
+	if err := f.configure(); err != nil {
+		return err
+	}
 	db, err := f.open(ctx, stderr, false)
 	if err != nil {
 		return err
