@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"hotline/jobs"
+	"hotline/metrics"
 	"hotline/sqldb/sqldbtest"
 )
 
@@ -24,6 +25,8 @@ func BenchmarkAPI_CreateTicket(b *testing.B) {
 	for _, d := range sqldbtest.Dialects() {
 		b.Run(d, func(b *testing.B) {
 			e := MustServerOn(b, d)
+			// As `hotline serve` runs it: metrics and the access log on.
+			e.server.Metrics, e.server.AccessLog = metrics.New(), true
 			// The search indexer runs as in `hotline serve`: it indexes
 			// the new tickets in batches while they are being accepted.
 			ctx, cancel := context.WithCancel(context.Background())
