@@ -90,6 +90,9 @@ func (db *DB) UpdateUser(ctx context.Context, actor hotline.Actor, id int64, p U
 			return nil, err
 		}
 	}
+	if err := bumpCounter(ctx, tx, referenceCounter); err != nil {
+		return nil, err
+	}
 	if err := appendAudit(ctx, tx, actor, "user.update", userTarget(u), strings.Join(changes, "；")); err != nil {
 		return nil, err
 	}

@@ -50,8 +50,11 @@ func createUnit(ctx context.Context, tx *Tx, u *hotline.Unit) error {
 		parent = u.ParentID
 	}
 	u.Active = true
-	return tx.QueryRowContext(ctx, `INSERT INTO units (code, name, kind, parent_id, active) VALUES ($1, $2, $3, $4, TRUE) RETURNING id`,
-		u.Code, u.Name, u.Kind, parent).Scan(&u.ID)
+	if err := tx.QueryRowContext(ctx, `INSERT INTO units (code, name, kind, parent_id, active) VALUES ($1, $2, $3, $4, TRUE) RETURNING id`,
+		u.Code, u.Name, u.Kind, parent).Scan(&u.ID); err != nil {
+		return err
+	}
+	return bumpCounter(ctx, tx, referenceCounter)
 }
 
 // FindUnits returns every unit, ordered by id (parents before children).
@@ -155,6 +158,9 @@ func (db *DB) ImportCategories(ctx context.Context, actor hotline.Actor, rows []
 			if errors.Is(err, sql.ErrNoRows) {
 				err = tx.QueryRowContext(ctx, `INSERT INTO categories (parent_id, level, name, path) VALUES ($1, $2, $3, $4) RETURNING id`,
 					nullID(parent), level+1, names[level], p).Scan(&id)
+				if err == nil {
+					err = bumpCounter(ctx, tx, referenceCounter)
+				}
 				added++
 			}
 			if err != nil {
@@ -308,6 +314,18 @@ func suggestDispatch(ctx context.Context, tx *Tx, categoryID, regionUnitID int64
 		}
 	}
 	return nil, hotline.Errorf(hotline.ENotFound, "派单目录中没有该分类的承办单位")
+}
+
+// referenceCounter moves with every change to units, categories and users,
+// so that servers caching them (web's reference data) know to reload.
+const referenceCounter = "reference"
+
+// ReferenceVersion is the reference counter's value: unchanged, the units,
+// categories and users read before are still current.
+func (db *DB) ReferenceVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.read.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM counters WHERE name = $1), 0)`, referenceCounter).Scan(&v)
+	return v, err
 }
 
 func checkExists(ctx context.Context, tx *Tx, table string, id int64, field, label string) error {

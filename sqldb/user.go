@@ -149,6 +149,9 @@ func (db *DB) CreateUser(ctx context.Context, actor hotline.Actor, u *hotline.Us
 		VALUES ($1, $2, $3, $4, $5, TRUE, $6) RETURNING id`, u.Username, u.DisplayName, hash, u.Role, nullID(u.UnitID), tx.now.UnixMilli()).Scan(&u.ID); err != nil {
 		return err
 	}
+	if err := bumpCounter(ctx, tx, referenceCounter); err != nil {
+		return err
+	}
 	if err := appendAudit(ctx, tx, actor, "user.create", fmt.Sprintf("user:%d %s", u.ID, u.Username), fmt.Sprintf("role=%s unit=%d", u.Role, u.UnitID)); err != nil {
 		return err
 	}

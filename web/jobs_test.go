@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -68,4 +69,48 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 	t.Fatal("the condition did not come true within 20 s")
+}
+
+// TestRef_CacheFollowsChanges: each server keeps the units, categories and
+// users in memory; a unit added through one server shows on the other's
+// next page (the reference counter moved), and so does a renamed user.
+func TestRef_CacheFollowsChanges(t *testing.T) {
+	a := MustServer(t)
+	db2 := sqldbtest.Open(t, a.dsn)
+	srv2 := httptest.NewServer(web.NewServer(db2, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(srv2.Close)
+	b := &env{tb: t, dsn: a.dsn, srv: srv2, db: db2, tokens: a.tokens}
+	if _, page := b.get("agent", "/intake"); strings.Contains(page, "湘东区") {
+		t.Fatal("the district exists before it is added")
+	}
+	a.call("admin", "POST", "/api/v1/units", map[string]any{"code": "xiangdong", "name": "湘东区", "kind": "district", "parent_id": a.units["px"]}, 201, nil)
+	if _, page := b.get("agent", "/intake"); !strings.Contains(page, "湘东区") {
+		t.Error("the other server's intake page does not offer the new district")
+	}
+	// The ticket page names its owner (首接人) from the cached users: warm
+	// the cache, rename the owner on the first server, look again.
+	tk := a.newTicket(nil)
+	ownerLine := func() string {
+		_, page := b.get("lead", fmt.Sprintf("/tickets/%d", tk.ID))
+		i := strings.Index(page, "首接人")
+		return page[i : i+80]
+	}
+	if !strings.Contains(ownerLine(), ">agent<") {
+		t.Fatalf("owner before the rename: %q", ownerLine())
+	}
+	var users struct {
+		Items []struct {
+			ID       int64
+			Username string
+		}
+	}
+	a.call("admin", "GET", "/api/v1/users", nil, 200, &users)
+	for _, u := range users.Items {
+		if u.Username == "agent" {
+			a.call("admin", "PATCH", fmt.Sprintf("/api/v1/users/%d", u.ID), map[string]any{"display_name": "话务员小周"}, 200, nil)
+		}
+	}
+	if line := ownerLine(); !strings.Contains(line, "话务员小周") {
+		t.Errorf("the other server's ticket page shows the owner's old name: %q", line)
+	}
 }

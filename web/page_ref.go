@@ -23,7 +23,32 @@ type ref struct {
 	userName   map[int64]string
 }
 
+// loadRef returns the units, categories and users, read again only when
+// they changed (on any server: sqldb's reference counter) — every page
+// and every automatic dispatch needs them. The result is shared: read it,
+// never change it.
 func (s *Server) loadRef(ctx context.Context) (*ref, error) {
+	v, err := s.DB.ReferenceVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.refMu.Lock()
+	cached, at := s.ref, s.refVersion
+	s.refMu.Unlock()
+	if cached != nil && at == v {
+		return cached, nil
+	}
+	r, err := s.readRef(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.refMu.Lock()
+	s.ref, s.refVersion = r, v
+	s.refMu.Unlock()
+	return r, nil
+}
+
+func (s *Server) readRef(ctx context.Context) (*ref, error) {
 	units, err := s.DB.FindUnits(ctx)
 	if err != nil {
 		return nil, err

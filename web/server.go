@@ -43,6 +43,10 @@ type Server struct {
 
 	advice advisor // dispatch models and their training
 
+	refMu      sync.Mutex
+	ref        *ref  // units, categories and users (page_ref.go)
+	refVersion int64 // the reference counter they were read at
+
 	stopping chan struct{} // closed on shutdown: event streams end
 	stopOnce sync.Once
 }
