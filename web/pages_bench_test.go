@@ -2,8 +2,12 @@ package web_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,7 +32,24 @@ func BenchmarkPages(b *testing.B) {
 	cookies := map[string]*http.Cookie{}
 	for _, user := range []string{"dispatcher", "util-water", "lead"} {
 		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := noRedirect.PostForm(e.srv.URL+"/login", map[string][]string{"username": {user}, "password": {"hotline12345"}})
+		// The login form's pre-session token, with its cookie.
+		page, err := noRedirect.Get(e.srv.URL + "/login")
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw, _ := io.ReadAll(page.Body)
+		page.Body.Close()
+		m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindSubmatch(raw)
+		if m == nil {
+			b.Fatal("no login token")
+		}
+		req, _ := http.NewRequest("POST", e.srv.URL+"/login", strings.NewReader(url.Values{"username": {user}, "password": {"hotline12345"},
+			"csrf_token": {string(m[1])}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for _, c := range page.Cookies() {
+			req.AddCookie(c)
+		}
+		resp, err := noRedirect.Do(req)
 		if err != nil {
 			b.Fatal(err)
 		}
