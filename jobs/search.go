@@ -57,7 +57,7 @@ func (ix *TicketIndexer) Run(ctx context.Context) {
 			return
 		case c := <-changes:
 			if c.Action == hotline.ActionAccept {
-				ix.accepted = time.Now()
+				ix.accepted = ix.DB.Now()
 				if soon == nil {
 					soon = time.After(delay)
 				}
@@ -81,13 +81,14 @@ func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) (postponed bool
 	if ix.AfterPass != nil {
 		defer ix.AfterPass()
 	}
-	start, last := time.Now(), time.Now()
+	now := ix.DB.Now // the injected clock: tests set it
+	start, last := now(), now()
 	var err error
 	if verbose {
 		err = ix.DB.IndexTickets(ctx, func(done, total int) {
-			if time.Since(last) > 10*time.Second || done == total {
+			if now().Sub(last) > 10*time.Second || done == total {
 				ix.Logger.Info("indexing tickets for search", "done", done, "total", total)
-				last = time.Now()
+				last = now()
 			}
 		})
 	} else {
@@ -95,13 +96,13 @@ func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) (postponed bool
 		// the writer long enough to add 15 ms to the slowest
 		// acceptances); two hundred once they pause.
 		per := 200
-		if time.Since(ix.accepted) < 2*time.Second {
+		if now().Sub(ix.accepted) < 2*time.Second {
 			per = 10
 		}
 		err = ix.DB.IndexNewTickets(ctx, per)
 	}
 	if ix.Metrics != nil {
-		ix.Metrics.JobRuns.WithLabelValues("indexer").Observe(time.Since(start).Seconds())
+		ix.Metrics.JobRuns.WithLabelValues("indexer").Observe(now().Sub(start).Seconds())
 		if n, err := ix.DB.IndexBacklog(ctx); err == nil {
 			ix.Metrics.Backlog.WithLabelValues("indexer").Set(float64(n))
 		}
@@ -115,11 +116,11 @@ func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) (postponed bool
 	// and in a burst of calls accepting them comes first: while tickets
 	// keep coming, 20 every ten seconds; once they pause for two seconds,
 	// all the rest, 100 a run.
-	postponed = time.Since(ix.accepted) < 2*time.Second
-	if postponed && time.Since(ix.proposed) < 10*time.Second {
+	postponed = now().Sub(ix.accepted) < 2*time.Second
+	if postponed && now().Sub(ix.proposed) < 10*time.Second {
 		return postponed
 	}
-	ix.proposed = time.Now()
+	ix.proposed = now()
 	limit := 100
 	if postponed {
 		limit = 20
@@ -137,7 +138,7 @@ func (ix *TicketIndexer) pass(ctx context.Context, verbose bool) (postponed bool
 		more = more && !postponed
 	}
 	if verbose {
-		ix.Logger.Debug("ticket index up to date", "took", time.Since(start))
+		ix.Logger.Debug("ticket index up to date", "took", now().Sub(start))
 	}
 	return postponed
 }

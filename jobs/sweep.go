@@ -25,10 +25,10 @@ func (s *Sweeper) Run(ctx context.Context) {
 	t := time.NewTicker(s.Interval)
 	defer t.Stop()
 	for {
-		start := time.Now()
+		start := s.DB.Now()
 		res, err := s.DB.Sweep(ctx)
 		if s.Metrics != nil {
-			s.Metrics.JobRuns.WithLabelValues("sweep").Observe(time.Since(start).Seconds())
+			s.Metrics.JobRuns.WithLabelValues("sweep").Observe(s.DB.Now().Sub(start).Seconds())
 		}
 		if err != nil && ctx.Err() == nil {
 			s.Logger.Error("sla sweep failed", "err", err)

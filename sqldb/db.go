@@ -64,6 +64,9 @@ type DB struct {
 	kbDF       dfCache            // PostgreSQL: document frequencies of query terms
 	kbMem      kbMemory           // the knowledge base's index in memory
 	dedupW     dedupWeights       // bigram weights for similar tickets
+	// ticketWindow is the first id range a PostgreSQL ticket search looks
+	// at (ticketWindow in ticket_search.go; tests make it tiny).
+	ticketWindow int64
 
 	// beforeIndexWrite, set by tests, runs between reading tickets' text
 	// and writing it to the search index.
@@ -124,7 +127,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), LookupLimits: hotline.DefaultLookupLimits(), keys: keys, auditHash: auditHash,
-		listening: make(chan struct{})}
+		listening: make(chan struct{}), ticketWindow: ticketWindow}
 	db.Requesters = keyringCodec{db}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.dialect = postgres

@@ -6,10 +6,10 @@ func (db *DB) SetBeforeIndexWrite(fn func()) { db.beforeIndexWrite = fn }
 
 // SetTicketWindow sets the first id range of a PostgreSQL ticket search
 // and returns a function that restores it.
-func SetTicketWindow(n int64) func() {
-	old := ticketWindow
-	ticketWindow = n
-	return func() { ticketWindow = old }
+func (db *DB) SetTicketWindow(n int64) func() {
+	old := db.ticketWindow
+	db.ticketWindow = n
+	return func() { db.ticketWindow = old }
 }
 
 // WriterSynchronous is the SQLite writer connection's synchronous

@@ -31,7 +31,7 @@ type kbMemory struct {
 // kbLoadInline is how many articles, at most, a search loads itself (a
 // few milliseconds per thousand); bigger bases and bigger changes load in
 // the background.
-var kbLoadInline = 20000
+const kbLoadInline = 20000
 
 // LoadKBIndex reads the knowledge base's index into memory now rather
 // than on the first search (the server calls it at start: a 100,000-article

@@ -288,7 +288,7 @@ func (db *DB) ResetTicketIndex(ctx context.Context) error {
 }
 
 // ticketWindow is the first id range a PostgreSQL ticket search looks at.
-var ticketWindow = int64(20000)
+const ticketWindow = int64(20000)
 
 // searchWindow bounds a PostgreSQL ticket search listed newest first. The
 // GIN index finds the matches in no useful order: reading a common word's
@@ -308,7 +308,7 @@ func searchWindow(ctx context.Context, tx *Tx, cond string, args []any, need int
 	want := max(need, MaxTicketHits+1)
 	all := `SELECT COUNT(*) FROM tickets` + cond
 	inRange := fmt.Sprintf(`%s AND id > $%d`, all, len(args)+1)
-	for width := ticketWindow; ; width *= 4 {
+	for width := tx.db.ticketWindow; ; width *= 4 {
 		lo = max(0, top-width)
 		// No LIMIT: with one, PostgreSQL walks the id index expecting a
 		// match soon.

@@ -123,7 +123,7 @@ func TestTicketSearch(t *testing.T) {
 // be exactly those of a plain sort.
 func TestTicketSearchPages(t *testing.T) {
 	forEachDB(t, func(t *testing.T, f *fixture) {
-		defer sqldb.SetTicketWindow(16)()
+		defer f.DB.SetTicketWindow(16)()
 		noise := &hotline.Ticket{Channel: hotline.ChannelWeb, AppealKind: hotline.Complaint, CategoryID: f.Cat.ID, Urgency: hotline.Normal,
 			Title: "工地夜间施工噪音扰民", Content: "楼下工地每晚十一点后还在打桩", Requester: hotline.Requester{Anonymous: true},
 			Location: hotline.Location{Address: "湘东区"}}

@@ -227,15 +227,14 @@ func (s *Server) reindexState() string {
 // startReindex re-segments every article in the background, one run at a
 // time across servers; a request while one runs makes it run once more.
 func (s *Server) startReindex() {
-	ctx := context.Background()
-	ok, err := s.DB.StartJob(ctx, sqldb.JobKBReindex, "排队中", true)
+	ok, err := s.DB.StartJob(s.ctx, sqldb.JobKBReindex, "排队中", true)
 	if err != nil {
 		s.Logger.Error("reindex articles", "err", err)
 	}
 	if !ok {
 		return
 	}
-	go func() {
+	s.background(func(ctx context.Context) {
 		for {
 			outcome := "完成"
 			err := s.DB.ReindexArticles(ctx, func(done, total int) {
@@ -245,13 +244,13 @@ func (s *Server) startReindex() {
 				s.Logger.Error("reindex articles", "err", err)
 				outcome = "失败：" + hotline.ErrorMessage(err)
 			}
-			again, err := s.DB.FinishJob(ctx, sqldb.JobKBReindex, outcome)
+			again, err := s.DB.FinishJob(context.WithoutCancel(ctx), sqldb.JobKBReindex, outcome)
 			if err != nil {
 				s.Logger.Error("reindex progress", "err", err)
 			}
-			if !again {
+			if !again || ctx.Err() != nil {
 				return
 			}
 		}
-	}()
+	})
 }

@@ -171,22 +171,21 @@ func (s *Server) startTraining(a hotline.Actor, target string) error {
 	if target != sqldb.TargetUnit && target != sqldb.TargetCategory {
 		return hotline.Invalid("target", "应为 unit 或 category")
 	}
-	ctx := context.Background()
-	if ok, err := s.DB.StartJob(ctx, sqldb.TrainJob(target), "训练中", false); err != nil {
+	if ok, err := s.DB.StartJob(s.ctx, sqldb.TrainJob(target), "训练中", false); err != nil {
 		return err
 	} else if !ok {
 		return hotline.Errorf(hotline.EConflict, "正在训练，请稍候")
 	}
-	go func() {
+	s.background(func(ctx context.Context) {
 		st, _, err := s.DB.TrainDispatchModel(ctx, a, target)
 		if err != nil {
 			s.Logger.Error("train dispatch model", "target", target, "err", err)
 			st = "失败：" + hotline.ErrorMessage(err)
 		}
-		if _, err := s.DB.FinishJob(ctx, sqldb.TrainJob(target), st); err != nil {
+		if _, err := s.DB.FinishJob(context.WithoutCancel(ctx), sqldb.TrainJob(target), st); err != nil {
 			s.Logger.Error("training progress", "err", err)
 		}
-	}()
+	})
 	return nil
 }
 

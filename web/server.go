@@ -5,6 +5,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -49,12 +50,19 @@ type Server struct {
 
 	stopping chan struct{} // closed on shutdown: event streams end
 	stopOnce sync.Once
+
+	// Work an admin starts that outlives its request (training, re-index)
+	// runs under ctx and is joined by Close.
+	ctx    context.Context
+	cancel context.CancelFunc
+	bg     sync.WaitGroup
 }
 
 // NewServer returns a server with every route registered.
 func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
 	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: &routeTable{ServeMux: http.NewServeMux()}, loginLimit: newLimiter(30, 20),
 		stopping: make(chan struct{})}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.pages = s.parseTemplates()
 	s.routes()
 	s.kbRoutes()
@@ -63,6 +71,20 @@ func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
 	s.opsRoutes()
 	s.pageRoutes()
 	return s
+}
+
+// background runs fn outside the request, under the server's context.
+func (s *Server) background(fn func(ctx context.Context)) {
+	s.bg.Add(1)
+	go func() { defer s.bg.Done(); fn(s.ctx) }()
+}
+
+// Close ends the server's background work (its context is cancelled) and
+// waits for it; after http.Server.Shutdown, before the database closes.
+func (s *Server) Close() {
+	s.StopStreams()
+	s.cancel()
+	s.bg.Wait()
 }
 
 // routeTable is the server's ServeMux, remembering its patterns so that a

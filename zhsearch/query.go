@@ -6,12 +6,14 @@ import (
 )
 
 // stopWords carry no meaning in a caller's question.
-var stopWords = map[string]bool{}
+var stopWords = wordSet(`怎么 怎么办 怎样 如何 什么 哪里 哪儿 哪些 哪个 请问 你好 您好 我 我们 我家 你们 他们 的 了 吗 呢 吧 啊 是 在 有 没有 和 与 及 或 要 能 能不能 可以 可不可以 需要 想 想问 问 一下 多少 几 这个 那个 这 那 就 都 也 还 又 被 把 给 对 向 让 为什么 为何 是否 相关 有关 问题 情况 咨询 反映 投诉 求助 举报 建议`)
 
-func init() {
-	for _, w := range strings.Fields(`怎么 怎么办 怎样 如何 什么 哪里 哪儿 哪些 哪个 请问 你好 您好 我 我们 我家 你们 他们 的 了 吗 呢 吧 啊 是 在 有 没有 和 与 及 或 要 能 能不能 可以 可不可以 需要 想 想问 问 一下 多少 几 这个 那个 这 那 就 都 也 还 又 被 把 给 对 向 让 为什么 为何 是否 相关 有关 问题 情况 咨询 反映 投诉 求助 举报 建议`) {
-		stopWords[w] = true
+func wordSet(words string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		set[w] = true
 	}
+	return set
 }
 
 // Group is one part of a query: a document matches it when it has any of
@@ -178,7 +180,7 @@ func (q Query) Select(n int, found, minor func(Group) bool) Query {
 }
 
 // MaxGroups is how many words of a query are searched for at most.
-var MaxGroups = 4
+const MaxGroups = 4
 
 // FTS5 writes the query in SQLite FTS5 syntax: a document must match at
 // least need of the groups (need ≥ len(Groups): all of them; 1: any);

@@ -164,6 +164,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	shutdown, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
 	err = srv.Shutdown(shutdown)
+	handler.Close() // background work an admin started (training, re-index)
 	jobsDone.Wait()
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
