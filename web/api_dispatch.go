@@ -10,24 +10,6 @@ import (
 	"hotline/sqldb"
 )
 
-func (s *Server) dispatchRoutes() {
-	m := s.mux
-	m.HandleFunc("GET /api/v1/dispatch/suggest", s.auth(s.handleDispatchSuggest))
-	m.HandleFunc("GET /api/v1/dispatch/models", s.auth(s.handleDispatchModels))
-	m.HandleFunc("POST /api/v1/dispatch/models/train", s.auth(s.handleDispatchTrain))
-	m.HandleFunc("POST /api/v1/dispatch/models/{id}/activate", s.auth(s.handleDispatchActivate))
-	m.HandleFunc("GET /api/v1/dispatch/figures", s.auth(s.handleDispatchFigures))
-	m.HandleFunc("GET /api/v1/tickets/similar", s.auth(s.handleSimilarTickets))
-	m.HandleFunc("PUT /api/v1/dispatch/auto", s.auth(s.handleSetAutoDispatch))
-	m.HandleFunc("POST /admin/dispatch/auto", s.pageAuth(s.require(hotline.PermManageConfig, s.handleAutoDispatchForm)))
-	m.HandleFunc("PUT /api/v1/dispatch/retrain", s.auth(s.handleSetRetrain))
-	m.HandleFunc("POST /admin/dispatch/retrain", s.pageAuth(s.require(hotline.PermManageConfig, s.handleRetrainForm)))
-	m.HandleFunc("GET /admin/dispatch", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchPage)))
-	m.HandleFunc("GET /dispatch/figures", s.pageAuth(s.handleDispatchFiguresPage))
-	m.HandleFunc("POST /admin/dispatch/train", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchTrainForm)))
-	m.HandleFunc("POST /admin/dispatch/{id}/activate", s.pageAuth(s.require(hotline.PermManageConfig, s.handleDispatchActivateForm)))
-}
-
 // handleDispatchSuggest: GET /api/v1/dispatch/suggest?text= → the top
 // three units and categories with probabilities and the words behind them
 // (the centre only; empty lists when no model is switched on).

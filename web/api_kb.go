@@ -11,21 +11,6 @@ import (
 	"hotline/sqldb"
 )
 
-func (s *Server) kbRoutes() {
-	m := s.mux
-	m.HandleFunc("POST /api/v1/kb/articles", s.auth(s.handleCreateArticle))
-	m.HandleFunc("GET /api/v1/kb/articles/{id}", s.auth(s.handleGetArticle))
-	m.HandleFunc("PUT /api/v1/kb/articles/{id}", s.auth(s.handleUpdateArticle))
-	m.HandleFunc("GET /api/v1/kb/articles/{id}/versions", s.auth(s.handleArticleVersions))
-	m.HandleFunc("POST /api/v1/kb/articles/{id}/{action}", s.auth(s.handleReviewArticle))
-	m.HandleFunc("GET /api/v1/kb/search", s.auth(s.handleSearchArticles))
-	m.HandleFunc("GET /api/v1/kb/review-queue", s.auth(s.handleReviewQueue))
-	m.HandleFunc("GET /api/v1/kb/stats", s.auth(s.handleKBStats))
-	m.HandleFunc("GET /api/v1/kb/dictionary", s.auth(s.handleGetDictionary))
-	m.HandleFunc("PUT /api/v1/kb/dictionary", s.auth(s.handlePutDictionary))
-	m.HandleFunc("POST /api/v1/tickets/{id}/kb-links", s.auth(s.handleLinkArticle))
-}
-
 // articleID reads {id} of a knowledge-base path.
 func articleID(r *http.Request) (int64, error) {
 	id, ok := parseID(r.PathValue("id"))

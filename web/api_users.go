@@ -10,19 +10,6 @@ import (
 // Accounts: admins create, disable and enable users, change their role,
 // unit or name and reset passwords; everyone changes their own password.
 
-func (s *Server) userRoutes() {
-	m := s.mux
-	m.HandleFunc("GET /api/v1/users", s.auth(s.handleUsers))
-	m.HandleFunc("POST /api/v1/users", s.auth(s.handleCreateUser))
-	m.HandleFunc("PATCH /api/v1/users/{id}", s.auth(s.handleUpdateUser))
-	m.HandleFunc("POST /api/v1/users/{id}/reset-password", s.auth(s.handleResetPassword))
-	m.HandleFunc("POST /api/v1/me/password", s.auth(s.handleChangePassword))
-	m.HandleFunc("GET /me/password", s.pageAuth(s.handlePasswordPage))
-	m.HandleFunc("POST /me/password", s.pageAuth(s.handlePasswordForm))
-	m.HandleFunc("POST /admin/users/{id}", s.pageAuth(s.require(hotline.PermManageUsers, s.handleAdminUserUpdate)))
-	m.HandleFunc("POST /admin/users/{id}/reset-password", s.pageAuth(s.require(hotline.PermManageUsers, s.handleAdminUserReset)))
-}
-
 // passwordFree are the routes a user who must change their password may
 // still use.
 var passwordFree = map[string]bool{"/api/v1/me/password": true, "/me/password": true, "/api/v1/me": true,

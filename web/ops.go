@@ -87,17 +87,14 @@ func (s *Server) observe(w http.ResponseWriter, r *http.Request, serve func(http
 	}
 }
 
-func (s *Server) opsRoutes() {
-	m := s.mux
-	m.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := s.DB.Ready(r.Context()); err != nil {
-			s.Logger.Warn("not ready", "err", err)
-			http.Error(w, "not ready\n", http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ready\n"))
-	})
-	m.HandleFunc("GET /metrics", s.handleMetrics)
+// handleReady answers /readyz: the database answers and is migrated.
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	if err := s.DB.Ready(r.Context()); err != nil {
+		s.Logger.Warn("not ready", "err", err)
+		http.Error(w, "not ready\n", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
 }
 
 // handleMetrics serves Prometheus metrics: with a metrics token to those

@@ -10,24 +10,6 @@ import (
 	"hotline"
 )
 
-func (s *Server) adminRoutes() {
-	m := s.mux
-	cfg := func(h http.HandlerFunc) http.HandlerFunc { return s.pageAuth(s.require(hotline.PermManageConfig, h)) }
-	m.HandleFunc("GET /admin/calendar", cfg(s.handleAdminCalendar))
-	m.HandleFunc("POST /admin/calendar", cfg(s.handleAdminCalendarSave))
-	m.HandleFunc("GET /admin/sla", cfg(s.handleAdminSLA))
-	m.HandleFunc("POST /admin/sla", cfg(s.handleAdminSLASave))
-	m.HandleFunc("GET /admin/units", cfg(s.handleAdminUnits))
-	m.HandleFunc("POST /admin/units", cfg(s.handleAdminUnitSave))
-	m.HandleFunc("GET /admin/categories", cfg(s.handleAdminCategories))
-	m.HandleFunc("POST /admin/categories", cfg(s.handleAdminCategoriesSave))
-	m.HandleFunc("GET /admin/catalogue", cfg(s.handleAdminCatalogue))
-	m.HandleFunc("POST /admin/catalogue", cfg(s.handleAdminCatalogueSave))
-	m.HandleFunc("GET /admin/users", s.pageAuth(s.require(hotline.PermManageUsers, s.handleAdminUsers)))
-	m.HandleFunc("POST /admin/users", s.pageAuth(s.require(hotline.PermManageUsers, s.handleAdminUserSave)))
-	m.HandleFunc("POST /admin/alerts/{id}/resolve", s.pageAuth(s.require(hotline.PermManageUsers, s.handleResolveAlert)))
-}
-
 // require refuses a page to roles without the permission.
 func (s *Server) require(p hotline.Permission, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

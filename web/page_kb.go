@@ -18,23 +18,6 @@ import (
 	"hotline/sqldb"
 )
 
-func (s *Server) kbPageRoutes() {
-	m := s.mux
-	m.HandleFunc("GET /kb", s.pageAuth(s.handleKBPage))
-	m.HandleFunc("GET /kb/new", s.pageAuth(s.handleKBEditPage))
-	m.HandleFunc("POST /kb/new", s.pageAuth(s.handleKBEditForm))
-	m.HandleFunc("GET /kb/review", s.pageAuth(s.handleKBReviewPage))
-	m.HandleFunc("GET /kb/export.xlsx", s.pageAuth(s.handleKBExport))
-	m.HandleFunc("POST /kb/dictionary", s.pageAuth(s.handleKBDictionaryForm))
-	m.HandleFunc("GET /kb/{id}", s.pageAuth(s.handleKBArticlePage))
-	m.HandleFunc("GET /kb/{id}/edit", s.pageAuth(s.handleKBEditPage))
-	m.HandleFunc("POST /kb/{id}/edit", s.pageAuth(s.handleKBEditForm))
-	m.HandleFunc("POST /kb/{id}/review/{action}", s.pageAuth(s.handleKBReviewForm))
-	m.HandleFunc("GET /kb/{id}/versions", s.pageAuth(s.handleKBVersionsPage))
-	m.HandleFunc("POST /kb/{id}/attachments", s.pageAuth(s.handleKBAttachForm))
-	m.HandleFunc("GET /kb/{id}/attachments/{aid}", s.pageAuth(s.handleKBAttachment))
-}
-
 type kbListContent struct {
 	F          url.Values
 	Hits       []*sqldb.ArticleHit

@@ -8,11 +8,9 @@ import (
 	"embed"
 	"encoding/base64"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"hotline"
@@ -58,41 +56,6 @@ func (s *Server) parseTemplates() map[string]map[string]*template.Template {
 		}
 	}
 	return out
-}
-
-func (s *Server) pageRoutes() {
-	m := s.mux
-	static, _ := fs.Sub(assets, "static")
-	files := http.StripPrefix("/static/", http.FileServerFS(static))
-	m.HandleFunc("GET /static/", func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/") { // no directory listings
-			s.handleNoPage(w, r)
-			return
-		}
-		files.ServeHTTP(w, r)
-	})
-	m.HandleFunc("GET /login", s.handleLoginPage)
-	m.HandleFunc("GET /lang/{name}", s.handleLang)
-	m.HandleFunc("POST /login", s.limit(s.loginLimit, s.handleLoginForm))
-	m.HandleFunc("POST /logout", s.pageAuth(s.handleLogoutForm))
-	m.HandleFunc("GET /{$}", s.pageAuth(s.handleHome))
-	m.HandleFunc("GET /admin/audit", s.pageAuth(s.handleAuditPage))
-	m.HandleFunc("GET /me/sessions", s.pageAuth(s.handleSessionsPage))
-	m.HandleFunc("GET /tickets", s.pageAuth(s.handleTicketList))
-	m.HandleFunc("GET /tickets/export.xlsx", s.pageAuth(s.handleExport))
-	m.HandleFunc("GET /tickets/{id}", s.pageAuth(s.handleTicketPage))
-	m.HandleFunc("POST /tickets/{id}/reveal", s.pageAuth(s.handleRevealForm))
-	m.HandleFunc("POST /tickets/{id}/act/{action}", s.pageAuth(s.handleActionForm))
-	m.HandleFunc("GET /queue/{name}", s.pageAuth(s.handleQueue))
-	m.HandleFunc("GET /board", s.pageAuth(s.handleBoard))
-	m.HandleFunc("GET /events", s.pageAuth(s.handleEvents))
-	m.HandleFunc("GET /intake", s.pageAuth(s.handleIntakePage))
-	m.HandleFunc("POST /intake", s.pageAuth(s.handleIntakeForm))
-	s.adminRoutes()
-	s.kbPageRoutes()
-	m.HandleFunc("POST /me/sessions/{id}/revoke", s.pageAuth(s.handleRevokeForm))
-	m.HandleFunc("POST /me/sessions/revoke-all", s.pageAuth(s.handleRevokeAllForm))
-	m.HandleFunc("/", s.handleNoPage)
 }
 
 // handleNoPage answers a path no page has with the error page (and the

@@ -65,11 +65,6 @@ func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.pages = s.parseTemplates()
 	s.routes()
-	s.kbRoutes()
-	s.dispatchRoutes()
-	s.userRoutes()
-	s.opsRoutes()
-	s.pageRoutes()
 	return s
 }
 
@@ -144,42 +139,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
-}
-
-func (s *Server) routes() {
-	m := s.mux
-	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
-	m.HandleFunc("POST /api/v1/auth/login", s.limit(s.loginLimit, s.handleLogin))
-	m.HandleFunc("POST /api/v1/auth/session", s.limit(s.loginLimit, s.handleSessionLogin))
-	m.HandleFunc("POST /api/v1/auth/logout", s.auth(s.handleLogout))
-	m.HandleFunc("POST /api/v1/auth/logout-all", s.auth(s.handleLogoutAll))
-	m.HandleFunc("GET /api/v1/auth/tokens", s.auth(s.handleTokens))
-	m.HandleFunc("DELETE /api/v1/auth/tokens/{id}", s.auth(s.handleRevokeToken))
-	m.HandleFunc("GET /api/v1/me", s.auth(s.handleMe))
-	m.HandleFunc("GET /api/v1/audit", s.auth(s.handleAudit))
-	m.HandleFunc("GET /api/v1/events", s.auth(s.handleEvents))
-
-	m.HandleFunc("POST /api/v1/tickets", s.auth(s.handleCreateTicket))
-	m.HandleFunc("GET /api/v1/tickets", s.auth(s.handleListTickets))
-	m.HandleFunc("GET /api/v1/tickets/{id}", s.auth(s.handleGetTicket))
-	m.HandleFunc("GET /api/v1/caller-history", s.auth(s.handleCallerHistory))
-	m.HandleFunc("GET /api/v1/tickets/{id}/supervisions", s.auth(s.handleSupervisions))
-	m.HandleFunc("POST /api/v1/tickets/{id}/reveal", s.auth(s.handleReveal))
-	m.HandleFunc("POST /api/v1/tickets/{id}/{action}", s.auth(s.handleAction))
-
-	m.HandleFunc("GET /api/v1/units", s.auth(s.handleUnits))
-	m.HandleFunc("POST /api/v1/units", s.auth(s.handleCreateUnit))
-	m.HandleFunc("GET /api/v1/categories", s.auth(s.handleCategories))
-	m.HandleFunc("GET /api/v1/calendar/{year}", s.auth(s.handleCalendar))
-	m.HandleFunc("PUT /api/v1/calendar/days/{day}", s.auth(s.handleSetCalendarDay))
-	m.HandleFunc("GET /api/v1/sla-policies", s.auth(s.handlePolicies))
-	m.HandleFunc("PUT /api/v1/sla-policies", s.auth(s.handleSetPolicy))
-	m.HandleFunc("GET /api/v1/catalogue", s.auth(s.handleCatalogue))
-	m.HandleFunc("POST /api/v1/catalogue", s.auth(s.handlePublishCatalogue))
-	m.HandleFunc("GET /api/v1/catalogue/suggest", s.auth(s.handleSuggest))
-	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.error(w, r, hotline.Errorf(hotline.ENotFound, "没有这个接口：%s %s", r.Method, r.URL.Path))
-	})
 }
 
 var statusOf = map[string]int{

@@ -1,0 +1,210 @@
+package web
+
+import (
+	"io"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"hotline"
+)
+
+// access is who may reach a route before its handler runs.
+type access int
+
+const (
+	public  access = iota // anyone: health, the login page, static files
+	login                 // anyone, rate-limited per address: the logins
+	api                   // a signed-in API client (bearer token, or a browser's cookie with CSRF)
+	browser               // a signed-in browser page; without a session, sent to the login page
+)
+
+// route is one line of the route table.
+type route struct {
+	pattern string
+	access  access
+	// perm is checked before the handler; "" when the use case checks the
+	// actor itself (a ticket's unit, the lifecycle's role × action table,
+	// a reveal's rights) — storage refuses what the actor may not do.
+	perm    hotline.Permission
+	handler http.HandlerFunc
+}
+
+// routeTable is every page and API route of the server, with who may use
+// it: the one place to see the whole surface (TestPrivacy_EveryRouteMasked
+// walks it).
+func (s *Server) routeTable() []route {
+	static, _ := fs.Sub(assets, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	const (
+		config = hotline.PermManageConfig
+		users  = hotline.PermManageUsers
+	)
+	return []route{
+		// Health and operations (ops.go).
+		{"GET /healthz", public, "", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") }},
+		{"GET /readyz", public, "", s.handleReady},
+		{"GET /metrics", public, "", s.handleMetrics}, // loopback or the metrics token
+
+		// Sign-in, sessions, accounts (api_auth.go, api_users.go, pages.go).
+		{"POST /api/v1/auth/login", login, "", s.handleLogin},
+		{"POST /api/v1/auth/session", login, "", s.handleSessionLogin},
+		{"POST /api/v1/auth/logout", api, "", s.handleLogout},
+		{"POST /api/v1/auth/logout-all", api, "", s.handleLogoutAll},
+		{"GET /api/v1/auth/tokens", api, "", s.handleTokens},
+		{"DELETE /api/v1/auth/tokens/{id}", api, "", s.handleRevokeToken},
+		{"GET /api/v1/me", api, "", s.handleMe},
+		{"POST /api/v1/me/password", api, "", s.handleChangePassword},
+		{"GET /api/v1/users", api, users, s.handleUsers},
+		{"POST /api/v1/users", api, users, s.handleCreateUser},
+		{"PATCH /api/v1/users/{id}", api, users, s.handleUpdateUser},
+		{"POST /api/v1/users/{id}/reset-password", api, users, s.handleResetPassword},
+		{"GET /api/v1/audit", api, hotline.PermReadAudit, s.handleAudit},
+		{"GET /api/v1/events", api, "", s.handleEvents},
+		{"GET /login", public, "", s.handleLoginPage},
+		{"POST /login", login, "", s.handleLoginForm},
+		{"POST /logout", browser, "", s.handleLogoutForm},
+		{"GET /lang/{name}", public, "", s.handleLang},
+		{"GET /me/sessions", browser, "", s.handleSessionsPage},
+		{"POST /me/sessions/{id}/revoke", browser, "", s.handleRevokeForm},
+		{"POST /me/sessions/revoke-all", browser, "", s.handleRevokeAllForm},
+		{"GET /me/password", browser, "", s.handlePasswordPage},
+		{"POST /me/password", browser, "", s.handlePasswordForm},
+		{"GET /admin/users", browser, users, s.handleAdminUsers},
+		{"POST /admin/users", browser, users, s.handleAdminUserSave},
+		{"POST /admin/users/{id}", browser, users, s.handleAdminUserUpdate},
+		{"POST /admin/users/{id}/reset-password", browser, users, s.handleAdminUserReset},
+		{"POST /admin/alerts/{id}/resolve", browser, users, s.handleResolveAlert},
+		{"GET /admin/audit", browser, "", s.handleAuditPage}, // the audit search says who may read it
+
+		// Tickets (api_ticket.go, page_list.go, page_ticket.go, page_intake.go, page_export.go).
+		{"POST /api/v1/tickets", api, "", s.handleCreateTicket},
+		{"GET /api/v1/tickets", api, "", s.handleListTickets},
+		{"GET /api/v1/tickets/{id}", api, "", s.handleGetTicket},
+		{"GET /api/v1/caller-history", api, "", s.handleCallerHistory}, // limited and audited by the lookup itself
+		{"GET /api/v1/tickets/{id}/supervisions", api, "", s.handleSupervisions},
+		{"POST /api/v1/tickets/{id}/reveal", api, "", s.handleReveal},
+		{"POST /api/v1/tickets/{id}/{action}", api, "", s.handleAction},
+		{"GET /api/v1/tickets/similar", api, "", s.handleSimilarTickets},
+		{"GET /{$}", browser, "", s.handleHome},
+		{"GET /tickets", browser, "", s.handleTicketList},
+		{"GET /tickets/export.xlsx", browser, "", s.handleExport},
+		{"GET /tickets/{id}", browser, "", s.handleTicketPage},
+		{"POST /tickets/{id}/reveal", browser, "", s.handleRevealForm},
+		{"POST /tickets/{id}/act/{action}", browser, "", s.handleActionForm},
+		{"GET /queue/{name}", browser, "", s.handleQueue},
+		{"GET /board", browser, "", s.handleBoard},
+		{"GET /events", browser, "", s.handleEvents},
+		{"GET /intake", browser, "", s.handleIntakePage},
+		{"POST /intake", browser, "", s.handleIntakeForm},
+
+		// Reference data and the centre's rules (api_reference.go, page_admin.go).
+		{"GET /api/v1/units", api, "", s.handleUnits},
+		{"POST /api/v1/units", api, "", s.handleCreateUnit},
+		{"GET /api/v1/categories", api, "", s.handleCategories},
+		{"GET /api/v1/calendar/{year}", api, "", s.handleCalendar},
+		{"PUT /api/v1/calendar/days/{day}", api, "", s.handleSetCalendarDay},
+		{"GET /api/v1/sla-policies", api, "", s.handlePolicies},
+		{"PUT /api/v1/sla-policies", api, "", s.handleSetPolicy},
+		{"GET /api/v1/catalogue", api, "", s.handleCatalogue},
+		{"POST /api/v1/catalogue", api, "", s.handlePublishCatalogue},
+		{"GET /api/v1/catalogue/suggest", api, "", s.handleSuggest},
+		{"GET /admin/calendar", browser, config, s.handleAdminCalendar},
+		{"POST /admin/calendar", browser, config, s.handleAdminCalendarSave},
+		{"GET /admin/sla", browser, config, s.handleAdminSLA},
+		{"POST /admin/sla", browser, config, s.handleAdminSLASave},
+		{"GET /admin/units", browser, config, s.handleAdminUnits},
+		{"POST /admin/units", browser, config, s.handleAdminUnitSave},
+		{"GET /admin/categories", browser, config, s.handleAdminCategories},
+		{"POST /admin/categories", browser, config, s.handleAdminCategoriesSave},
+		{"GET /admin/catalogue", browser, config, s.handleAdminCatalogue},
+		{"POST /admin/catalogue", browser, config, s.handleAdminCatalogueSave},
+
+		// Knowledge base (api_kb.go, page_kb.go).
+		{"POST /api/v1/kb/articles", api, "", s.handleCreateArticle},
+		{"GET /api/v1/kb/articles/{id}", api, "", s.handleGetArticle},
+		{"PUT /api/v1/kb/articles/{id}", api, "", s.handleUpdateArticle},
+		{"GET /api/v1/kb/articles/{id}/versions", api, "", s.handleArticleVersions},
+		{"POST /api/v1/kb/articles/{id}/{action}", api, "", s.handleReviewArticle},
+		{"GET /api/v1/kb/search", api, "", s.handleSearchArticles},
+		{"GET /api/v1/kb/review-queue", api, "", s.handleReviewQueue},
+		{"GET /api/v1/kb/stats", api, "", s.handleKBStats},
+		{"GET /api/v1/kb/dictionary", api, "", s.handleGetDictionary},
+		{"PUT /api/v1/kb/dictionary", api, "", s.handlePutDictionary},
+		{"POST /api/v1/tickets/{id}/kb-links", api, "", s.handleLinkArticle},
+		{"GET /kb", browser, "", s.handleKBPage},
+		{"GET /kb/new", browser, "", s.handleKBEditPage},
+		{"POST /kb/new", browser, "", s.handleKBEditForm},
+		{"GET /kb/review", browser, "", s.handleKBReviewPage},
+		{"GET /kb/export.xlsx", browser, "", s.handleKBExport},
+		{"POST /kb/dictionary", browser, "", s.handleKBDictionaryForm},
+		{"GET /kb/{id}", browser, "", s.handleKBArticlePage},
+		{"GET /kb/{id}/edit", browser, "", s.handleKBEditPage},
+		{"POST /kb/{id}/edit", browser, "", s.handleKBEditForm},
+		{"POST /kb/{id}/review/{action}", browser, "", s.handleKBReviewForm},
+		{"GET /kb/{id}/versions", browser, "", s.handleKBVersionsPage},
+		{"POST /kb/{id}/attachments", browser, "", s.handleKBAttachForm},
+		{"GET /kb/{id}/attachments/{aid}", browser, "", s.handleKBAttachment},
+
+		// Smart dispatch (api_dispatch.go, dispatch.go).
+		{"GET /api/v1/dispatch/suggest", api, "", s.handleDispatchSuggest},
+		{"GET /api/v1/dispatch/models", api, "", s.handleDispatchModels},
+		{"POST /api/v1/dispatch/models/train", api, "", s.handleDispatchTrain},
+		{"POST /api/v1/dispatch/models/{id}/activate", api, "", s.handleDispatchActivate},
+		{"GET /api/v1/dispatch/figures", api, "", s.handleDispatchFigures},
+		{"PUT /api/v1/dispatch/auto", api, "", s.handleSetAutoDispatch},
+		{"PUT /api/v1/dispatch/retrain", api, "", s.handleSetRetrain},
+		{"GET /admin/dispatch", browser, config, s.handleDispatchPage},
+		{"POST /admin/dispatch/auto", browser, config, s.handleAutoDispatchForm},
+		{"POST /admin/dispatch/retrain", browser, config, s.handleRetrainForm},
+		{"POST /admin/dispatch/train", browser, config, s.handleDispatchTrainForm},
+		{"POST /admin/dispatch/{id}/activate", browser, config, s.handleDispatchActivateForm},
+		{"GET /dispatch/figures", browser, "", s.handleDispatchFiguresPage},
+
+		// Files, and what no route has.
+		{"GET /static/", public, "", func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/") { // no directory listings
+				s.handleNoPage(w, r)
+				return
+			}
+			files.ServeHTTP(w, r)
+		}},
+		{"/api/", public, "", func(w http.ResponseWriter, r *http.Request) {
+			s.error(w, r, hotline.Errorf(hotline.ENotFound, "没有这个接口：%s %s", r.Method, r.URL.Path))
+		}},
+		{"/", public, "", s.handleNoPage},
+	}
+}
+
+// routes registers the route table, each handler behind its access check.
+func (s *Server) routes() {
+	for _, rt := range s.routeTable() {
+		h := rt.handler
+		switch rt.access {
+		case login:
+			h = s.limit(s.loginLimit, h)
+		case api:
+			if rt.perm != "" {
+				h = s.requireAPI(rt.perm, h)
+			}
+			h = s.auth(h)
+		case browser:
+			if rt.perm != "" {
+				h = s.require(rt.perm, h)
+			}
+			h = s.pageAuth(h)
+		}
+		s.mux.HandleFunc(rt.pattern, h)
+	}
+}
+
+// requireAPI refuses an API route to roles without the permission.
+func (s *Server) requireAPI(p hotline.Permission, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if a := actorFrom(r); !a.Role.Has(p) {
+			s.error(w, r, hotline.Errorf(hotline.EForbidden, "%s无权执行该操作", a.Role.Label()))
+			return
+		}
+		h(w, r)
+	}
+}
