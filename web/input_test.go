@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -190,5 +192,36 @@ func TestInput_StrictIDsPagesAndNoListings(t *testing.T) {
 		if code, body := e.get(who, path); code != want {
 			t.Errorf("GET %s: %d, want %d: %.200s", path, code, want, body)
 		}
+	}
+}
+
+// TestDevelop_ReadsTemplatesFromDisk: with Develop, an edited template
+// shows at the next request, and static files come from the folder.
+func TestDevelop_ReadsTemplatesFromDisk(t *testing.T) {
+	e := MustServer(t)
+	dir := t.TempDir()
+	for _, sub := range []string{"templates", "static"} {
+		entries, _ := os.ReadDir(sub)
+		os.MkdirAll(filepath.Join(dir, sub), 0o700)
+		for _, en := range entries {
+			b, _ := os.ReadFile(filepath.Join(sub, en.Name()))
+			os.WriteFile(filepath.Join(dir, sub, en.Name()), b, 0o600)
+		}
+	}
+	if err := e.server.Develop(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.server.Develop(t.TempDir()); err == nil {
+		t.Error("a folder without templates was accepted")
+	}
+	login := filepath.Join(dir, "templates", "login.html")
+	b, _ := os.ReadFile(login)
+	os.WriteFile(login, []byte(strings.Replace(string(b), `<h1>{{T "登录"}}</h1>`, `<h1>{{T "登录"}}</h1><p id="dev-edit">改过了</p>`, 1)), 0o600)
+	if code, page := e.get("", "/login"); code != 200 || !strings.Contains(page, "dev-edit") {
+		t.Errorf("the edited template is not served: %d", code)
+	}
+	os.WriteFile(filepath.Join(dir, "static", "app.css"), []byte("/* dev */"), 0o600)
+	if _, css := e.get("", "/static/app.css"); css != "/* dev */" {
+		t.Errorf("static file from the folder: %q", css)
 	}
 }

@@ -7,9 +7,12 @@ import (
 	"crypto/subtle"
 	"embed"
 	"encoding/base64"
+	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"time"
 
@@ -46,16 +49,32 @@ var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets
 // template stops the server from starting rather than failing a user
 // later. The locale is bound into the template functions (T, Tf and the
 // labels), so a page is one ExecuteTemplate call.
-func (s *Server) parseTemplates() map[string]map[string]*template.Template {
+func (s *Server) parseTemplates() (map[string]map[string]*template.Template, error) {
 	out := map[string]map[string]*template.Template{}
 	for _, l := range locales {
 		out[l.Name] = map[string]*template.Template{}
 		for _, name := range pageNames {
-			out[l.Name][name] = template.Must(template.New(name).Funcs(s.templateFuncs(l)).
-				ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+name+".html"))
+			t, err := template.New(name).Funcs(s.templateFuncs(l)).
+				ParseFS(s.files, "templates/layout.html", "templates/parts.html", "templates/"+name+".html")
+			if err != nil {
+				return nil, err
+			}
+			out[l.Name][name] = t
 		}
 	}
-	return out
+	return out, nil
+}
+
+// Develop serves templates and static files from dir (the web package's
+// folder) instead of the embedded copies, reading templates again on every
+// page: `hotline serve --dev web` shows an edit at the next reload.
+func (s *Server) Develop(dir string) error {
+	files := os.DirFS(dir)
+	if _, err := fs.Stat(files, "templates/layout.html"); err != nil {
+		return fmt.Errorf("--dev %s: no templates/layout.html there (give the web folder of the source)", dir)
+	}
+	s.files, s.dev = files, true
+	return nil
 }
 
 // handleNoPage answers a path no page has with the error page (and the
@@ -109,8 +128,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.CanIntake, p.Centre = sess.User.Role.Can(hotline.ActionAccept), hotline.ActorOf(sess.User).Centre()
 		p.Admin = sess.User.Role.Has(hotline.PermManageConfig)
 	}
+	pages := s.pages
+	if s.dev {
+		var err error
+		if pages, err = s.parseTemplates(); err != nil {
+			http.Error(w, "template: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+	}
 	var buf bytes.Buffer
-	if err := s.pages[l.Name][name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := pages[l.Name][name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.Logger.Error("render page", "page", name, "err", err)
 		http.Error(w, l.T("页面渲染失败，请稍后重试"), http.StatusInternalServerError)
 		return

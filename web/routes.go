@@ -34,8 +34,6 @@ type route struct {
 // it: the one place to see the whole surface (TestPrivacy_EveryRouteMasked
 // walks it).
 func (s *Server) routeTable() []route {
-	static, _ := fs.Sub(assets, "static")
-	files := http.StripPrefix("/static/", http.FileServerFS(static))
 	const (
 		config = hotline.PermManageConfig
 		users  = hotline.PermManageUsers
@@ -167,7 +165,8 @@ func (s *Server) routeTable() []route {
 				s.handleNoPage(w, r)
 				return
 			}
-			files.ServeHTTP(w, r)
+			static, _ := fs.Sub(s.files, "static") // embedded, or the folder of Develop
+			http.StripPrefix("/static/", http.FileServerFS(static)).ServeHTTP(w, r)
 		}},
 		{"/api/", public, "", func(w http.ResponseWriter, r *http.Request) {
 			s.error(w, r, hotline.Errorf(hotline.ENotFound, "没有这个接口：%s %s", r.Method, r.URL.Path))

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"html/template"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -41,6 +42,8 @@ type Server struct {
 	mux        *routeTable
 	loginLimit *limiter
 	pages      map[string]map[string]*template.Template // locale → page → template
+	files      fs.FS                                    // templates and static files: embedded, or a folder (Develop)
+	dev        bool                                     // templates are read again for every page
 
 	advice advisor // dispatch models and their training
 
@@ -63,7 +66,12 @@ func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
 	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: &routeTable{ServeMux: http.NewServeMux()}, loginLimit: newLimiter(30, 20),
 		stopping: make(chan struct{})}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.pages = s.parseTemplates()
+	s.files = assets
+	pages, err := s.parseTemplates()
+	if err != nil {
+		panic(err) // a broken embedded template: the binary itself is broken
+	}
+	s.pages = pages
 	s.routes()
 	return s
 }

@@ -26,6 +26,7 @@ type serveOptions struct {
 	db              dbFlags
 	addr, logFormat string
 	metricsToken    string
+	dev             string // a folder of templates and static files (development)
 	demo, insecure  bool
 	sweep, drain    time.Duration
 	limits          hotline.LookupLimits
@@ -44,6 +45,7 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.StringVar(&o.logFormat, "log-format", "text", "日志格式：text 或 json")
 	fs.StringVar(&o.metricsToken, "metrics-token", "", "访问 /metrics 的令牌（Bearer）；不设则只对本机开放")
 	fs.DurationVar(&o.drain, "drain", 10*time.Second, "停止时等待处理中请求完成的最长时间")
+	fs.StringVar(&o.dev, "dev", "", "开发用：从该目录（源码的 web 文件夹）读取模板和静态文件，改动刷新即见")
 	fs.IntVar(&o.limits.PerMinute, "lookup-per-minute", o.limits.PerMinute, "每人每分钟来电历史查询上限")
 	fs.IntVar(&o.limits.PerDay, "lookup-per-day", o.limits.PerDay, "每人每24小时来电历史查询上限")
 	fs.IntVar(&o.limits.BurstDistinct, "lookup-alert", o.limits.BurstDistinct, "告警阈值：时间窗内查询的不同号码数（或被拒次数）")
@@ -126,6 +128,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	handler := web.NewServer(db, logger)
 	handler.SecureCookies = !*insecure && !*withDemo
 	handler.Metrics, handler.MetricsToken, handler.AccessLog = m, *metricsToken, true
+	if o.dev != "" {
+		if err := handler.Develop(o.dev); err != nil {
+			return err
+		}
+		logger.Info("development mode: templates and static files from disk", "dir", o.dev)
+	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10}
 	srv.RegisterOnShutdown(handler.StopStreams) // event streams never end by themselves
