@@ -86,16 +86,10 @@ type slaContent struct {
 }
 
 func (s *Server) adminSLA(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
-	ps, err := s.DB.FindSLAPolicies(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	rf, ok := s.pageRef(w, r)
-	if !ok {
-		return
-	}
-	s.render(w, r, status, "admin_sla", "时限规则", slaContent{Policies: ps, Ref: rf, Error: errMsg})
+	s.show(w, r, status, "admin_sla", "时限规则", func(rf *ref) (any, error) {
+		ps, err := s.DB.FindSLAPolicies(r.Context())
+		return slaContent{Policies: ps, Ref: rf, Error: errMsg}, err
+	})
 }
 
 func (s *Server) handleAdminSLA(w http.ResponseWriter, r *http.Request) {
@@ -130,22 +124,16 @@ type unitsContent struct {
 }
 
 func (s *Server) adminUnits(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
-	rf, ok := s.pageRef(w, r)
-	if !ok {
-		return
-	}
-	users, err := s.DB.FindUsers(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	acc := map[int64]string{}
-	for _, u := range users {
-		if u.UnitID != 0 {
-			acc[u.UnitID] = strings.TrimPrefix(acc[u.UnitID]+" "+u.Username, " ")
+	s.show(w, r, status, "admin_units", "承办单位", func(rf *ref) (any, error) {
+		users, err := s.DB.FindUsers(r.Context())
+		acc := map[int64]string{}
+		for _, u := range users {
+			if u.UnitID != 0 {
+				acc[u.UnitID] = strings.TrimPrefix(acc[u.UnitID]+" "+u.Username, " ")
+			}
 		}
-	}
-	s.render(w, r, status, "admin_units", "承办单位", unitsContent{Ref: rf, Kinds: unitKinds, Accounts: acc, Error: errMsg})
+		return unitsContent{Ref: rf, Kinds: unitKinds, Accounts: acc, Error: errMsg}, err
+	})
 }
 
 func (s *Server) handleAdminUnits(w http.ResponseWriter, r *http.Request) {
@@ -168,11 +156,9 @@ type categoriesContent struct {
 }
 
 func (s *Server) adminCategories(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
-	rf, ok := s.pageRef(w, r)
-	if !ok {
-		return
-	}
-	s.render(w, r, status, "admin_categories", "诉求分类", categoriesContent{Ref: rf, Error: errMsg})
+	s.show(w, r, status, "admin_categories", "诉求分类", func(rf *ref) (any, error) {
+		return categoriesContent{Ref: rf, Error: errMsg}, nil
+	})
 }
 
 func (s *Server) handleAdminCategories(w http.ResponseWriter, r *http.Request) {
@@ -296,16 +282,10 @@ type usersContent struct {
 }
 
 func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
-	users, err := s.DB.FindUsers(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	rf, ok := s.pageRef(w, r)
-	if !ok {
-		return
-	}
-	s.render(w, r, status, "admin_users", "用户与角色", usersContent{Users: users, Roles: hotline.Roles, Ref: rf, Error: errMsg})
+	s.show(w, r, status, "admin_users", "用户与角色", func(rf *ref) (any, error) {
+		users, err := s.DB.FindUsers(r.Context())
+		return usersContent{Users: users, Roles: hotline.Roles, Ref: rf, Error: errMsg}, err
+	})
 }
 
 func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) {

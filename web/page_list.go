@@ -283,17 +283,11 @@ func (s *Server) handleTicketList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleBoard(w http.ResponseWriter, r *http.Request) {
-	loads, err := s.DB.SupervisionBoard(r.Context(), actorFrom(r))
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	rf, ok := s.pageRef(w, r)
-	if !ok {
-		return
-	}
-	s.render(w, r, http.StatusOK, "board", "督办看板", struct {
-		Loads []*sqldb.UnitLoad
-		Ref   *ref
-	}{loads, rf})
+	s.show(w, r, http.StatusOK, "board", "督办看板", func(rf *ref) (any, error) {
+		loads, err := s.DB.SupervisionBoard(r.Context(), actorFrom(r))
+		return struct {
+			Loads []*sqldb.UnitLoad
+			Ref   *ref
+		}{loads, rf}, err
+	})
 }

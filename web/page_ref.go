@@ -88,6 +88,22 @@ func (s *Server) pageRef(w http.ResponseWriter, r *http.Request) (*ref, bool) {
 	return rf, true
 }
 
+// show is the load → check → render of a page: load builds the page's
+// data from the reference data and storage; its error (a refusal, a
+// missing thing, a failure) renders the error page instead.
+func (s *Server) show(w http.ResponseWriter, r *http.Request, status int, name, title string, load func(rf *ref) (any, error)) {
+	rf, ok := s.pageRef(w, r)
+	if !ok {
+		return
+	}
+	c, err := load(rf)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.render(w, r, status, name, title, c)
+}
+
 // regions are the districts and townships a place can belong to.
 func (r *ref) regions() []*hotline.Unit {
 	var out []*hotline.Unit
