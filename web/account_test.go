@@ -4,10 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -45,14 +42,7 @@ func TestAccounts_DisableEndsStreamsAndTokens(t *testing.T) {
 	for _, d := range sqldbtest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			e := MustServerOn(t, d)
-			second, listening := e.srv.URL, e.db.Listening()
-			if d == "postgres" {
-				db2 := sqldbtest.Open(t, e.dsn)
-				listening = db2.Listening()
-				srv2 := httptest.NewServer(web.NewServer(db2, slog.New(slog.NewTextHandler(io.Discard, nil))))
-				t.Cleanup(srv2.Close)
-				second = srv2.URL
-			}
+			second, listening := e.liveSecond(d)
 			e.addUser("water-li", hotline.RoleUnit, e.units["util-water"])
 			// Her browser: a cookie session with the page's event stream
 			// open (the same /events a list page opens), on the second

@@ -4,16 +4,12 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"hotline/sqldb/sqldbtest"
-	"hotline/web"
 )
 
 // readEvent waits for the next "event: ticket" on an SSE stream.
@@ -67,14 +63,7 @@ func TestEvents_AcrossInstances(t *testing.T) {
 	for _, d := range sqldbtest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			a := MustServerOn(t, d)
-			second, listening := a.srv.URL, a.db.Listening()
-			if d == "postgres" {
-				db2 := sqldbtest.Open(t, a.dsn)
-				listening = db2.Listening()
-				srv2 := httptest.NewServer(web.NewServer(db2, slog.New(slog.NewTextHandler(io.Discard, nil))))
-				t.Cleanup(srv2.Close)
-				second = srv2.URL
-			}
+			second, listening := a.liveSecond(d)
 			lead := subscribe(t, second, a.tokens["lead"])
 			water := subscribe(t, second, a.tokens["util-water"])
 			power := subscribe(t, second, a.tokens["util-power"])

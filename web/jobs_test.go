@@ -2,15 +2,11 @@ package web_test
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"hotline/sqldb/sqldbtest"
-	"hotline/web"
 )
 
 // TestJobs_ProgressSharedAcrossInstances runs two servers on one database
@@ -22,10 +18,7 @@ func TestJobs_ProgressSharedAcrossInstances(t *testing.T) {
 	for _, d := range sqldbtest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			a := MustServerOn(t, d)
-			db2 := sqldbtest.Open(t, a.dsn)
-			srv2 := httptest.NewServer(web.NewServer(db2, slog.New(slog.NewTextHandler(io.Discard, nil))))
-			t.Cleanup(srv2.Close)
-			b := &env{tb: t, dsn: a.dsn, srv: srv2, db: db2, tokens: a.tokens, units: a.units, cat: a.cat}
+			b := a.peer()
 
 			type models struct{ Training map[string]string }
 			state := func(e *env) string {
@@ -76,10 +69,7 @@ func waitFor(t *testing.T, cond func() bool) {
 // next page (the reference counter moved), and so does a renamed user.
 func TestRef_CacheFollowsChanges(t *testing.T) {
 	a := MustServer(t)
-	db2 := sqldbtest.Open(t, a.dsn)
-	srv2 := httptest.NewServer(web.NewServer(db2, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	t.Cleanup(srv2.Close)
-	b := &env{tb: t, dsn: a.dsn, srv: srv2, db: db2, tokens: a.tokens}
+	b := a.peer()
 	if _, page := b.get("agent", "/intake"); strings.Contains(page, "湘东区") {
 		t.Fatal("the district exists before it is added")
 	}

@@ -3,6 +3,9 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -11,6 +14,7 @@ import (
 	"hotline"
 	"hotline/sqldb"
 	"hotline/sqldb/sqldbtest"
+	"hotline/web"
 )
 
 // addUser creates and logs in one more user of the test city.
@@ -23,6 +27,27 @@ func (e *env) addUser(name string, role hotline.Role, unit int64) {
 	var out struct{ Token string }
 	e.call("", "POST", "/api/v1/auth/login", map[string]string{"username": name, "password": "hotline12345"}, 200, &out)
 	e.tokens[name] = out.Token
+}
+
+// peer starts a second server on the same database, with its own handle
+// and caches: another instance behind the load balancer.
+func (e *env) peer() *env {
+	e.tb.Helper()
+	db2 := sqldbtest.Open(e.tb, e.dsn)
+	srv := httptest.NewServer(web.NewServer(db2, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	e.tb.Cleanup(srv.Close)
+	return &env{tb: e.tb, dsn: e.dsn, srv: srv, db: db2, tokens: e.tokens, units: e.units, cat: e.cat}
+}
+
+// liveSecond is the server whose event streams see the first's changes:
+// a peer on PostgreSQL (LISTEN/NOTIFY between instances), the same server
+// on SQLite (one process); and when its changes start arriving.
+func (e *env) liveSecond(dialect string) (string, <-chan struct{}) {
+	if dialect != "postgres" {
+		return e.srv.URL, e.db.Listening()
+	}
+	p := e.peer()
+	return p.srv.URL, p.db.Listening()
 }
 
 // userID returns the id of a user of the test city.

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -28,19 +27,7 @@ func TestServe_MetricsAndGracefulShutdown(t *testing.T) {
 	cmd := exec.Command(bin, "serve", "--demo", "--data", data, "--addr", "127.0.0.1:0", "--drain", "5s")
 	cmd.Env = append(cmd.Environ(), "HOTLINE_DEMO_TICKETS=20")
 	base := startCmd(t, cmd)
-	get := func(path, token string) (int, string) {
-		req, _ := http.NewRequest("GET", base+path, nil)
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	get := func(path, token string) (int, string) { return getStatus(t, base+path, token) }
 	for _, p := range []string{"/healthz", "/readyz"} {
 		if code, body := get(p, ""); code != 200 {
 			t.Errorf("%s: %d %s", p, code, body)
