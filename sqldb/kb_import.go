@@ -40,14 +40,7 @@ func (db *DB) ImportArticles(ctx context.Context, actor hotline.Actor, arts []*h
 			progress(start+len(part), len(arts))
 		}
 	}
-	if db.dialect == postgres {
-		// Fresh statistics, or the planner guesses how many articles a word
-		// is in and scans the whole table instead of using the index.
-		if _, err := db.write.ExecContext(ctx, `ANALYZE kb_articles`); err != nil {
-			return err
-		}
-	}
-	return nil
+	return db.dialect.analyze(ctx, db.write, "kb_articles")
 }
 
 func (db *DB) importBatch(ctx context.Context, actor hotline.Actor, arts []*hotline.Article, status hotline.ArticleStatus) error {

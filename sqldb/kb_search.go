@@ -103,19 +103,7 @@ func (db *DB) indexArticle(ctx context.Context, tx *Tx, a *hotline.Article, idx 
 		ON CONFLICT (name) DO UPDATE SET value = search_state.value + 1 RETURNING value`).Scan(&seq); err != nil {
 		return err
 	}
-	if db.dialect == postgres {
-		_, err := tx.ExecContext(ctx, `UPDATE kb_articles SET search = strip(to_tsvector('simple', $1 || ' ' || $2)),
-			search_title = strip(to_tsvector('simple', $1)), index_seq = $4 WHERE id = $3`, idx.title, idx.body, a.ID, seq)
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE kb_articles SET index_seq = $1 WHERE id = $2`, seq, a.ID); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM kb_fts WHERE rowid = $1`, a.ID); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO kb_fts (rowid, title, body, tags) VALUES ($1, $2, $3, $4)`, a.ID, idx.title, idx.body, idx.tags)
-	return err
+	return db.dialect.writeArticleIndex(ctx, tx, a.ID, seq, idx.title, idx.body, idx.tags)
 }
 
 // ArticleSearch is a knowledge-base search. Without Q it lists articles,
@@ -283,21 +271,11 @@ func (db *DB) selectGroups(ctx context.Context, tx *Tx, mem *zhsearch.Index, all
 		if mem != nil {
 			return mem.Matches(g)
 		}
-		one := zhsearch.Query{Groups: []zhsearch.Group{g}}
-		var x int
-		var e error
-		if db.dialect == postgres {
-			e = tx.QueryRowContext(ctx, `SELECT 1 FROM kb_articles WHERE search @@ CAST($1 AS tsquery) LIMIT 1`, one.TSQuery(1)).Scan(&x)
-		} else {
-			e = tx.QueryRowContext(ctx, `SELECT 1 FROM kb_fts WHERE kb_fts MATCH $1 LIMIT 1`, one.FTS5(1)).Scan(&x)
-		}
-		if e == sql.ErrNoRows {
-			return false
-		}
+		ok, e := db.dialect.anyArticleMatches(ctx, tx, zhsearch.Query{Groups: []zhsearch.Group{g}})
 		if e != nil && err == nil {
 			err = e
 		}
-		return true
+		return ok || e != nil
 	}
 	// The places' names, read only for a long question.
 	var places map[string]bool

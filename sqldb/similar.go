@@ -141,10 +141,9 @@ func (db *DB) findSimilar(ctx context.Context, actor hotline.Actor, sq SimilarQu
 	// Newest first. On SQLite the matches drive the query in the index's
 	// rowid order, so that it stops at the candidates: a burst of calls
 	// about one outage has thousands of matches.
-	from, order := "(SELECT rowid AS fid FROM ticket_fts WHERE ticket_fts MATCH "+arg(q.FTS5(need))+") m JOIN tickets ON tickets.id = m.fid WHERE ", "m.fid DESC"
-	if db.dialect == postgres {
-		args = nil
-		from, order = "tickets WHERE search @@ CAST("+arg(q.TSQuery(need))+" AS tsquery) AND ", "id DESC"
+	from, match, order := db.dialect.ticketMatches(q, need, arg)
+	if from += " WHERE "; match != "" {
+		from += match + " AND "
 	}
 	myClass := ""
 	if sq.CategoryID != 0 {

@@ -234,16 +234,15 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	}
 	from, search := "tickets", strings.TrimSpace(f.Q) != ""
 	if search {
-		text, ok, err := db.ticketTextCondition(ctx, f.Q, arg)
-		if err != nil {
+		var text string
+		var ok bool
+		if from, text, _, ok, err = db.ticketText(ctx, f.Q, arg); err != nil {
 			return nil, 0, err
 		} else if !ok {
 			return []*hotline.Ticket{}, 0, nil
 		}
-		if db.dialect == postgres {
+		if text != "" {
 			where = append(where, text)
-		} else {
-			from = text
 		}
 	}
 	for _, u := range units {

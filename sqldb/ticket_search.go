@@ -25,37 +25,23 @@ func (db *DB) indexTicket(ctx context.Context, tx *Tx, t *hotline.Ticket) error 
 }
 
 func (db *DB) writeTicketIndex(ctx context.Context, tx *Tx, id int64, title, body string) error {
-	if db.dialect == postgres {
-		_, err := tx.ExecContext(ctx, `UPDATE tickets SET search = setweight(to_tsvector('simple', $1), 'A') || to_tsvector('simple', $2)
-			WHERE id = $3`, title, body, id)
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM ticket_fts WHERE rowid = $1`, id); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_fts (rowid, title, body) VALUES ($1, $2, $3)`, id, title, body)
-	return err
+	return db.dialect.writeTicketIndex(ctx, tx, id, title, body)
 }
 
-// ticketTextCondition is a ticket search: every word of q (or a synonym)
-// in the title, content or reply — a WHERE condition on PostgreSQL, a FROM
-// clause on SQLite. ok is false when q has no word to search for (only
-// stop words).
-func (db *DB) ticketTextCondition(ctx context.Context, q string, arg func(any) string) (cond string, ok bool, err error) {
+// ticketText is a ticket search: every word of q (or a synonym) in the
+// title, content or reply, as the dialect writes it (dialect.ticketMatches).
+// ok is false when q has no word to search for (only stop words).
+func (db *DB) ticketText(ctx context.Context, q string, arg func(any) string) (from, cond, order string, ok bool, err error) {
 	an, err := db.analyzer(ctx)
 	if err != nil {
-		return "", false, err
+		return "", "", "", false, err
 	}
 	query := an.Query(q)
 	if query.Empty() {
-		return "", false, nil
+		return "", "", "", false, nil
 	}
-	if db.dialect == postgres {
-		return "search @@ CAST(" + arg(query.TSQuery(len(query.Groups))) + " AS tsquery)", true, nil
-	}
-	// SQLite: the matches drive the query (a FROM clause, m.fid), so that
-	// newest first walks the index backwards and stops at the page.
-	return "(SELECT rowid AS fid FROM ticket_fts WHERE ticket_fts MATCH " + arg(query.FTS5(len(query.Groups))) + ") m JOIN tickets ON tickets.id = m.fid", true, nil
+	from, cond, order = db.dialect.ticketMatches(query, len(query.Groups), arg)
+	return from, cond, order, true, nil
 }
 
 // IndexTickets brings the ticket search index up to date: every ticket
