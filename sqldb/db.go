@@ -61,9 +61,10 @@ type DB struct {
 
 	kbMu       sync.Mutex
 	kbAnalyzer *zhsearch.Analyzer // loaded on first use: the dictionary takes a second
-	kbDF       dfCache            // PostgreSQL: document frequencies of query terms
-	kbMem      kbMemory           // the knowledge base's index in memory
-	dedupW     dedupWeights       // bigram weights for similar tickets
+	dict       *zhsearch.Dictionary
+	kbDF       dfCache      // PostgreSQL: document frequencies of query terms
+	kbMem      kbMemory     // the knowledge base's index in memory
+	dedupW     dedupWeights // bigram weights for similar tickets
 	// ticketWindow is the first id range a PostgreSQL ticket search looks
 	// at (ticketWindow in ticket_search.go; tests make it tiny).
 	ticketWindow int64
@@ -109,6 +110,9 @@ type Config struct {
 	Cipher keyring.Algorithm
 	// AuditHash chains the audit log: "sha256" (default) or "sm3".
 	AuditHash string
+	// Dictionary is the segmenter's dictionary (130 MB once loaded): one
+	// per process, made in main; nil makes one for this database.
+	Dictionary *zhsearch.Dictionary
 }
 
 // Open opens the database named by dsn: a postgres:// URL, or a SQLite file
@@ -127,7 +131,10 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), LookupLimits: hotline.DefaultLookupLimits(), keys: keys, auditHash: auditHash,
-		listening: make(chan struct{}), ticketWindow: ticketWindow}
+		listening: make(chan struct{}), ticketWindow: ticketWindow, dict: cfg.Dictionary}
+	if db.dict == nil {
+		db.dict = zhsearch.NewDictionary()
+	}
 	db.Requesters = keyringCodec{db}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.dialect = postgres

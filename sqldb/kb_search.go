@@ -27,7 +27,7 @@ func (db *DB) analyzer(ctx context.Context) (*zhsearch.Analyzer, error) {
 	for _, s := range synonyms {
 		groups = append(groups, strings.Fields(s))
 	}
-	a, err := zhsearch.New(words, groups)
+	a, err := zhsearch.New(db.dict, words, groups)
 	if err != nil {
 		return nil, err
 	}

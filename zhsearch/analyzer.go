@@ -31,30 +31,36 @@ import (
 // Analyzer segments text for indexing and querying. It is safe for
 // concurrent use; With returns a new one with more words or synonyms.
 type Analyzer struct {
+	dict     *Dictionary
 	seg      *gse.Segmenter
 	synonyms map[string][]string // word → its group, itself included
 }
 
-var (
-	dictMu   sync.RWMutex // gse's dictionary is read by cuts and written by With
-	baseOnce sync.Once
-	baseSeg  *gse.Segmenter
-	baseErr  error
-)
+// Dictionary is gse's simplified-Chinese dictionary with the words an
+// installation adds: about a second and 130 MB to load, so a process makes
+// one (in main) and hands it to whatever segments text. It loads on first
+// use. Analyzers made from one dictionary share its added words.
+type Dictionary struct {
+	once sync.Once
+	mu   sync.RWMutex // read by cuts, written when words are added
+	seg  *gse.Segmenter
+	err  error
+}
 
-// base loads gse's embedded simplified-Chinese dictionary once per
-// process (about a second and 130 MB).
-func base() (*gse.Segmenter, error) {
-	baseOnce.Do(func() {
+// NewDictionary returns a dictionary that loads when first used.
+func NewDictionary() *Dictionary { return &Dictionary{} }
+
+func (d *Dictionary) load() (*gse.Segmenter, error) {
+	d.once.Do(func() {
 		s, err := gse.NewEmbed("zh_s")
 		if err != nil {
-			baseErr = err
+			d.err = err
 			return
 		}
 		s.SkipLog = true
-		baseSeg = &s
+		d.seg = &s
 	})
-	return baseSeg, baseErr
+	return d.seg, d.err
 }
 
 // DefaultSynonyms are the groups every installation starts with: the
@@ -97,32 +103,31 @@ var DefaultSynonyms = [][]string{
 	{"宽带", "网络"},
 }
 
-// New returns an analyzer with gse's dictionary, the user's words and the
+// New returns an analyzer with the dictionary, the user's words and the
 // synonym groups.
-func New(words []string, synonyms [][]string) (*Analyzer, error) {
-	s, err := base()
+func New(dict *Dictionary, words []string, synonyms [][]string) (*Analyzer, error) {
+	s, err := dict.load()
 	if err != nil {
 		return nil, err
 	}
-	a := &Analyzer{seg: s, synonyms: map[string][]string{}}
+	a := &Analyzer{dict: dict, seg: s, synonyms: map[string][]string{}}
 	return a.With(words, synonyms), nil
 }
 
-// With adds user words (e.g. 萍乡北站, 安源区) to the shared dictionary and
-// returns an analyzer that also knows the synonym groups. Words are
-// normalised first; the dictionary is shared by every analyzer of the
-// process, since gse's is.
+// With adds user words (e.g. 萍乡北站, 安源区) to the dictionary and returns
+// an analyzer that also knows the synonym groups. Words are normalised
+// first; the dictionary is shared by every analyzer made from it.
 func (a *Analyzer) With(words []string, synonyms [][]string) *Analyzer {
 	for _, w := range words {
 		if w = Normalize(strings.TrimSpace(w)); w != "" {
-			dictMu.Lock()
+			a.dict.mu.Lock()
 			if _, _, ok := a.seg.Find(w); !ok {
 				a.seg.AddToken(w, 2000, "n")
 			}
-			dictMu.Unlock()
+			a.dict.mu.Unlock()
 		}
 	}
-	out := &Analyzer{seg: a.seg, synonyms: map[string][]string{}}
+	out := &Analyzer{dict: a.dict, seg: a.seg, synonyms: map[string][]string{}}
 	for k, v := range a.synonyms {
 		out.synonyms[k] = v
 	}
@@ -194,9 +199,9 @@ func clean(w string) string {
 func (a *Analyzer) Tokens(text string) []string {
 	text = Normalize(text)
 	var out []string
-	dictMu.RLock()
+	a.dict.mu.RLock()
 	words := a.seg.CutSearch(text, true)
-	dictMu.RUnlock()
+	a.dict.mu.RUnlock()
 	for _, w := range words {
 		if w = clean(w); w != "" && !(len([]rune(w)) == 1 && isHan([]rune(w)[0])) {
 			out = append(out, w)
@@ -210,9 +215,9 @@ func (a *Analyzer) Tokens(text string) []string {
 // order: for showing which words of an appeal mattered.
 func (a *Analyzer) Words(text string) []string {
 	text = Normalize(text)
-	dictMu.RLock()
+	a.dict.mu.RLock()
 	words := a.seg.Cut(text, true)
-	dictMu.RUnlock()
+	a.dict.mu.RUnlock()
 	var out []string
 	for _, w := range words {
 		if w = clean(w); w != "" {

@@ -6,9 +6,12 @@ import (
 	"testing"
 )
 
+// testDict is the tests' dictionary, loaded once.
+var testDict = NewDictionary()
+
 func analyzer(t testing.TB) *Analyzer {
 	t.Helper()
-	a, err := New([]string{"萍乡北站"}, DefaultSynonyms)
+	a, err := New(testDict, []string{"萍乡北站"}, DefaultSynonyms)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,7 +117,7 @@ func TestIndex_MatchesAndSelect(t *testing.T) {
 			t.Errorf("Matches(%v) = %v", c.g, got)
 		}
 	}
-	a, err := New(nil, nil)
+	a, err := New(testDict, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

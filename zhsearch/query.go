@@ -57,9 +57,9 @@ func (a *Analyzer) QueryAll(q string) Query {
 		seen[key] = true
 		out.Groups = append(out.Groups, g)
 		out.Terms = append(out.Terms, terms...)
-		dictMu.RLock()
+		a.dict.mu.RLock()
 		f, _, _ := a.seg.Find(terms[0])
-		dictMu.RUnlock()
+		a.dict.mu.RUnlock()
 		freqs = append(freqs, f)
 	}
 	for _, m := range docNumber.FindAllStringSubmatchIndex(q, -1) {
@@ -78,9 +78,9 @@ func (a *Analyzer) QueryAll(q string) Query {
 		}
 		add(Group{alt}, string(issuer)+q[m[0]:m[1]])
 	}
-	dictMu.RLock()
+	a.dict.mu.RLock()
 	words := a.seg.Cut(q, true)
-	dictMu.RUnlock()
+	a.dict.mu.RUnlock()
 	for _, w := range words {
 		w = clean(w)
 		r := []rune(w)
@@ -96,9 +96,9 @@ func (a *Analyzer) QueryAll(q string) Query {
 		alts := union([]string{w}, a.synonyms[w])
 		if len(r) >= 3 {
 			// 放鞭炮: the synonyms of the words inside (鞭炮 → 烟花爆竹).
-			dictMu.RLock()
+			a.dict.mu.RLock()
 			subs := a.seg.CutSearch(w, true)
-			dictMu.RUnlock()
+			a.dict.mu.RUnlock()
 			for _, sub := range subs {
 				if sub != w && len([]rune(sub)) >= 2 {
 					for _, syn := range a.synonyms[sub] {

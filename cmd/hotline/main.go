@@ -24,6 +24,7 @@ import (
 	"hotline"
 	"hotline/keyring"
 	"hotline/sqldb"
+	"hotline/zhsearch"
 )
 
 const usage = `hotline — 12345 政务服务便民热线平台
@@ -166,7 +167,8 @@ func (f *dbFlags) open(ctx context.Context, stderr io.Writer, demo bool) (*sqldb
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqldb.Open(ctx, f.dsnOrFile(), sqldb.Config{MasterKey: key, Cipher: keyring.Algorithm(f.cipher), AuditHash: f.auditHash})
+	db, err := sqldb.Open(ctx, f.dsnOrFile(), sqldb.Config{MasterKey: key, Cipher: keyring.Algorithm(f.cipher), AuditHash: f.auditHash,
+		Dictionary: zhsearch.NewDictionary()}) // one per process: a command opens one database
 	if err != nil {
 		return nil, err
 	}

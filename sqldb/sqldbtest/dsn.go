@@ -17,6 +17,7 @@ import (
 
 	"hotline/keyring"
 	"hotline/sqldb"
+	"hotline/zhsearch"
 )
 
 // Dialects lists the databases a suite runs on: SQLite always, PostgreSQL
@@ -76,7 +77,11 @@ var masterKey = func() []byte {
 }()
 
 // Config returns the configuration tests open databases with.
-func Config() sqldb.Config { return sqldb.Config{MasterKey: masterKey} }
+func Config() sqldb.Config { return sqldb.Config{MasterKey: masterKey, Dictionary: dictionary} }
+
+// dictionary is this test process's segmenter dictionary, shared by every
+// database a test opens (as a server shares one): it is 130 MB.
+var dictionary = zhsearch.NewDictionary()
 
 // Open opens the database at dsn with the test configuration, closed when
 // the test ends.
