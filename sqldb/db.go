@@ -65,6 +65,8 @@ type DB struct {
 	kbDF       dfCache      // PostgreSQL: document frequencies of query terms
 	kbMem      kbMemory     // the knowledge base's index in memory
 	dedupW     dedupWeights // bigram weights for similar tickets
+	// dispatchModels are the switched-on dispatch models, loaded once.
+	dispatchModels modelCache
 	// ticketWindow is the first id range a PostgreSQL ticket search looks
 	// at (ticketWindow in ticket_search.go; tests make it tiny).
 	ticketWindow int64

@@ -1,22 +1,12 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"strconv"
-	"sync"
 
 	"hotline"
-	"hotline/classify"
 	"hotline/sqldb"
 )
-
-// advisor holds the active dispatch models, loaded once per model id, and
-// the state of a training run.
-type advisor struct {
-	mu     sync.Mutex
-	models map[int64]*classify.Model
-}
 
 // Scored is a suggested unit or category with its probability.
 type Scored struct {
@@ -35,40 +25,12 @@ type Suggestion struct {
 	Words         []string `json:"words"`
 }
 
-// model returns the target's active model, or nil when none is active.
-func (s *Server) model(ctx context.Context, target string) (int64, *classify.Model, error) {
-	id, err := s.DB.ActiveDispatchModelID(ctx, target)
-	if err != nil || id == 0 {
-		return 0, nil, err
-	}
-	s.advice.mu.Lock()
-	m := s.advice.models[id]
-	s.advice.mu.Unlock()
-	if m != nil {
-		return id, m, nil
-	}
-	data, err := s.DB.DispatchModelData(ctx, id)
-	if err != nil {
-		return 0, nil, err
-	}
-	if m, err = classify.Load(bytes.NewReader(data)); err != nil {
-		return 0, nil, err
-	}
-	s.advice.mu.Lock()
-	if s.advice.models == nil {
-		s.advice.models = map[int64]*classify.Model{}
-	}
-	s.advice.models[id] = m
-	s.advice.mu.Unlock()
-	return id, m, nil
-}
-
 // suggest runs the active models on an appeal's text. With no active
 // model the suggestion is empty.
 func (s *Server) suggest(ctx context.Context, text string, rf *ref) (*Suggestion, error) {
 	out := &Suggestion{Units: []Scored{}, Categories: []Scored{}, Words: []string{}}
 	for _, target := range []string{sqldb.TargetUnit, sqldb.TargetCategory} {
-		id, m, err := s.model(ctx, target)
+		id, m, err := s.DB.ActiveDispatchModel(ctx, target)
 		if err != nil || m == nil {
 			if err != nil {
 				return nil, err
@@ -114,7 +76,7 @@ func (s *Server) suggest(ctx context.Context, text string, rf *ref) (*Suggestion
 // without a lead unit (none without an active model): the dispatch queue
 // shows it beside each ticket.
 func (s *Server) firstUnits(ctx context.Context, tickets []*hotline.Ticket, rf *ref) (map[int64]Scored, error) {
-	_, m, err := s.model(ctx, sqldb.TargetUnit)
+	_, m, err := s.DB.ActiveDispatchModel(ctx, sqldb.TargetUnit)
 	if err != nil || m == nil {
 		return nil, err
 	}

@@ -45,8 +45,6 @@ type Server struct {
 	files      fs.FS                                    // templates and static files: embedded, or a folder (Develop)
 	dev        bool                                     // templates are read again for every page
 
-	advice advisor // dispatch models and their training
-
 	refMu      sync.Mutex
 	ref        *ref  // units, categories and users (page_ref.go)
 	refVersion int64 // the reference counter they were read at
