@@ -94,31 +94,6 @@ func (db *DB) Listening() <-chan struct{} { return db.listening }
 // changed records a change to announce when the transaction commits.
 func (tx *Tx) changed(c Change) { tx.changes = append(tx.changes, c) }
 
-// announce runs at commit: on PostgreSQL as NOTIFY inside the transaction
-// (delivered to every listening instance only if it commits), on SQLite —
-// a single process — straight to the local subscribers after commit.
-func (tx *Tx) announceBeforeCommit() error {
-	if tx.db.dialect != postgres {
-		return nil
-	}
-	for _, c := range tx.changes {
-		b, _ := json.Marshal(c)
-		if _, err := tx.Tx.Exec(`SELECT pg_notify($1, $2)`, tx.db.channel, string(b)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (tx *Tx) announceAfterCommit() {
-	if tx.db.dialect == postgres {
-		return
-	}
-	for _, c := range tx.changes {
-		tx.db.publish(c)
-	}
-}
-
 // listen relays PostgreSQL notifications to the local subscribers until
 // ctx ends, reconnecting after failures.
 func (db *DB) listen(ctx context.Context, dsn string) {

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -54,6 +55,31 @@ type pgconnNotification = pgconn.Notification
 
 func waitNotification(ctx context.Context, conn *pgx.Conn) (*pgconn.Notification, error) {
 	return conn.WaitForNotification(ctx)
+}
+
+// announce runs at commit: on PostgreSQL as NOTIFY inside the transaction
+// (delivered to every listening instance only if it commits), on SQLite —
+// a single process — straight to the local subscribers after commit.
+func (tx *Tx) announceBeforeCommit() error {
+	if tx.db.dialect != postgres {
+		return nil
+	}
+	for _, c := range tx.changes {
+		b, _ := json.Marshal(c)
+		if _, err := tx.Tx.Exec(`SELECT pg_notify($1, $2)`, tx.db.channel, string(b)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) announceAfterCommit() {
+	if tx.db.dialect == postgres {
+		return
+	}
+	for _, c := range tx.changes {
+		tx.db.publish(c)
+	}
 }
 
 // Full text: SQLite indexes with FTS5 tables beside the rows (kb_fts,

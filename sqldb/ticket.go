@@ -233,10 +233,13 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 		where = append(where, "next_due_at < "+arg(f.DueBefore.UnixMilli()))
 	}
 	from, search := "tickets", strings.TrimSpace(f.Q) != ""
+	newest := "created_at DESC, id DESC"
 	if search {
 		var text string
 		var ok bool
-		if from, text, _, ok, err = db.ticketText(ctx, f.Q, arg); err != nil {
+		// newest: in the full-text index's own order on SQLite, so that it
+		// stops at the page (dialect.ticketMatches).
+		if from, text, newest, ok, err = db.ticketText(ctx, f.Q, arg); err != nil {
 			return nil, 0, err
 		} else if !ok {
 			return []*hotline.Ticket{}, 0, nil
@@ -284,14 +287,8 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	if err != nil {
 		return nil, 0, err
 	}
-	switch {
-	case order != "":
-	case search && db.dialect == sqlite:
-		order = "m.fid DESC" // newest first in the index's own order: it stops at the page
-	case search:
-		order = "id DESC"
-	default:
-		order = "created_at DESC, id DESC"
+	if order == "" {
+		order = newest
 	}
 	q := `SELECT ` + ticketColumns + ` FROM ` + from + cond + ` ORDER BY ` + order + ` LIMIT ` +
 		arg(f.PageSize) + ` OFFSET ` + arg((f.Page-1)*f.PageSize)
