@@ -98,27 +98,21 @@ func (s *Server) handleDispatchFiguresPage(w http.ResponseWriter, r *http.Reques
 		s.errorPage(w, r, hotline.Errorf(hotline.EForbidden, "%s无权查看派单统计", a.Role.Label()))
 		return
 	}
-	if c, ok := s.figuresContent(w, r); ok {
-		s.render(w, r, http.StatusOK, "dispatch_figures", "派单统计", c)
-	}
+	s.show(w, r, http.StatusOK, "dispatch_figures", "派单统计", func(rf *ref) (any, error) { return s.figuresContent(r, rf) })
 }
 
 // figuresContent is the dispatch figures of the month the request names
-// (this month by default), or false after rendering the error page.
-func (s *Server) figuresContent(w http.ResponseWriter, r *http.Request) (*dispatchPageContent, bool) {
-	rf, ok := s.pageRef(w, r)
-	if !ok {
-		return nil, false
-	}
+// (this month by default).
+func (s *Server) figuresContent(r *http.Request, rf *ref) (*dispatchPageContent, error) {
 	month, from, to, err := s.monthRange(r)
-	if err == nil {
-		var f *sqldb.DispatchFigures
-		if f, err = s.DB.FindDispatchFigures(r.Context(), from, to); err == nil {
-			return &dispatchPageContent{Month: month, Ref: rf, Figures: f}, true
-		}
+	if err != nil {
+		return nil, err
 	}
-	s.errorPage(w, r, err)
-	return nil, false
+	f, err := s.DB.FindDispatchFigures(r.Context(), from, to)
+	if err != nil {
+		return nil, err
+	}
+	return &dispatchPageContent{Month: month, Ref: rf, Figures: f}, nil
 }
 
 type dispatchPageContent struct {
@@ -138,27 +132,24 @@ func (s *Server) handleDispatchPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
-	c, ok := s.figuresContent(w, r)
-	if !ok {
-		return
-	}
-	c.Error, c.Training = errMsg, map[string]string{
-		sqldb.TargetUnit: s.trainingState(sqldb.TargetUnit), sqldb.TargetCategory: s.trainingState(sqldb.TargetCategory)}
-	var err error
-	if c.Models, err = s.DB.FindDispatchModels(r.Context()); err == nil {
-		if c.Auto, err = s.DB.AutoDispatchThreshold(r.Context()); err == nil {
-			c.Retrain, err = s.DB.DispatchRetrainDays(r.Context())
+	s.show(w, r, status, "admin_dispatch", "智能派单", func(rf *ref) (any, error) {
+		c, err := s.figuresContent(r, rf)
+		if err != nil {
+			return nil, err
 		}
-	}
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	c.Reports = map[int64]string{}
-	for _, m := range c.Models {
-		c.Reports[m.ID] = namedReport(m, c.Ref)
-	}
-	s.render(w, r, status, "admin_dispatch", "智能派单", c)
+		c.Error, c.Training = errMsg, map[string]string{
+			sqldb.TargetUnit: s.trainingState(sqldb.TargetUnit), sqldb.TargetCategory: s.trainingState(sqldb.TargetCategory)}
+		if c.Models, err = s.DB.FindDispatchModels(r.Context()); err == nil {
+			if c.Auto, err = s.DB.AutoDispatchThreshold(r.Context()); err == nil {
+				c.Retrain, err = s.DB.DispatchRetrainDays(r.Context())
+			}
+		}
+		c.Reports = map[int64]string{}
+		for _, m := range c.Models {
+			c.Reports[m.ID] = namedReport(m, c.Ref)
+		}
+		return c, err
+	})
 }
 
 func (s *Server) handleDispatchTrainForm(w http.ResponseWriter, r *http.Request) {

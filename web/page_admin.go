@@ -44,14 +44,14 @@ type calendarContent struct {
 }
 
 func (s *Server) adminCalendar(w http.ResponseWriter, r *http.Request, year int, errMsg string) {
-	cal, err := s.DB.Calendar(r.Context())
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	now := s.DB.Now().In(hotline.ChinaZone).Year()
-	s.render(w, r, http.StatusOK, "admin_calendar", "工作日历", calendarContent{Year: year, Years: []int{now - 1, now, now + 1},
-		Days: cal.Days(year), Error: errMsg})
+	s.show(w, r, http.StatusOK, "admin_calendar", "工作日历", func(*ref) (any, error) {
+		cal, err := s.DB.Calendar(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		now := s.DB.Now().In(hotline.ChinaZone).Year()
+		return calendarContent{Year: year, Years: []int{now - 1, now, now + 1}, Days: cal.Days(year), Error: errMsg}, nil
+	})
 }
 
 func (s *Server) handleAdminCalendar(w http.ResponseWriter, r *http.Request) {
@@ -199,12 +199,14 @@ func catalogueText(v *hotline.CatalogueVersion, rf *ref, codes map[int64]string)
 }
 
 func (s *Server) adminCatalogue(w http.ResponseWriter, r *http.Request, status int, text, errMsg string) {
-	rf, ok := s.pageRef(w, r)
-	if !ok {
-		return
-	}
-	c := catalogueContent{Text: text, Error: errMsg}
-	if v, err := s.DB.FindCatalogue(r.Context()); err == nil {
+	s.show(w, r, status, "admin_catalogue", "派单目录", func(rf *ref) (any, error) {
+		c := catalogueContent{Text: text, Error: errMsg}
+		v, err := s.DB.FindCatalogue(r.Context())
+		if hotline.ErrorCode(err) == hotline.ENotFound {
+			return c, nil // none published yet
+		} else if err != nil {
+			return nil, err
+		}
 		c.Version = v
 		if text == "" {
 			codes := map[int64]string{}
@@ -213,11 +215,8 @@ func (s *Server) adminCatalogue(w http.ResponseWriter, r *http.Request, status i
 			}
 			c.Text = catalogueText(v, rf, codes)
 		}
-	} else if hotline.ErrorCode(err) != hotline.ENotFound {
-		s.errorPage(w, r, err)
-		return
-	}
-	s.render(w, r, status, "admin_catalogue", "派单目录", c)
+		return c, nil
+	})
 }
 
 func (s *Server) handleAdminCatalogue(w http.ResponseWriter, r *http.Request) {
