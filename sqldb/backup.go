@@ -22,7 +22,7 @@ const PostgresBackupProcedure = `PostgreSQL 数据库请用 PostgreSQL 自带工
 // keeps serving (VACUUM INTO reads one transaction's view). out must not
 // exist. For PostgreSQL it returns an error carrying the pg_dump procedure.
 func (db *DB) Backup(ctx context.Context, actor hotline.Actor, out string) error {
-	if db.dialect == postgres {
+	if !db.dialect.fileBackup() {
 		return hotline.Errorf(hotline.EInvalid, "PostgreSQL 请使用 pg_dump 备份")
 	}
 	if _, err := os.Stat(out); err == nil {

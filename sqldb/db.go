@@ -202,7 +202,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if db.dialect == postgres {
+	if db.dialect.notifies() {
 		var schema string
 		if err := db.read.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 			db.Close()
@@ -326,7 +326,7 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) { return db.beginWrite(ctx
 // search index. Each acceptance's commit still syncs, and with it every
 // frame written before. On PostgreSQL it is begin.
 func (db *DB) beginUnsynced(ctx context.Context) (*Tx, error) {
-	return db.beginWrite(ctx, db.dialect == sqlite)
+	return db.beginWrite(ctx, db.dialect.unsyncedWrites())
 }
 
 func (db *DB) beginWrite(ctx context.Context, unsynced bool) (*Tx, error) {
@@ -398,7 +398,7 @@ func (tx *Tx) release() {
 
 // beginRead starts a read-only transaction (a consistent snapshot).
 func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect == postgres})
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect.readOnlySnapshots()})
 	if err != nil {
 		return nil, err
 	}

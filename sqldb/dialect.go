@@ -82,6 +82,23 @@ func (tx *Tx) announceAfterCommit() {
 	}
 }
 
+// fileBackup: SQLite backs up into a file while serving (VACUUM INTO);
+// PostgreSQL has pg_dump.
+func (d dialect) fileBackup() bool { return d == sqlite }
+
+// notifies: PostgreSQL carries changes between servers (LISTEN/NOTIFY);
+// a SQLite database has one server.
+func (d dialect) notifies() bool { return d == postgres }
+
+// unsyncedWrites: SQLite can commit derived data without waiting for the
+// disk (synchronous=NORMAL for one transaction); PostgreSQL commits as
+// usual.
+func (d dialect) unsyncedWrites() bool { return d == sqlite }
+
+// readOnlySnapshots: PostgreSQL read transactions are declared read-only
+// (a replica could serve them); SQLite's reader pool is query-only.
+func (d dialect) readOnlySnapshots() bool { return d == postgres }
+
 // Full text: SQLite indexes with FTS5 tables beside the rows (kb_fts,
 // ticket_fts, rowid = the row's id); PostgreSQL with tsvector columns on
 // the rows (GIN, the simple configuration). The queries are zhsearch's,

@@ -4,12 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 
-	"hotline"
 	"hotline/zhsearch"
 )
 
@@ -149,44 +147,7 @@ func (db *DB) rebuildKBIndexInBackground() {
 // PostgreSQL's vectors keep each token once (stripped), so there a token
 // counts once however often it occurs.
 func (db *DB) readKBIndex(ctx context.Context, idx *zhsearch.Index, after int64) (int64, error) {
-	var rows *sql.Rows
-	var err error
-	if db.dialect == postgres {
-		rows, err = db.read.QueryContext(ctx, `SELECT a.id, a.index_seq, COALESCE(a.search_title::text, ''), COALESCE(a.search::text, ''),
-			a.status, a.kind, COALESCE(a.unit_id, 0), COALESCE((SELECT string_agg(c.category_id::text, ' ') FROM kb_article_categories c
-			WHERE c.article_id = a.id), '') FROM kb_articles a WHERE a.index_seq > $1`, after)
-	} else {
-		rows, err = db.read.QueryContext(ctx, `SELECT a.id, a.index_seq, f.title, f.body, f.tags FROM kb_articles a
-			JOIN kb_fts f ON f.rowid = a.id WHERE a.index_seq > $1`, after)
-	}
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	var seen int64
-	for rows.Next() {
-		var id, seq int64
-		var title, body, tags string
-		if db.dialect == postgres {
-			a := &hotline.Article{}
-			var cats string
-			if err := rows.Scan(&id, &seq, &title, &body, &a.Status, &a.Kind, &a.UnitID, &cats); err != nil {
-				return 0, err
-			}
-			for _, c := range strings.Fields(cats) {
-				n, _ := strconv.ParseInt(c, 10, 64)
-				a.CategoryIDs = append(a.CategoryIDs, n)
-			}
-			idx.Put(id, tsvectorLexemes(title), tsvectorLexemes(body), strings.Fields(articleTags(a)))
-		} else {
-			if err := rows.Scan(&id, &seq, &title, &body, &tags); err != nil {
-				return 0, err
-			}
-			idx.Put(id, strings.Fields(title), strings.Fields(body), strings.Fields(tags))
-		}
-		seen = max(seen, seq)
-	}
-	return seen, rows.Err()
+	return db.dialect.readArticleIndex(ctx, db.read, after, idx.Put)
 }
 
 // tsvectorLexemes reads the lexemes of a tsvector's text form ('a' 'b'

@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"regexp"
 	"strings"
@@ -317,46 +316,14 @@ func (db *DB) rankArticles(ctx context.Context, tx *Tx, s ArticleSearch, q zhsea
 	// Counting every hit of a common word costs as much as ranking them;
 	// the total stops at MaxArticleHits (nobody pages that far).
 	count := func(need int) (int, error) {
-		var n int
-		var err error
-		if db.dialect == postgres {
-			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM kb_articles a WHERE a.search @@ CAST($1 AS tsquery)%s LIMIT %d) x`,
-				pgCond, MaxArticleHits), append([]any{q.TSQuery(need)}, pgArgs...)...).Scan(&n)
-		} else {
-			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH $1 LIMIT %d)`,
-				MaxArticleHits), fts(need)).Scan(&n)
-		}
-		return n, err
+		return db.dialect.countArticles(ctx, tx, q, need, fts(need), pgCond, pgArgs)
 	}
 	need, total, err := zhsearch.Relax(len(q.Groups), enough, count)
 	if err != nil {
 		return nil, 0, err
 	}
 	limit := fmt.Sprintf(` LIMIT %d OFFSET %d`, s.PageSize, (s.Page-1)*s.PageSize)
-	var rows *sql.Rows
-	if db.dialect == postgres {
-		groups := q.TSQueries()
-		idfs, err := db.idfs(ctx, tx, groups)
-		if err != nil {
-			return nil, 0, err
-		}
-		args := append([]any{q.TSQuery(need)}, pgArgs...)
-		var refs []string
-		for _, g := range groups {
-			args = append(args, g)
-			refs = append(refs, fmt.Sprintf("CAST($%d AS tsquery)", len(args)))
-		}
-		// Two stages: every hit ranked by one ts_rank (each call unpacks
-		// the row's vector, the cost that grows with the hits), then the
-		// best hundred by Σ idf × ts_rank per word.
-		rows, err = tx.QueryContext(ctx, `SELECT a.id, `+pgScore(idfs, refs)+` AS score FROM (
-			SELECT a.id, a.search, a.search_title FROM kb_articles a WHERE a.search @@ CAST($1 AS tsquery)`+pgCond+`
-			ORDER BY ts_rank(a.search, CAST($1 AS tsquery), 1) + CASE WHEN a.search_title @@ CAST($1 AS tsquery) THEN 1 ELSE 0 END DESC
-			LIMIT `+fmt.Sprint(max(100, s.Page*s.PageSize))+`) a ORDER BY score DESC, a.id`+limit, args...)
-	} else {
-		rows, err = tx.QueryContext(ctx, fmt.Sprintf(`SELECT rowid, -bm25(kb_fts, %d.0, 1.0, 0.0) AS score FROM kb_fts
-			WHERE kb_fts MATCH $1 ORDER BY score DESC, rowid`, zhsearch.TitleWeight)+limit, fts(need))
-	}
+	rows, err := db.dialect.rankArticles(ctx, tx, q, need, fts(need), pgCond, pgArgs, s.PageSize, s.Page, limit)
 	if err != nil {
 		return nil, 0, err
 	}

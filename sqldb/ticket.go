@@ -263,7 +263,7 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	order := map[string]string{"oldest": "created_at, id", "due": "next_due_at NULLS FIRST, id"}[f.Sort]
 	var total int
 	switch {
-	case search && order == "" && db.dialect == postgres:
+	case search && order == "" && db.dialect.windowedSearch():
 		// Newest first: look at the newest tickets first (see
 		// searchWindow), not at every match.
 		lo, n, err := searchWindow(ctx, tx, cond, args, f.Page*f.PageSize)

@@ -79,11 +79,7 @@ func (db *DB) indexTickets(ctx context.Context, progress func(done, total int), 
 	for upto < last {
 		var n int
 		var next int64
-		if db.dialect == postgres {
-			n, next, err = db.indexPostgres(ctx, upto, last, workers, chunk)
-		} else {
-			n, next, err = db.indexSQLite(ctx, upto, last, chunk)
-		}
+		n, next, err = db.dialect.indexTickets(ctx, db, upto, last, workers, chunk)
 		if err != nil {
 			return err
 		}
