@@ -97,3 +97,39 @@ func TestIntake_AutoDispatch(t *testing.T) {
 		}
 	})
 }
+
+// TestTicket_ArchiveQueue: after the callback a ticket waits in 待归档,
+// unless the caller was unsatisfied (it waits for a reopening or a team
+// lead's decision instead); archived, it leaves the queue.
+func TestTicket_ArchiveQueue(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		yes := true
+		conclude := func(rating hotline.Rating) *hotline.Ticket {
+			tk := f.NewTicket(t, "13912345678", true)
+			f.Do(t, "dispatcher", tk.ID, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: f.Units["px-water"].ID})
+			f.Do(t, "water", tk.ID, hotline.Command{Action: hotline.ActionAcknowledge})
+			f.Do(t, "water", tk.ID, hotline.Command{Action: hotline.ActionReply, Content: "已修复"})
+			f.Do(t, "dispatcher", tk.ID, hotline.Command{Action: hotline.ActionReview, Approve: &yes})
+			return f.Do(t, "callback", tk.ID, hotline.Command{Action: hotline.ActionCallback, Reached: &yes, Rating: rating, Resolved: &yes})
+		}
+		happy, unhappy := conclude(hotline.Satisfied), conclude(hotline.Unsatisfied)
+		queue := func() []int64 {
+			items, _, err := f.DB.FindTickets(f.Context, f.Actors["callback"], sqldb.TicketFilter{Archivable: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, it := range items {
+				ids = append(ids, it.ID)
+			}
+			return ids
+		}
+		if got := queue(); len(got) != 1 || got[0] != happy.ID {
+			t.Errorf("待归档 holds %v, want only %d (not the unsatisfied %d)", got, happy.ID, unhappy.ID)
+		}
+		f.Do(t, "callback", happy.ID, hotline.Command{Action: hotline.ActionArchive})
+		if got := queue(); len(got) != 0 {
+			t.Errorf("after archiving, 待归档 holds %v", got)
+		}
+	})
+}

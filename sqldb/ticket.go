@@ -148,6 +148,7 @@ type TicketFilter struct {
 	DueBefore  time.Time // next deadline before this (due soon)
 	Pending    bool      // a unit's extension or suspension request awaits the centre
 	Callback   bool      // concluded and still owed a callback
+	Archivable bool      // concluded, called back and not unsatisfied: 待归档 (an unsatisfied one waits for a reopening or a team lead)
 	Q          string    // words in the title, content or reply (all of them); newest first, totals stop above MaxTicketHits
 	Sort       string    // "" newest first; "oldest"; "due" (next deadline first)
 	Page       int       // 1-based
@@ -228,6 +229,9 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	}
 	if f.Callback {
 		where = append(where, "status = 'concluded' AND NOT callback_done")
+	}
+	if f.Archivable {
+		where = append(where, "status = 'concluded' AND callback_done AND rating <> "+arg(hotline.Unsatisfied))
 	}
 	if !f.DueBefore.IsZero() {
 		where = append(where, "next_due_at < "+arg(f.DueBefore.UnixMilli()))

@@ -81,6 +81,8 @@ func queuesFor(a hotline.Actor) []queue {
 	case hotline.RoleCallbackAgent:
 		return []queue{{"callback", "待回访", func(time.Time, hotline.Actor) sqldb.TicketFilter {
 			return sqldb.TicketFilter{Callback: true, Sort: "due"}
+		}}, {"archive", "待归档", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+			return sqldb.TicketFilter{Archivable: true, Sort: "oldest"}
 		}}}
 	case hotline.RoleUnit:
 		return []queue{
