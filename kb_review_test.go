@@ -2,6 +2,7 @@ package hotline_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,6 +50,24 @@ func TestArticle_Review(t *testing.T) {
 		}
 		if published := tt.action == hotline.ReviewPublish; published != (a.ReviewerID == tt.who.UserID && a.PublishedAt != nil) {
 			t.Errorf("%s: reviewer %d, published %v", tt.action, a.ReviewerID, a.PublishedAt)
+		}
+	}
+}
+
+func TestAuditEntry_Labels(t *testing.T) {
+	for _, tt := range []struct{ action, target, label, object string }{
+		{"auth.login", "user:3 agent", "登录", "用户 agent #3"},
+		{"ticket.dispatch", "ticket:209 PX20261201000001", "派单", "工单 PX20261201000001 #209"},
+		{"kb.publish", "kb:4 停水怎么办", "发布", "知识库文章 停水怎么办 #4"},
+		{"caller.lookup", "phone:139****5678 #3fa2c1d0e9b7", "查询来电历史", "来电 139****5678 #3fa2c1d0e9b7"},
+		{"export.tickets", "tickets", "导出工单", "工单"},
+		{"something.new", "odd", "", "odd"},
+		{"auth.login_failed", "user:nobody", "登录失败", "用户 nobody"},
+	} {
+		e := &hotline.AuditEntry{Action: tt.action, Target: tt.target}
+		object := strings.TrimSpace(e.TargetKind() + " " + e.TargetName())
+		if e.ActionLabel() != tt.label || object != tt.object {
+			t.Errorf("%s %s: %q %q", tt.action, tt.target, e.ActionLabel(), object)
 		}
 	}
 }
