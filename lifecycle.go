@@ -79,6 +79,7 @@ type Command struct {
 	Resolved    *bool   `json:"resolved"`
 	WorkingDays int     `json:"working_days"`
 	IntoID      int64   `json:"into_id"`
+	IntoNumber  string  `json:"into_number"` // merge: the main ticket by its number (工单编号), instead of into_id
 	OwnerID     int64   `json:"owner_id"`
 }
 

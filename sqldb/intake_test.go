@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"hotline"
@@ -130,6 +131,23 @@ func TestTicket_ArchiveQueue(t *testing.T) {
 		f.Do(t, "callback", happy.ID, hotline.Command{Action: hotline.ActionArchive})
 		if got := queue(); len(got) != 0 {
 			t.Errorf("after archiving, 待归档 holds %v", got)
+		}
+	})
+}
+
+// TestTicket_MergeByNumber: a dispatcher merges a duplicate into the main
+// ticket named by its number (as on the ticket page), and an unknown
+// number is a 400 naming into_number.
+func TestTicket_MergeByNumber(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		main := f.NewTicket(t, "13912345678", true)
+		dup := f.NewTicket(t, "13912345678", true)
+		if _, err := f.DB.ApplyAction(f.Context, f.Actors["dispatcher"], dup.ID, hotline.Command{Action: hotline.ActionMerge, IntoNumber: "PX00000000000000"}); hotline.ErrorField(err) != "into_number" {
+			t.Errorf("unknown number: %v", err)
+		}
+		got := f.Do(t, "dispatcher", dup.ID, hotline.Command{Action: hotline.ActionMerge, IntoNumber: " " + strings.ToLower(main.Number) + " "})
+		if got.Status != hotline.StatusMerged || got.MergedInto != main.ID {
+			t.Errorf("merged by number: %s into %d", got.Status, got.MergedInto)
 		}
 	})
 }

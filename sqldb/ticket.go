@@ -355,7 +355,7 @@ func (db *DB) applyAction(ctx context.Context, tx *Tx, actor hotline.Actor, id i
 	if err != nil {
 		return nil, err
 	}
-	into, err := checkReferences(ctx, tx, t, cmd)
+	into, cmd, err := checkReferences(ctx, tx, t, cmd)
 	if err != nil {
 		return nil, err
 	}
@@ -438,45 +438,54 @@ func (db *DB) RevealRequester(ctx context.Context, actor hotline.Actor, id int64
 
 // checkReferences validates the ids a command points at, so that a bad id
 // is a 400 naming the field rather than a foreign-key failure. For a merge
-// it returns the main ticket.
-func checkReferences(ctx context.Context, tx *Tx, t *hotline.Ticket, cmd hotline.Command) (into *hotline.Ticket, err error) {
+// it returns the main ticket (found by its number when the command names
+// one), and the command with the main ticket's id.
+func checkReferences(ctx context.Context, tx *Tx, t *hotline.Ticket, cmd hotline.Command) (into *hotline.Ticket, checked hotline.Command, err error) {
 	switch cmd.Action {
 	case hotline.ActionDispatch, hotline.ActionDesignate:
 		if cmd.LeadUnitID > 0 {
 			if err := checkExists(ctx, tx, "units", cmd.LeadUnitID, "lead_unit_id", "主办单位"); err != nil {
-				return nil, err
+				return nil, cmd, err
 			}
 		}
 		for _, id := range cmd.CoUnitIDs {
 			if err := checkExists(ctx, tx, "units", id, "co_unit_ids", "协办单位"); err != nil {
-				return nil, err
+				return nil, cmd, err
 			}
 		}
 	case hotline.ActionMerge:
+		if cmd.IntoID == 0 && cmd.IntoNumber != "" {
+			number := strings.ToUpper(hotline.TrimText(cmd.IntoNumber))
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM tickets WHERE number = $1`, number).Scan(&cmd.IntoID); errors.Is(err, sql.ErrNoRows) {
+				return nil, cmd, hotline.Invalid("into_number", "没有编号为 %s 的工单", number)
+			} else if err != nil {
+				return nil, cmd, err
+			}
+		}
 		if cmd.IntoID <= 0 || cmd.IntoID == t.ID {
-			return nil, nil // the domain names the field
+			return nil, cmd, nil // the domain names the field
 		}
 		into, err = findTicket(ctx, tx, cmd.IntoID, true)
 		if hotline.ErrorCode(err) == hotline.ENotFound {
-			return nil, hotline.Invalid("into_id", "主工单不存在")
+			return nil, cmd, hotline.Invalid("into_id", "主工单不存在")
 		} else if err != nil {
-			return nil, err
+			return nil, cmd, err
 		}
 		if !into.Status.Open() || into.Status == hotline.StatusMerged {
-			return nil, hotline.Errorf(hotline.EConflict, "主工单%s当前状态为“%s”，不能并入", into.Number, into.Status.Label())
+			return nil, cmd, hotline.Errorf(hotline.EConflict, "主工单%s当前状态为“%s”，不能并入", into.Number, into.Status.Label())
 		}
 	case hotline.ActionTransfer:
 		if cmd.OwnerID > 0 {
 			u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, cmd.OwnerID))
 			if errors.Is(err, sql.ErrNoRows) {
-				return nil, hotline.Invalid("owner_id", "负责人不存在")
+				return nil, cmd, hotline.Invalid("owner_id", "负责人不存在")
 			} else if err != nil {
-				return nil, err
+				return nil, cmd, err
 			}
 			if !u.CanOwnTickets() {
-				return nil, hotline.Invalid("owner_id", "工单只能转交给在岗的热线中心受理人员（话务员、工单员、班长），不能转交给%s", u.Role.Label())
+				return nil, cmd, hotline.Invalid("owner_id", "工单只能转交给在岗的热线中心受理人员（话务员、工单员、班长），不能转交给%s", u.Role.Label())
 			}
 		}
 	}
-	return into, nil
+	return into, cmd, nil
 }

@@ -26,7 +26,7 @@ var actionFields = map[hotline.Action][]string{
 	hotline.ActionUrge:             {"content"},
 	hotline.ActionCallback:         {"reached", "note"},
 	hotline.ActionReopen:           {"reason"},
-	hotline.ActionMerge:            {"into_id"},
+	hotline.ActionMerge:            {"into_number"},
 	hotline.ActionCancel:           {"reason"},
 	hotline.ActionArchive:          {"reason"},
 	hotline.ActionTransfer:         {"owner_id", "reason"},
@@ -127,7 +127,8 @@ func (s *Server) handleRevealForm(w http.ResponseWriter, r *http.Request) {
 // commandFromForm reads an action's fields from a posted form.
 func commandFromForm(r *http.Request, a hotline.Action) (hotline.Command, error) {
 	cmd := hotline.Command{Action: a, Reason: r.PostFormValue("reason"), Content: r.PostFormValue("content"),
-		Comment: r.PostFormValue("comment"), Note: r.PostFormValue("note"), Rating: hotline.Rating(r.PostFormValue("rating"))}
+		Comment: r.PostFormValue("comment"), Note: r.PostFormValue("note"), Rating: hotline.Rating(r.PostFormValue("rating")),
+		IntoNumber: r.PostFormValue("into_number")}
 	ints := []struct {
 		name string
 		dst  *int64
