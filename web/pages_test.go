@@ -187,3 +187,18 @@ func TestPages_TransferPicksAnAgent(t *testing.T) {
 		t.Errorf("owner %d, want %s", got.OwnerID, to)
 	}
 }
+
+// TestPages_RequestsQueueShowsTheAsk: the dispatcher's 待审批延期/挂起 queue
+// says what each unit asked for — the days and the reason — so the request
+// can be decided from the list.
+func TestPages_RequestsQueueShowsTheAsk(t *testing.T) {
+	e := MustServer(t)
+	tk := e.newTicket(map[string]any{"submit": true})
+	e.call("dispatcher", "POST", fmt.Sprintf("/api/v1/tickets/%d/dispatch", tk.ID), map[string]any{"lead_unit_id": e.units["util-water"]}, 200, nil)
+	e.call("util-water", "POST", fmt.Sprintf("/api/v1/tickets/%d/acknowledge", tk.ID), nil, 200, nil)
+	e.call("util-water", "POST", fmt.Sprintf("/api/v1/tickets/%d/request_extension", tk.ID), map[string]any{"working_days": 3, "reason": "需更换主管道"}, 200, nil)
+	code, page := e.get("dispatcher", "/queue/requests")
+	if code != 200 || !strings.Contains(page, "申请延期 3 个工作日：需更换主管道") {
+		t.Errorf("requests queue (%d) does not show the ask", code)
+	}
+}
