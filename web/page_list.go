@@ -98,9 +98,27 @@ func queuesFor(a hotline.Actor) []queue {
 			overdue,
 		}
 	}
-	return []queue{overdue, {"open", "全部在办", func(time.Time, hotline.Actor) sqldb.TicketFilter {
-		return sqldb.TicketFilter{Status: openStatuses, Sort: "due"}
-	}}}
+	// The centre's read-only and management roles: today's figures, each
+	// a list behind it.
+	return []queue{
+		{"today", "今日受理", func(now time.Time, _ hotline.Actor) sqldb.TicketFilter {
+			d := now.In(hotline.ChinaZone)
+			return sqldb.TicketFilter{From: time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, hotline.ChinaZone)}
+		}},
+		{"dispatch", "待派单", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+			return sqldb.TicketFilter{Status: st(hotline.StatusPendingDispatch), Sort: "oldest"}
+		}},
+		{"open", "全部在办", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+			return sqldb.TicketFilter{Status: openStatuses, Sort: "due"}
+		}},
+		overdue,
+		{"review", "待审核答复", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+			return sqldb.TicketFilter{Status: st(hotline.StatusReplied), Sort: "oldest"}
+		}},
+		{"callback", "待回访", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+			return sqldb.TicketFilter{Callback: true, Sort: "due"}
+		}},
+	}
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {

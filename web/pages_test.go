@@ -202,3 +202,21 @@ func TestPages_RequestsQueueShowsTheAsk(t *testing.T) {
 		t.Errorf("requests queue (%d) does not show the ask", code)
 	}
 }
+
+// TestPages_OversightHomeShowsToday: the analyst's home page counts
+// today's acceptances and the work waiting at each step, each a list.
+func TestPages_OversightHomeShowsToday(t *testing.T) {
+	e := MustServer(t)
+	e.addUser("analyst", hotline.RoleAnalyst, 0)
+	e.newTicket(map[string]any{"submit": true})
+	e.newTicket(nil)
+	code, page := e.get("analyst", "/")
+	for _, want := range []string{`href="/queue/today">今日受理 <b class="">2</b>`, `href="/queue/dispatch">待派单 <b class="">1</b>`, "待审核答复", "待回访"} {
+		if code != 200 || !strings.Contains(page, want) {
+			t.Errorf("analyst home (%d) lacks %s", code, want)
+		}
+	}
+	if code, list := e.get("analyst", "/queue/today"); code != 200 || strings.Count(list, `href="/tickets/`) < 2 {
+		t.Errorf("today's list: %d", code)
+	}
+}
