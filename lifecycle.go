@@ -37,6 +37,7 @@ const (
 	ActionCancel           Action = "cancel"
 	ActionArchive          Action = "archive"
 	ActionTransfer         Action = "transfer"
+	ActionAssign           Action = "assign" // the lead unit names its handler (经办人)
 	ActionWarn             Action = "warn"
 	ActionOverdue          Action = "overdue"
 )
@@ -49,7 +50,7 @@ var actionNames = map[Action]string{
 	ActionResume: "恢复办理", ActionReply: "答复", ActionReview: "审核", ActionSupervise: "督办",
 	ActionUrge: "催办", ActionCallback: "回访", ActionReopen: "重办", ActionMerge: "并单",
 	ActionMergedFrom: "并入工单", ActionCancel: "作废", ActionArchive: "归档", ActionTransfer: "转交",
-	ActionWarn: "时限预警", ActionOverdue: "超期", ActionMergedReply: "并单答复",
+	ActionWarn: "时限预警", ActionOverdue: "超期", ActionMergedReply: "并单答复", ActionAssign: "指定经办人",
 }
 
 // Label is the Chinese name of the action.
@@ -59,7 +60,7 @@ func (a Action) Label() string { return actionNames[a] }
 var TicketActions = []Action{ActionSubmit, ActionResolveOnCall, ActionDispatch, ActionDesignate,
 	ActionAcknowledge, ActionReturn, ActionRequestExtension, ActionApproveExtension, ActionRefuseExtension,
 	ActionRequestSuspend, ActionApproveSuspend, ActionRefuseSuspend, ActionResume, ActionReply, ActionReview,
-	ActionSupervise, ActionUrge, ActionCallback, ActionReopen, ActionMerge, ActionCancel, ActionArchive, ActionTransfer}
+	ActionSupervise, ActionUrge, ActionCallback, ActionReopen, ActionMerge, ActionCancel, ActionArchive, ActionTransfer, ActionAssign}
 
 // MaxCoUnits bounds the co-units (协办) of one dispatch.
 const MaxCoUnits = 10
@@ -81,6 +82,7 @@ type Command struct {
 	IntoID      int64   `json:"into_id"`
 	IntoNumber  string  `json:"into_number"` // merge: the main ticket by its number (工单编号), instead of into_id
 	OwnerID     int64   `json:"owner_id"`
+	UserID      int64   `json:"user_id"` // assign: the unit's staff member who handles it
 }
 
 // Env is what an action needs besides the ticket: the time, the calendar,
@@ -340,6 +342,9 @@ func (t *Ticket) apply(actor Actor, cmd Command, env Env, ev *Event) (err error)
 		}
 		ev.Reason = strings.TrimSpace(cmd.Reason)
 		t.Status, t.ArchivedAt = StatusArchived, &now
+
+	case ActionAssign:
+		return t.assign(cmd, ev)
 
 	case ActionTransfer:
 		if t.Status == StatusArchived {

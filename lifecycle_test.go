@@ -274,7 +274,7 @@ func TestTicket_Available(t *testing.T) {
 		}
 		return strings.Join(s, " ")
 	}
-	if g := got(unitA); g != "acknowledge return" {
+	if g := got(unitA); g != "acknowledge return assign" {
 		t.Errorf("lead unit on a dispatched ticket: %q", g)
 	}
 	if g := got(unitB); g != "" {

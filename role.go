@@ -122,6 +122,7 @@ var permissions = map[Action][]Role{
 	ActionCancel:           {RoleCallAgent, RoleDispatcher, RoleTeamLead},
 	ActionArchive:          {RoleCallbackAgent, RoleTeamLead, RoleProjectManager},
 	ActionTransfer:         {RoleTeamLead, RoleProjectManager},
+	ActionAssign:           {RoleUnit},
 }
 
 // Can reports whether the role may take the action at all (state and unit

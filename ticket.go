@@ -167,6 +167,7 @@ type Ticket struct {
 	ReturnReason string     `json:"return_reason,omitempty"` // of the latest return, until re-dispatched
 	ReopenCount  int        `json:"reopen_count"`
 	MergedInto   int64      `json:"merged_into,omitempty"`
+	HandlerID    int64      `json:"handler_id,omitempty"` // the lead unit's named handler (经办人), once assigned
 
 	// Time limits. The clock of a ticket is office time unless its policy
 	// counts in calendar time (emergencies).

@@ -172,6 +172,13 @@ func (s *story) run(ctx context.Context) error {
 		{dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: e.LeadUnitID, CoUnitIDs: e.CoUnitIDs}, 20},
 		{unit, hotline.Command{Action: hotline.ActionAcknowledge}, 60},
 	}
+	if unit.UserID != staff[0].UserID { // a named handler: the unit's desk assigns it to them first (经办人)
+		steps = append(steps[:1], append([]struct {
+			who   hotline.Actor
+			cmd   hotline.Command
+			hours int
+		}{{staff[0], hotline.Command{Action: hotline.ActionAssign, UserID: unit.UserID}, 5}}, steps[1:]...)...)
+	}
 	if rng.IntN(10) == 0 {
 		steps = append(steps, struct {
 			who   hotline.Actor

@@ -151,3 +151,42 @@ func TestTicket_MergeByNumber(t *testing.T) {
 		}
 	})
 }
+
+// TestTicket_AssignHandler: the lead unit names one of its own staff as
+// the ticket's handler (经办人); another unit's user, or a unit user on
+// someone else's ticket, is refused; the unit's lists filter mine and
+// unassigned.
+func TestTicket_AssignHandler(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		li := &hotline.User{Username: "water-li", DisplayName: "李娜", Role: hotline.RoleUnit, UnitID: f.Units["px-water"].ID}
+		if err := f.DB.CreateUser(f.Context, sqldb.SystemActor, li, "hotline12345"); err != nil {
+			t.Fatal(err)
+		}
+		tk := f.NewTicket(t, "13912345678", true)
+		other := f.NewTicket(t, "13912345679", true)
+		for _, x := range []*hotline.Ticket{tk, other} {
+			f.Do(t, "dispatcher", x.ID, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: f.Units["px-water"].ID})
+		}
+		if _, err := f.DB.ApplyAction(f.Context, f.Actors["water"], tk.ID, hotline.Command{Action: hotline.ActionAssign, UserID: f.Actors["power"].UserID}); hotline.ErrorField(err) != "user_id" {
+			t.Errorf("another unit's user as handler: %v", err)
+		}
+		if _, err := f.DB.ApplyAction(f.Context, f.Actors["power"], tk.ID, hotline.Command{Action: hotline.ActionAssign, UserID: li.ID}); hotline.ErrorCode(err) != hotline.ENotFound {
+			t.Errorf("another unit assigns: %v", err)
+		}
+		got := f.Do(t, "water", tk.ID, hotline.Command{Action: hotline.ActionAssign, UserID: li.ID})
+		if got.HandlerID != li.ID || got.Events[len(got.Events)-1].Action != hotline.ActionAssign {
+			t.Errorf("assigned: handler %d, last event %s", got.HandlerID, got.Events[len(got.Events)-1].Action)
+		}
+		liActor := hotline.ActorOf(li)
+		mine, _, _ := f.DB.FindTickets(f.Context, liActor, sqldb.TicketFilter{HandlerID: li.ID})
+		free, _, _ := f.DB.FindTickets(f.Context, liActor, sqldb.TicketFilter{Unassigned: true})
+		if len(mine) != 1 || mine[0].ID != tk.ID || len(free) != 1 || free[0].ID != other.ID {
+			t.Errorf("mine %d, unassigned %d", len(mine), len(free))
+		}
+		// She acts in her own name on it.
+		ack := f.DB
+		if done, err := ack.ApplyAction(f.Context, liActor, tk.ID, hotline.Command{Action: hotline.ActionAcknowledge}); err != nil || done.Events[len(done.Events)-1].ActorName != "李娜" {
+			t.Errorf("the handler acknowledges: %v", err)
+		}
+	})
+}

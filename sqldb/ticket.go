@@ -144,6 +144,8 @@ type TicketFilter struct {
 	AppealKind hotline.AppealKind
 	CategoryID int64
 	OwnerID    int64
+	HandlerID  int64 // the unit's named handler (我经办的)
+	Unassigned bool  // no handler yet (未分配)
 	From, To   time.Time
 	DueBefore  time.Time // next deadline before this (due soon)
 	Pending    bool      // a unit's extension or suspension request awaits the centre
@@ -217,6 +219,12 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	}
 	if f.OwnerID != 0 {
 		where = append(where, "owner_id = "+arg(f.OwnerID))
+	}
+	if f.HandlerID != 0 {
+		where = append(where, "handler_id = "+arg(f.HandlerID))
+	}
+	if f.Unassigned {
+		where = append(where, "handler_id IS NULL")
 	}
 	if !f.From.IsZero() {
 		where = append(where, "created_at >= "+arg(f.From.UnixMilli()))
@@ -473,6 +481,15 @@ func checkReferences(ctx context.Context, tx *Tx, t *hotline.Ticket, cmd hotline
 		}
 		if !into.Status.Open() || into.Status == hotline.StatusMerged {
 			return nil, cmd, hotline.Errorf(hotline.EConflict, "主工单%s当前状态为“%s”，不能并入", into.Number, into.Status.Label())
+		}
+	case hotline.ActionAssign:
+		if cmd.UserID > 0 {
+			u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, cmd.UserID))
+			if errors.Is(err, sql.ErrNoRows) || (err == nil && (!u.Active || u.Role != hotline.RoleUnit || u.UnitID != t.LeadUnitID)) {
+				return nil, cmd, hotline.Invalid("user_id", "经办人须是本单位在岗的工作人员")
+			} else if err != nil {
+				return nil, cmd, err
+			}
 		}
 	case hotline.ActionTransfer:
 		if cmd.OwnerID > 0 {

@@ -92,6 +92,12 @@ func queuesFor(a hotline.Actor) []queue {
 			{"handling", "办理中", func(time.Time, hotline.Actor) sqldb.TicketFilter {
 				return sqldb.TicketFilter{Status: st(hotline.StatusHandling, hotline.StatusSuspended), Sort: "due"}
 			}},
+			{"mine", "我经办的", func(_ time.Time, a hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Status: openStatuses, HandlerID: a.UserID, Sort: "due"}
+			}},
+			{"unassigned", "未分配经办人", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Status: openStatuses, Unassigned: true, Sort: "due"}
+			}},
 			{"due-soon", "24小时内到期", func(now time.Time, _ hotline.Actor) sqldb.TicketFilter {
 				return sqldb.TicketFilter{Status: openStatuses, DueBefore: now.Add(24 * time.Hour), Overdue: new(bool), Sort: "due"}
 			}},

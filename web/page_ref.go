@@ -17,7 +17,8 @@ import (
 type ref struct {
 	Units      []*hotline.Unit
 	Categories []*hotline.Category
-	Owners     []*hotline.User // active centre staff who can own a ticket (首接人)
+	Owners     []*hotline.User           // active centre staff who can own a ticket (首接人)
+	unitStaff  map[int64][]*hotline.User // active staff of each unit, for assigning a handler (经办人)
 	unitName   map[int64]string
 	catPath    map[int64]string
 	userName   map[int64]string
@@ -61,11 +62,15 @@ func (s *Server) readRef(ctx context.Context) (*ref, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &ref{Units: units, Categories: cats, unitName: map[int64]string{}, catPath: map[int64]string{}, userName: map[int64]string{}}
+	r := &ref{Units: units, Categories: cats, unitName: map[int64]string{}, catPath: map[int64]string{}, userName: map[int64]string{},
+		unitStaff: map[int64][]*hotline.User{}}
 	for _, u := range users {
 		r.userName[u.ID] = u.DisplayName
 		if u.CanOwnTickets() {
 			r.Owners = append(r.Owners, u)
+		}
+		if u.Active && u.Role == hotline.RoleUnit {
+			r.unitStaff[u.UnitID] = append(r.unitStaff[u.UnitID], u)
 		}
 	}
 	for _, u := range units {

@@ -30,6 +30,7 @@ var actionFields = map[hotline.Action][]string{
 	hotline.ActionCancel:           {"reason"},
 	hotline.ActionArchive:          {"reason"},
 	hotline.ActionTransfer:         {"owner_id", "reason"},
+	hotline.ActionAssign:           {"user_id"},
 }
 
 // actionForm is what the "actionform" template draws for one action.
@@ -43,11 +44,14 @@ type actionForm struct {
 	SuggestCo   []int64
 	Owners      []*hotline.User // for a transfer
 	OwnerID     int64           // the current owner, not offered
+	Handlers    []*hotline.User // for an assignment: the lead unit's staff
+	HandlerID   int64           // the current handler, not offered
 	Model       *Suggestion     // for a dispatch
 }
 
 func newActionForm(c ticketContent, a hotline.Action) actionForm {
-	f := actionForm{TicketID: c.View.ID, Action: a, Fields: actionFields[a], CSRF: c.CSRF, Units: c.Ref.Units, Owners: c.Ref.Owners, OwnerID: c.View.OwnerID, Model: c.Model}
+	f := actionForm{TicketID: c.View.ID, Action: a, Fields: actionFields[a], CSRF: c.CSRF, Units: c.Ref.Units, Owners: c.Ref.Owners, OwnerID: c.View.OwnerID, Model: c.Model,
+		Handlers: c.Ref.unitStaff[c.View.LeadUnitID], HandlerID: c.View.HandlerID}
 	if e := c.View.Suggestion; e != nil {
 		f.SuggestLead, f.SuggestCo = e.LeadUnitID, e.CoUnitIDs
 	}
@@ -132,7 +136,7 @@ func commandFromForm(r *http.Request, a hotline.Action) (hotline.Command, error)
 	ints := []struct {
 		name string
 		dst  *int64
-	}{{"lead_unit_id", &cmd.LeadUnitID}, {"into_id", &cmd.IntoID}, {"owner_id", &cmd.OwnerID}}
+	}{{"lead_unit_id", &cmd.LeadUnitID}, {"into_id", &cmd.IntoID}, {"owner_id", &cmd.OwnerID}, {"user_id", &cmd.UserID}}
 	for _, f := range ints {
 		if v := r.PostFormValue(f.name); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
