@@ -268,4 +268,15 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	}
 	shot("admin-users")
 	e.call("util-power", "GET", "/api/v1/me", nil, 401, nil)
+
+	// The time-limit table: each field under its header, saved by its row's
+	// form (the fields join it with the form attribute).
+	run("time limits", chromedp.Navigate(base+"/admin/sla"), chromedp.WaitVisible(css(`form#sla-0`)),
+		chromedp.SetValue(css(`input[name=warning_share][form=sla-0]`), "0.3"),
+		chromedp.SetAttributeValue(css("body"), "data-stale", "1"),
+		chromedp.Click(css(`form#sla-0 button[type=submit]`)), chromedp.WaitVisible(css(`body:not([data-stale]) table.sla`)))
+	if v := read("saved share", chromedp.Value(css(`input[name=warning_share][form=sla-0]`))); v != "0.3" {
+		t.Errorf("the first row's warning share after saving: %q", v)
+	}
+	shot("admin-sla")
 }

@@ -72,6 +72,7 @@ func (s *Server) handleAdminCalendarSave(w http.ResponseWriter, r *http.Request)
 }
 
 type limitField struct {
+	Form  string // the id of the row's form: each field sits in its own cell, under its header
 	Name  string
 	Limit hotline.Limit
 	Units map[string]string

@@ -214,8 +214,8 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 			return fmt.Sprintf("%.1f KB", float64(n)/1024)
 		},
 		"weekday": func(day string) string { return l.T(weekday(day)) },
-		"limitField": func(name string, l hotline.Limit) limitField {
-			return limitField{Name: name, Limit: l, Units: limitUnits}
+		"limitField": func(form, name string, l hotline.Limit) limitField {
+			return limitField{Form: form, Name: name, Limit: l, Units: limitUnits}
 		},
 	}
 }
