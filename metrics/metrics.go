@@ -68,8 +68,10 @@ type funcCollector struct {
 	fn   func() (map[string]float64, error)
 }
 
+// Describe implements prometheus.Collector.
 func (c *funcCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 
+// Collect implements prometheus.Collector: the values of this scrape.
 func (c *funcCollector) Collect(ch chan<- prometheus.Metric) {
 	values, err := c.fn()
 	if err != nil {

@@ -112,29 +112,30 @@ func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAdminUserUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := parseID(r.PathValue("id"))
-	if !ok {
-		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "用户不存在"))
-		return
-	}
-	role, name := hotline.Role(r.PostFormValue("role")), r.PostFormValue("display_name")
-	active := r.PostFormValue("active") == "true"
-	unit, _ := parseID(r.PostFormValue("unit_id"))
-	p := sqldb.UserPatch{Role: &role, UnitID: &unit, DisplayName: &name, Active: &active}
-	if _, err := s.DB.UpdateUser(r.Context(), actorFrom(r), id, p); err != nil {
-		s.adminUsers(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
-		return
-	}
-	saved(w, r, "/admin/users?")
+	s.adminUserForm(w, r, func(id int64) error {
+		role, name := hotline.Role(r.PostFormValue("role")), r.PostFormValue("display_name")
+		active := r.PostFormValue("active") == "true"
+		unit, _ := parseID(r.PostFormValue("unit_id"))
+		_, err := s.DB.UpdateUser(r.Context(), actorFrom(r), id, sqldb.UserPatch{Role: &role, UnitID: &unit, DisplayName: &name, Active: &active})
+		return err
+	})
 }
 
 func (s *Server) handleAdminUserReset(w http.ResponseWriter, r *http.Request) {
+	s.adminUserForm(w, r, func(id int64) error {
+		return s.DB.ResetPassword(r.Context(), actorFrom(r), id, r.PostFormValue("password"))
+	})
+}
+
+// adminUserForm is a users-page form on one user ({id}): the change, then
+// back to the page — with the error shown there when it fails.
+func (s *Server) adminUserForm(w http.ResponseWriter, r *http.Request, change func(id int64) error) {
 	id, ok := parseID(r.PathValue("id"))
 	if !ok {
 		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "用户不存在"))
 		return
 	}
-	if err := s.DB.ResetPassword(r.Context(), actorFrom(r), id, r.PostFormValue("password")); err != nil {
+	if err := change(id); err != nil {
 		s.adminUsers(w, r, statusOf[hotline.ErrorCode(err)], errText(r, err))
 		return
 	}

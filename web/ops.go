@@ -29,6 +29,7 @@ type statusWriter struct {
 	bytes  int
 }
 
+// WriteHeader records the status.
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
@@ -36,6 +37,7 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write records the size (and a 200 when no status was written).
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
