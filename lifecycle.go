@@ -17,7 +17,8 @@ const (
 	ActionDispatch         Action = "dispatch"
 	ActionDesignate        Action = "designate"
 	ActionAcknowledge      Action = "acknowledge"
-	ActionReturn           Action = "return"
+	ActionReturn           Action = "return"        // a return request (退单申请), reviewed by the centre
+	ActionReviewReturn     Action = "review_return" // the centre approves or rejects it
 	ActionRequestExtension Action = "request_extension"
 	ActionApproveExtension Action = "approve_extension"
 	ActionRefuseExtension  Action = "refuse_extension"
@@ -44,7 +45,7 @@ const (
 
 var actionNames = map[Action]string{
 	ActionAccept: "受理", ActionSubmit: "提交派单", ActionResolveOnCall: "直接办结", ActionDispatch: "派单",
-	ActionDesignate: "指定派单", ActionAcknowledge: "签收", ActionReturn: "退单",
+	ActionDesignate: "指定派单", ActionAcknowledge: "签收", ActionReturn: "申请退单", ActionReviewReturn: "退单审核",
 	ActionRequestExtension: "申请延期", ActionApproveExtension: "同意延期", ActionRefuseExtension: "不同意延期",
 	ActionRequestSuspend: "申请挂起", ActionApproveSuspend: "同意挂起", ActionRefuseSuspend: "不同意挂起",
 	ActionResume: "恢复办理", ActionReply: "答复", ActionReview: "审核", ActionSupervise: "督办",
@@ -58,7 +59,7 @@ func (a Action) Label() string { return actionNames[a] }
 
 // TicketActions are the actions taken through POST /tickets/{id}/{action}.
 var TicketActions = []Action{ActionSubmit, ActionResolveOnCall, ActionDispatch, ActionDesignate,
-	ActionAcknowledge, ActionReturn, ActionRequestExtension, ActionApproveExtension, ActionRefuseExtension,
+	ActionAcknowledge, ActionReturn, ActionReviewReturn, ActionRequestExtension, ActionApproveExtension, ActionRefuseExtension,
 	ActionRequestSuspend, ActionApproveSuspend, ActionRefuseSuspend, ActionResume, ActionReply, ActionReview,
 	ActionSupervise, ActionUrge, ActionCallback, ActionReopen, ActionMerge, ActionCancel, ActionArchive, ActionTransfer, ActionAssign}
 
@@ -83,6 +84,9 @@ type Command struct {
 	IntoNumber  string  `json:"into_number"` // merge: the main ticket by its number (工单编号), instead of into_id
 	OwnerID     int64   `json:"owner_id"`
 	UserID      int64   `json:"user_id"` // assign: the unit's staff member who handles it
+	// SuggestedUnitID: return — the unit the returning unit says the
+	// ticket belongs to.
+	SuggestedUnitID int64 `json:"suggested_unit_id"`
 }
 
 // Env is what an action needs besides the ticket: the time, the calendar,
@@ -175,21 +179,10 @@ func (t *Ticket) apply(actor Actor, cmd Command, env Env, ev *Event) (err error)
 		t.Status = StatusHandling
 
 	case ActionReturn:
-		if t.Status != StatusDispatched && t.Status != StatusHandling {
-			return t.conflict("退单")
-		} else if t.Designated {
-			return Errorf(EConflict, "该工单已由中心指定承办，不能再退单")
-		} else if t.ReturnDueAt != nil && now.After(*t.ReturnDueAt) {
-			return Errorf(EConflict, "已超过退单时限（%s前），不能退单", t.ReturnDueAt.In(ChinaZone).Format("01-02 15:04"))
-		}
-		if ev.Reason, err = need("reason", "退单理由", cmd.Reason); err != nil {
-			return err
-		}
-		ev.Payload["unit_id"] = t.LeadUnitID
-		t.Status, t.ReturnCount, t.ReturnReason = StatusPendingDispatch, t.ReturnCount+1, ev.Reason
-		t.LeadUnitID, t.CoUnitIDs = 0, nil
-		t.AckDueAt, t.ReturnDueAt, t.ReplyStartAt, t.ReplyDueAt, t.DispatchedAt = nil, nil, nil, nil, nil
-		t.PendingRequest, t.PendingDays, t.PendingReason = "", 0, ""
+		return t.requestReturn(actor, cmd, env, ev)
+
+	case ActionReviewReturn:
+		return t.reviewReturn(actor, cmd, env, ev)
 
 	case ActionRequestExtension, ActionRequestSuspend:
 		if t.Status != StatusHandling {
@@ -253,6 +246,8 @@ func (t *Ticket) apply(actor Actor, cmd Command, env Env, ev *Event) (err error)
 	case ActionReply:
 		if t.Status != StatusHandling {
 			return t.conflict("答复")
+		} else if t.PendingRequest == "return" {
+			return Errorf(EConflict, "退单申请正在等待中心审核，审核后才能答复")
 		}
 		if t.Reply, err = need("content", "答复内容", cmd.Content); err != nil {
 			return err
@@ -387,6 +382,7 @@ func (t *Ticket) dispatch(cmd Command, env Env, ev *Event) error {
 	}
 	now := env.Now
 	t.Status, t.LeadUnitID, t.CoUnitIDs, t.Designated, t.ReturnReason = StatusDispatched, cmd.LeadUnitID, co, designate, ""
+	t.SuggestedUnitID = 0
 	t.DispatchedAt, t.ReplyStartAt = &now, &now
 	ack := env.Calendar.Deadline(now, env.Policy.Acknowledge)
 	reply := env.Calendar.Deadline(now, env.Policy.Reply)

@@ -137,9 +137,10 @@ func TestLifecycle_ReturnsAndDesignation(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.StatusDispatched)
 		w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReturn}, hotline.EInvalid) // no reason
-		ev := w.must(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "不属于本单位职责"}, hotline.StatusPendingDispatch)
-		if ev.Reason != "不属于本单位职责" || tk.LeadUnitID != 0 || tk.ReturnReason != ev.Reason {
-			t.Fatalf("return event %+v, lead %d, reason on ticket %q", ev, tk.LeadUnitID, tk.ReturnReason)
+		w.must(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "不属于本单位职责"}, hotline.StatusDispatched)
+		ev := w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionReviewReturn, Approve: yes()}, hotline.StatusPendingDispatch)
+		if ev.Payload["unit_id"] != int64(100) || tk.LeadUnitID != 0 || tk.ReturnReason != "不属于本单位职责" || tk.ReturnCount != i+1 {
+			t.Fatalf("review event %+v, lead %d, reason on ticket %q, count %d", ev, tk.LeadUnitID, tk.ReturnReason, tk.ReturnCount)
 		}
 	}
 	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.EConflict)
@@ -149,6 +150,44 @@ func TestLifecycle_ReturnsAndDesignation(t *testing.T) {
 		t.Errorf("return reason kept after re-dispatch: %q", tk.ReturnReason)
 	}
 	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "还是不归我们"}, hotline.EConflict)
+}
+
+// A return is a request: rejected, the ticket stays with the unit with its
+// deadlines; approved, it goes back with the unit's suggestion and the
+// returning unit remembered.
+func TestLifecycle_ReturnReview(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00")
+	tk := w.newTicket()
+	w.must(tk, agent, hotline.Command{Action: hotline.ActionSubmit}, hotline.StatusPendingDispatch)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.StatusDispatched)
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionAcknowledge}, hotline.StatusHandling)
+	ack, reply := *tk.AckDueAt, *tk.ReplyDueAt
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "x", SuggestedUnitID: 100}, hotline.EInvalid) // itself
+	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionReviewReturn, Approve: yes()}, hotline.EConflict)         // nothing asked
+	w.advance(time.Hour)
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "人手不足"}, hotline.StatusHandling)
+	rq := tk.ReturnRequest
+	if !rq.Waiting() || rq.UnitID != 100 || rq.Reason != "人手不足" || !rq.DueAt.Equal(at(t, "2026-11-23 16:00")) {
+		t.Fatalf("request %+v: want waiting, from unit 100, due 4 working hours later (16:00, past the lunch break)", rq)
+	}
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "再申请"}, hotline.EConflict)
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReply, Content: "已处理"}, hotline.EConflict)
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReviewReturn, Approve: no(), Reason: "x"}, hotline.EForbidden)
+	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionReviewReturn, Approve: no()}, hotline.EInvalid) // no reason
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionReviewReturn, Approve: no(), Reason: "属本单位职责，请继续办理"}, hotline.StatusHandling)
+	if tk.LeadUnitID != 100 || !tk.AckDueAt.Equal(ack) || !tk.ReplyDueAt.Equal(reply) || tk.ReturnCount != 0 || tk.PendingRequest != "" ||
+		tk.ReturnRequest.Decision != hotline.ReturnRejected || tk.ReturnRequest.DecisionReason != "属本单位职责，请继续办理" {
+		t.Fatalf("after rejection: lead %d, due %v/%v, count %d, request %+v", tk.LeadUnitID, tk.AckDueAt, tk.ReplyDueAt, tk.ReturnCount, tk.ReturnRequest)
+	}
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "属供电公司职责", SuggestedUnitID: 200}, hotline.StatusHandling)
+	w.must(tk, lead, hotline.Command{Action: hotline.ActionReviewReturn, Approve: yes()}, hotline.StatusPendingDispatch)
+	if tk.SuggestedUnitID != 200 || !tk.ReturnedBy(100) || tk.ReturnedBy(200) || tk.ReturnCount != 1 || tk.AckDueAt != nil || tk.NextDueAt != nil {
+		t.Fatalf("after approval: suggested %d, returned %v, count %d, due %v", tk.SuggestedUnitID, tk.ReturnedUnitIDs, tk.ReturnCount, tk.NextDueAt)
+	}
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 200}, hotline.StatusDispatched)
+	if tk.SuggestedUnitID != 0 {
+		t.Errorf("suggestion kept after dispatch: %d", tk.SuggestedUnitID)
+	}
 }
 
 func TestLifecycle_ReturnWindow(t *testing.T) {

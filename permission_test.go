@@ -20,6 +20,7 @@ func TestPermissionMatrix(t *testing.T) {
 		hotline.ActionDesignate:        "ops_supervisor project_manager team_lead",
 		hotline.ActionAcknowledge:      "unit",
 		hotline.ActionReturn:           "unit",
+		hotline.ActionReviewReturn:     "dispatcher team_lead",
 		hotline.ActionRequestExtension: "unit",
 		hotline.ActionApproveExtension: "dispatcher project_manager team_lead",
 		hotline.ActionRefuseExtension:  "dispatcher project_manager team_lead",
@@ -54,7 +55,9 @@ func TestPermissionMatrix(t *testing.T) {
 	for _, a := range []hotline.Action{hotline.ActionDispatch, hotline.ActionMerge, hotline.ActionCancel} {
 		path[a] = []hotline.Command{submit}
 	}
-	path[hotline.ActionDesignate] = []hotline.Command{submit, dispatch, {Action: hotline.ActionReturn, Reason: "x"}}
+	returnReq := hotline.Command{Action: hotline.ActionReturn, Reason: "x"}
+	path[hotline.ActionDesignate] = []hotline.Command{submit, dispatch, returnReq, {Action: hotline.ActionReviewReturn, Approve: yes()}}
+	path[hotline.ActionReviewReturn] = []hotline.Command{submit, dispatch, returnReq}
 	for _, a := range []hotline.Action{hotline.ActionAcknowledge, hotline.ActionReturn} {
 		path[a] = []hotline.Command{submit, dispatch}
 	}

@@ -105,6 +105,7 @@ var permissions = map[Action][]Role{
 	ActionDesignate:        {RoleTeamLead, RoleProjectManager, RoleOpsSupervisor},
 	ActionAcknowledge:      {RoleUnit},
 	ActionReturn:           {RoleUnit},
+	ActionReviewReturn:     {RoleDispatcher, RoleTeamLead},
 	ActionRequestExtension: {RoleUnit},
 	ActionApproveExtension: {RoleDispatcher, RoleTeamLead, RoleProjectManager},
 	ActionRefuseExtension:  {RoleDispatcher, RoleTeamLead, RoleProjectManager},

@@ -147,10 +147,13 @@ type Rules struct {
 	ReturnWindow   Limit // a unit may return a ticket within this time of dispatch
 	DesignateAfter int   // after this many returns the centre designates the unit
 	ReopenLimit    Limit // time a unit gets to handle a reopened ticket
+	ReturnReview   Limit // the centre reviews a return request within this time
 }
 
 // DefaultRules are the seeded rules: return within 1 working day, designate
-// after 3 returns, 5 working days for a reopened ticket.
+// after 3 returns, 5 working days for a reopened ticket, 4 working hours to
+// review a return request.
 func DefaultRules() Rules {
-	return Rules{ReturnWindow: Limit{1, WorkingDays}, DesignateAfter: 3, ReopenLimit: Limit{5, WorkingDays}}
+	return Rules{ReturnWindow: Limit{1, WorkingDays}, DesignateAfter: 3, ReopenLimit: Limit{5, WorkingDays},
+		ReturnReview: Limit{4, WorkingHours}}
 }

@@ -169,6 +169,13 @@ type Ticket struct {
 	MergedInto   int64      `json:"merged_into,omitempty"`
 	HandlerID    int64      `json:"handler_id,omitempty"` // the lead unit's named handler (经办人), once assigned
 
+	// Return review: the latest return request (waiting or decided), the
+	// unit an approved one suggested (until the next dispatch) and the
+	// units whose returns were approved.
+	ReturnRequest   *ReturnRequest `json:"return_request,omitempty"`
+	SuggestedUnitID int64          `json:"suggested_unit_id,omitempty"`
+	ReturnedUnitIDs []int64        `json:"returned_unit_ids,omitempty"`
+
 	// Time limits. The clock of a ticket is office time unless its policy
 	// counts in calendar time (emergencies).
 	AckDueAt      *time.Time `json:"acknowledge_due_at,omitempty"`
@@ -184,7 +191,7 @@ type Ticket struct {
 	WarningShare  float64    `json:"-"`
 
 	// Pending unit request (extension or suspension) awaiting the centre.
-	PendingRequest string     `json:"pending_request,omitempty"` // extension, suspend
+	PendingRequest string     `json:"pending_request,omitempty"` // extension, suspend, return
 	PendingDays    int        `json:"pending_days,omitempty"`
 	PendingReason  string     `json:"pending_reason,omitempty"`
 	SuspendedAt    *time.Time `json:"suspended_at,omitempty"`

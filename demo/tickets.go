@@ -158,7 +158,21 @@ func (s *story) run(ctx context.Context) error {
 		if err := s.do(ctx, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: wrong}); err != nil || !s.wait(3) {
 			return err
 		}
-		if err := s.do(ctx, c.unitActor[wrong][0], hotline.Command{Action: hotline.ActionReturn, Reason: "该事项不属于本单位职责，建议派" + leaf.Name + "主管部门"}); err != nil || !s.wait(3) {
+		desk := c.unitActor[wrong][0]
+		if rng.IntN(4) == 0 { // asked without a good reason: the centre rejects, the unit asks again
+			if err := s.do(ctx, desk, hotline.Command{Action: hotline.ActionReturn, Reason: "人手不足，请改派其他单位"}); err != nil || !s.wait(1) {
+				return err
+			}
+			if err := s.do(ctx, dispatcher, hotline.Command{Action: hotline.ActionReviewReturn, Approve: new(false),
+				Reason: "退单理由不充分：请说明该事项不属于本单位职责的依据，并建议承办单位"}); err != nil || !s.wait(1) {
+				return err
+			}
+		}
+		if err := s.do(ctx, desk, hotline.Command{Action: hotline.ActionReturn, SuggestedUnitID: e.LeadUnitID,
+			Reason: "该事项不属于本单位职责，建议派" + leaf.Name + "主管部门"}); err != nil || !s.wait(2) {
+			return err // a recent one waits in the 退单待审核 queue
+		}
+		if err := s.do(ctx, dispatcher, hotline.Command{Action: hotline.ActionReviewReturn, Approve: new(true)}); err != nil || !s.wait(1) {
 			return err
 		}
 	}

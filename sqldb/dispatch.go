@@ -175,12 +175,13 @@ func insertDispatchRecord(ctx context.Context, tx *Tx, actor hotline.Actor, r Di
 	return err
 }
 
-// UnitDispatch is a unit's dispatches and returns in a period.
+// UnitDispatch is a unit's dispatches and reviewed returns in a period.
 type UnitDispatch struct {
 	UnitID     int64   `json:"unit_id"`
 	Dispatched int     `json:"dispatched"`
-	Returned   int     `json:"returned"`
-	ReturnRate float64 `json:"return_rate"`
+	Returned   int     `json:"returned"`    // approved returns (退单)
+	Rejected   int     `json:"rejected"`    // return requests the centre rejected (退单驳回)
+	ReturnRate float64 `json:"return_rate"` // approved returns per dispatch (退单率)
 }
 
 // DispatchFigures are the dispatch-accuracy figures of a period.
@@ -194,7 +195,8 @@ type DispatchFigures struct {
 
 // FindDispatchFigures counts [from, to): how often the model's and the
 // catalogue's suggestion was the dispatcher's choice, and per unit how
-// many tickets it was sent and how many it returned.
+// many tickets it was sent, how many returns of it the centre approved and
+// how many it rejected (by the time of the decision).
 func (db *DB) FindDispatchFigures(ctx context.Context, from, to time.Time) (*DispatchFigures, error) {
 	f := &DispatchFigures{}
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*),
@@ -208,21 +210,20 @@ func (db *DB) FindDispatchFigures(ctx context.Context, from, to time.Time) (*Dis
 	if f.Dispatches > 0 {
 		f.ModelAccuracy = float64(f.ModelAgreed) / float64(f.Dispatches)
 	}
-	// Dispatches as recorded (every dispatch is); returns by the returning
-	// user's unit.
-	rows, err := db.read.QueryContext(ctx, `SELECT u, SUM(d), SUM(r) FROM (
-			SELECT final_unit_id AS u, 1 AS d, 0 AS r FROM dispatch_suggestions WHERE created_at >= $1 AND created_at < $2
+	// Dispatches as recorded (every dispatch is); returns as reviewed.
+	rows, err := db.read.QueryContext(ctx, `SELECT u, SUM(d), SUM(r), SUM(j) FROM (
+			SELECT final_unit_id AS u, 1 AS d, 0 AS r, 0 AS j FROM dispatch_suggestions WHERE created_at >= $1 AND created_at < $2
 			UNION ALL
-			SELECT us.unit_id, 0, 1 FROM events e JOIN users us ON us.id = e.actor_id
-			WHERE e.action = 'return' AND e.created_at >= $1 AND e.created_at < $2 AND us.unit_id IS NOT NULL
-		) x GROUP BY u ORDER BY SUM(r) DESC, SUM(d) DESC`, from.UnixMilli(), to.UnixMilli())
+			SELECT unit_id, 0, CASE WHEN decision = $3 THEN 1 ELSE 0 END, CASE WHEN decision = $4 THEN 1 ELSE 0 END
+			FROM ticket_returns WHERE decided_at >= $1 AND decided_at < $2
+		) x GROUP BY u ORDER BY SUM(r) DESC, SUM(j) DESC, SUM(d) DESC`, from.UnixMilli(), to.UnixMilli(), hotline.ReturnApproved, hotline.ReturnRejected)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		u := &UnitDispatch{}
-		if err := rows.Scan(&u.UnitID, &u.Dispatched, &u.Returned); err != nil {
+		if err := rows.Scan(&u.UnitID, &u.Dispatched, &u.Returned, &u.Rejected); err != nil {
 			return nil, err
 		}
 		// A ticket dispatched before the records began may come back.

@@ -137,24 +137,25 @@ func (db *DB) FindTicketByID(ctx context.Context, actor hotline.Actor, id int64)
 
 // TicketFilter selects tickets for lists. Zero fields do not filter.
 type TicketFilter struct {
-	Status     []hotline.Status
-	UnitID     int64 // lead or co-unit
-	Overdue    *bool
-	Channel    hotline.Channel
-	AppealKind hotline.AppealKind
-	CategoryID int64
-	OwnerID    int64
-	HandlerID  int64 // the unit's named handler (我经办的)
-	Unassigned bool  // no handler yet (未分配)
-	From, To   time.Time
-	DueBefore  time.Time // next deadline before this (due soon)
-	Pending    bool      // a unit's extension or suspension request awaits the centre
-	Callback   bool      // concluded and still owed a callback
-	Archivable bool      // concluded, called back and not unsatisfied: 待归档 (an unsatisfied one waits for a reopening or a team lead)
-	Q          string    // words in the title, content or reply (all of them); newest first, totals stop above MaxTicketHits
-	Sort       string    // "" newest first; "oldest"; "due" (next deadline first)
-	Page       int       // 1-based
-	PageSize   int       // default 20, at most 200
+	Status       []hotline.Status
+	UnitID       int64 // lead or co-unit
+	Overdue      *bool
+	Channel      hotline.Channel
+	AppealKind   hotline.AppealKind
+	CategoryID   int64
+	OwnerID      int64
+	HandlerID    int64 // the unit's named handler (我经办的)
+	Unassigned   bool  // no handler yet (未分配)
+	From, To     time.Time
+	DueBefore    time.Time // next deadline before this (due soon)
+	Pending      bool      // a unit's extension or suspension request awaits the centre
+	ReturnReview bool      // a unit's return request awaits the centre (退单待审核)
+	Callback     bool      // concluded and still owed a callback
+	Archivable   bool      // concluded, called back and not unsatisfied: 待归档 (an unsatisfied one waits for a reopening or a team lead)
+	Q            string    // words in the title, content or reply (all of them); newest first, totals stop above MaxTicketHits
+	Sort         string    // "" newest first; "oldest"; "due" (next deadline first)
+	Page         int       // 1-based
+	PageSize     int       // default 20, at most 200
 }
 
 // MaxTicketHits is where the total of a ticket search stops counting (it
@@ -233,7 +234,10 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 		where = append(where, "created_at < "+arg(f.To.UnixMilli()))
 	}
 	if f.Pending {
-		where = append(where, "pending_request <> ''")
+		where = append(where, "pending_request IN ('extension', 'suspend')")
+	}
+	if f.ReturnReview {
+		where = append(where, "pending_request = 'return'")
 	}
 	if f.Callback {
 		where = append(where, "status = 'concluded' AND NOT callback_done")
@@ -272,7 +276,8 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	order := map[string]string{"oldest": "created_at, id", "due": "next_due_at NULLS FIRST, id"}[f.Sort]
+	order := map[string]string{"oldest": "created_at, id", "due": "next_due_at NULLS FIRST, id",
+		"return": "(SELECT MIN(r.due_at) FROM ticket_returns r WHERE r.ticket_id = tickets.id AND r.decision = ''), id"}[f.Sort]
 	var total int
 	switch {
 	case search && order == "" && db.dialect.windowedSearch():
@@ -323,6 +328,9 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	}
 	rows.Close()
 	if err := loadCoUnits(ctx, tx, items); err != nil {
+		return nil, 0, err
+	}
+	if err := loadReturns(ctx, tx, items); err != nil {
 		return nil, 0, err
 	}
 	return items, total, nil
@@ -378,8 +386,14 @@ func (db *DB) applyAction(ctx context.Context, tx *Tx, actor hotline.Actor, id i
 		return nil, err
 	}
 	switch cmd.Action {
-	case hotline.ActionDispatch, hotline.ActionDesignate, hotline.ActionReturn:
+	case hotline.ActionDispatch, hotline.ActionDesignate:
 		err = replaceCoUnits(ctx, tx, t)
+	case hotline.ActionReturn:
+		err = insertReturnRequest(ctx, tx, t)
+	case hotline.ActionReviewReturn:
+		if err = decideReturnRequest(ctx, tx, t); err == nil {
+			err = replaceCoUnits(ctx, tx, t)
+		}
 	case hotline.ActionSupervise:
 		_, err = insertSupervision(ctx, tx, &hotline.Supervision{TicketID: t.ID, Source: "manual", DueKind: t.NextDueKind,
 			DueAt: tx.now, UnitID: t.LeadUnitID, CreatedBy: actor.UserID, Note: ev.Reason, CreatedAt: tx.now})
@@ -481,6 +495,12 @@ func checkReferences(ctx context.Context, tx *Tx, t *hotline.Ticket, cmd hotline
 		}
 		if !into.Status.Open() || into.Status == hotline.StatusMerged {
 			return nil, cmd, hotline.Errorf(hotline.EConflict, "主工单%s当前状态为“%s”，不能并入", into.Number, into.Status.Label())
+		}
+	case hotline.ActionReturn:
+		if cmd.SuggestedUnitID > 0 {
+			if err := checkExists(ctx, tx, "units", cmd.SuggestedUnitID, "suggested_unit_id", "建议承办单位"); err != nil {
+				return nil, cmd, err
+			}
 		}
 	case hotline.ActionAssign:
 		if cmd.UserID > 0 {

@@ -40,8 +40,8 @@ func (db *DB) FindTicketView(ctx context.Context, actor hotline.Actor, id int64)
 	}
 	for _, a := range v.Actions {
 		if a == hotline.ActionDispatch || a == hotline.ActionDesignate {
-			if e, err := db.SuggestDispatch(ctx, t.CategoryID, t.Location.UnitID); err == nil {
-				v.Suggestion = e
+			if e, err := db.SuggestDispatch(ctx, t.CategoryID, t.Location.UnitID); err == nil && e != nil && !t.ReturnedBy(e.LeadUnitID) {
+				v.Suggestion = e // not to a unit that returned it
 			}
 			break
 		}

@@ -72,6 +72,18 @@ func (s *Server) suggest(ctx context.Context, text string, rf *ref) (*Suggestion
 	return out, nil
 }
 
+// leaveOut drops from the suggested units those that returned the ticket
+// with an approved return: the model is not to send it back to them.
+func (sg *Suggestion) leaveOut(t *hotline.Ticket) {
+	units := sg.Units[:0]
+	for _, u := range sg.Units {
+		if !t.ReturnedBy(u.ID) {
+			units = append(units, u)
+		}
+	}
+	sg.Units = units
+}
+
 // firstUnits is the active unit model's first unit for each ticket still
 // without a lead unit (none without an active model): the dispatch queue
 // shows it beside each ticket.
@@ -85,10 +97,12 @@ func (s *Server) firstUnits(ctx context.Context, tickets []*hotline.Ticket, rf *
 		if t.LeadUnitID != 0 {
 			continue
 		}
-		p := m.Predict(t.Title + "\n" + t.Content)[0]
-		id, _ := strconv.ParseInt(p.Label, 10, 64)
-		if name := rf.unitName[id]; name != "" {
-			out[t.ID] = Scored{ID: id, Name: name, Prob: p.Prob}
+		for _, p := range m.Predict(t.Title + "\n" + t.Content) {
+			id, _ := strconv.ParseInt(p.Label, 10, 64)
+			if name := rf.unitName[id]; name != "" && !t.ReturnedBy(id) {
+				out[t.ID] = Scored{ID: id, Name: name, Prob: p.Prob}
+				break
+			}
 		}
 	}
 	return out, nil
@@ -100,7 +114,11 @@ func (s *Server) firstUnits(ctx context.Context, tickets []*hotline.Ticket, rf *
 func (s *Server) recordDispatch(ctx context.Context, a hotline.Actor, t *hotline.Ticket) {
 	rec := sqldb.DispatchRecord{TicketID: t.ID, FinalUnitID: t.LeadUnitID}
 	if rf, err := s.loadRef(ctx); err == nil {
-		if sg, err := s.suggest(ctx, t.Title+"\n"+t.Content, rf); err == nil && len(sg.Units) > 0 {
+		sg, err := s.suggest(ctx, t.Title+"\n"+t.Content, rf)
+		if err == nil {
+			sg.leaveOut(t) // as the form offered it
+		}
+		if err == nil && len(sg.Units) > 0 {
 			rec.ModelID, rec.SuggestedUnitID, rec.Confidence = sg.UnitModel, sg.Units[0].ID, sg.Units[0].Prob
 		}
 	}

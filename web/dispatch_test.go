@@ -135,23 +135,45 @@ func testDispatchModel(t *testing.T, e *env) {
 			UnitID     int64 `json:"unit_id"`
 			Dispatched int
 			Returned   int
+			Rejected   int
 		}
 	}
 	e.call("lead", "GET", "/api/v1/dispatch/figures", nil, 200, &fig)
 	if fig.Dispatches != 2 || fig.ModelAgreed != 2 || fig.ModelAccuracy != 1 {
 		t.Errorf("figures %+v", fig)
 	}
-	// A return shows in the unit's return rate.
-	e.call("util-power", "POST", fmt.Sprintf("/api/v1/tickets/%d/return", tk.ID), map[string]string{"reason": "不属于本单位"}, 200, nil)
-	e.call("lead", "GET", "/api/v1/dispatch/figures", nil, 200, &fig)
-	var powerRow bool
-	for _, u := range fig.Units {
-		if u.UnitID == power {
-			powerRow = u.Returned == 1 && u.Dispatched >= 32
+	// A return shows in the unit's return rate once the centre approves
+	// it; a rejected one is its own figure.
+	unitRow := func(unit int64) (dispatched, returned, rejected int) {
+		e.call("lead", "GET", "/api/v1/dispatch/figures", nil, 200, &fig)
+		for _, u := range fig.Units {
+			if u.UnitID == unit {
+				return u.Dispatched, u.Returned, u.Rejected
+			}
 		}
+		return 0, 0, 0
 	}
-	if !powerRow {
-		t.Errorf("per-unit figures %+v", fig.Units)
+	path := fmt.Sprintf("/api/v1/tickets/%d/", tk.ID)
+	e.call("util-power", "POST", path+"return", map[string]any{"reason": "不属于本单位", "suggested_unit_id": water}, 200, nil)
+	if d, r, j := unitRow(power); r != 0 || j != 0 || d < 32 {
+		t.Errorf("a waiting return counted: dispatched %d, returned %d, rejected %d", d, r, j)
+	}
+	e.call("dispatcher", "POST", path+"review_return", map[string]any{"approve": true}, 200, nil)
+	if _, r, _ := unitRow(power); r != 1 {
+		t.Errorf("approved return not counted: %d", r)
+	}
+	// Neither the model nor the form offers the unit that returned it; the
+	// returning unit's suggestion is preselected.
+	_, page = get(t, disp, base+fmt.Sprintf("/tickets/%d", tk.ID))
+	if strings.Contains(page, "模型建议：供电公司") || !regexp.MustCompile(`<option value="`+fmt.Sprint(water)+`" selected>[^<]*（退单单位建议）`).MatchString(page) {
+		t.Errorf("the dispatch form after an approved return suggests the returning unit, or not the suggested one")
+	}
+	e.call("dispatcher", "POST", path+"dispatch", map[string]any{"lead_unit_id": water}, 200, nil)
+	e.call("util-water", "POST", path+"return", map[string]any{"reason": "也不归我们"}, 200, nil)
+	e.call("dispatcher", "POST", path+"review_return", map[string]any{"approve": false}, 400, nil) // a rejection needs a reason
+	e.call("dispatcher", "POST", path+"review_return", map[string]any{"approve": false, "reason": "属供水职责"}, 200, nil)
+	if _, r, j := unitRow(water); r != 0 || j != 1 {
+		t.Errorf("water: returned %d, rejected %d; want 0 and 1", r, j)
 	}
 	admin, _ := loginPage(t, base, "admin")
 	if code, body := get(t, admin, base+"/admin/dispatch"); code != 200 || !strings.Contains(body, "已启用") || !strings.Contains(body, "派单准确率 100.0%") ||

@@ -119,12 +119,12 @@ func TestLocale_CatalogueComplete(t *testing.T) {
 // format it was made from; anything else is left as it is.
 func TestLocale_Text(t *testing.T) {
 	for in, want := range map[string]string{
-		"新增 3 个分类":          "3 categories added",
-		"第 2 次失败":           "failure 2",
-		"用户名“王五”已存在":        "User name “王五” already exists",
-		"工单当前状态为“办理中”，不能退单": "The ticket is “In hand” and cannot Return",
-		"已保存。":              "Saved.",
-		"凤凰街停水":             "凤凰街停水",
+		"新增 3 个分类":   "3 categories added",
+		"第 2 次失败":    "failure 2",
+		"用户名“王五”已存在": "User name “王五” already exists",
+		"工单当前状态为“办理中”，不能申请退单": "The ticket is “In hand” and cannot Request return",
+		"已保存。":  "Saved.",
+		"凤凰街停水": "凤凰街停水",
 	} {
 		if got := en.Text(in); got != want {
 			t.Errorf("en.Text(%q) = %q, want %q", in, got, want)
@@ -133,7 +133,7 @@ func TestLocale_Text(t *testing.T) {
 			t.Errorf("zh.Text(%q) = %q", in, got)
 		}
 	}
-	if got := en.Tf("%s无权%s", "话务员", "退单"); got != "A Call agent may not Return" {
+	if got := en.Tf("%s无权%s", "话务员", "申请退单"); got != "A Call agent may not Request return" {
 		t.Errorf("Tf: %q", got)
 	}
 }

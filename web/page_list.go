@@ -76,6 +76,9 @@ func queuesFor(a hotline.Actor) []queue {
 			{"requests", "待审批延期/挂起", func(time.Time, hotline.Actor) sqldb.TicketFilter {
 				return sqldb.TicketFilter{Pending: true, Sort: "oldest"}
 			}},
+			{"returns", "退单待审核", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{ReturnReview: true, Sort: "return"}
+			}},
 			overdue,
 		}
 	case hotline.RoleCallbackAgent:
@@ -123,6 +126,9 @@ func queuesFor(a hotline.Actor) []queue {
 		}},
 		{"callback", "待回访", func(time.Time, hotline.Actor) sqldb.TicketFilter {
 			return sqldb.TicketFilter{Callback: true, Sort: "due"}
+		}},
+		{"returns", "退单待审核", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+			return sqldb.TicketFilter{ReturnReview: true, Sort: "return"}
 		}},
 	}
 }

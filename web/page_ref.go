@@ -180,6 +180,15 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 			return t.UTC().Format(time.RFC3339)
 		},
 		"remaining":   func(t *time.Time) string { return remaining(l, t, s.DB.Now()) },
+		// reviewDue is a return request's review limit, as the "due" template shows a deadline.
+		"reviewDue": func(r *hotline.ReturnRequest) template.HTML {
+			state := "ok"
+			if r.Overdue(s.DB.Now()) {
+				state = "overdue"
+			}
+			return template.HTML(`<span class="due ` + state + `" title="` + template.HTMLEscapeString(l.T("审核时限")+" "+r.DueAt.In(hotline.ChinaZone).Format("2006-01-02 15:04")) +
+				`">` + template.HTMLEscapeString(l.T("审核")+" "+remaining(l, &r.DueAt, s.DB.Now())) + `</span>`)
+		},
 		"dueKind":     func(k string) string { return l.T(dueKindNames[k]) },
 		"urgency":     func(u hotline.Urgency) string { return l.T(urgencyNames[u]) },
 		"rating":      func(r hotline.Rating) string { return l.T(ratingNames[r]) },

@@ -13,7 +13,8 @@ var actionFields = map[hotline.Action][]string{
 	hotline.ActionResolveOnCall:    {"content"},
 	hotline.ActionDispatch:         {"lead_unit_id", "note"},
 	hotline.ActionDesignate:        {"lead_unit_id", "note"},
-	hotline.ActionReturn:           {"reason"},
+	hotline.ActionReturn:           {"reason", "suggested_unit_id"},
+	hotline.ActionReviewReturn:     {"approve", "reason"},
 	hotline.ActionRequestExtension: {"working_days", "reason"},
 	hotline.ActionApproveExtension: {"comment"},
 	hotline.ActionRefuseExtension:  {"comment"},
@@ -41,6 +42,8 @@ type actionForm struct {
 	CSRF        string
 	Units       []*hotline.Unit
 	SuggestLead int64
+	SuggestNote string // why SuggestLead is preselected
+	LeadUnitID  int64  // the current lead unit, not offered as a return's suggestion
 	SuggestCo   []int64
 	Owners      []*hotline.User // for a transfer
 	OwnerID     int64           // the current owner, not offered
@@ -51,9 +54,12 @@ type actionForm struct {
 
 func newActionForm(c ticketContent, a hotline.Action) actionForm {
 	f := actionForm{TicketID: c.View.ID, Action: a, Fields: actionFields[a], CSRF: c.CSRF, Units: c.Ref.Units, Owners: c.Ref.Owners, OwnerID: c.View.OwnerID, Model: c.Model,
-		Handlers: c.Ref.unitStaff[c.View.LeadUnitID], HandlerID: c.View.HandlerID}
+		Handlers: c.Ref.unitStaff[c.View.LeadUnitID], HandlerID: c.View.HandlerID, LeadUnitID: c.View.LeadUnitID}
 	if e := c.View.Suggestion; e != nil {
-		f.SuggestLead, f.SuggestCo = e.LeadUnitID, e.CoUnitIDs
+		f.SuggestLead, f.SuggestCo, f.SuggestNote = e.LeadUnitID, e.CoUnitIDs, "（派单目录推荐）"
+	}
+	if id := c.View.SuggestedUnitID; id != 0 { // an approved return's suggestion comes first
+		f.SuggestLead, f.SuggestNote = id, "（退单单位建议）"
 	}
 	return f
 }
@@ -100,6 +106,7 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, 
 				s.errorPage(w, r, err)
 				return
 			}
+			c.Model.leaveOut(v.Ticket)
 			break
 		}
 	}
@@ -136,7 +143,7 @@ func commandFromForm(r *http.Request, a hotline.Action) (hotline.Command, error)
 	ints := []struct {
 		name string
 		dst  *int64
-	}{{"lead_unit_id", &cmd.LeadUnitID}, {"into_id", &cmd.IntoID}, {"owner_id", &cmd.OwnerID}, {"user_id", &cmd.UserID}}
+	}{{"lead_unit_id", &cmd.LeadUnitID}, {"into_id", &cmd.IntoID}, {"owner_id", &cmd.OwnerID}, {"user_id", &cmd.UserID}, {"suggested_unit_id", &cmd.SuggestedUnitID}}
 	for _, f := range ints {
 		if v := r.PostFormValue(f.name); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)

@@ -99,6 +99,7 @@ func TestServeDemo_Lifecycle(t *testing.T) {
 	p := fmt.Sprintf("/api/v1/tickets/%v/", tk["id"])
 	dispatcher.do(p+"dispatch", map[string]any{"lead_unit_id": ids["dept-urban"]}, 200)
 	urban.do(p+"return", map[string]any{"reason": "停水属供水企业职责"}, 200)
+	dispatcher.do(p+"review_return", map[string]any{"approve": true}, 200)
 	water.do(p+"acknowledge", nil, 404) // not dispatched to water yet
 	dispatcher.do(p+"dispatch", map[string]any{"lead_unit_id": sug.LeadUnitID}, 200)
 	water.do(p+"acknowledge", nil, 200)
@@ -125,7 +126,7 @@ func TestServeDemo_Lifecycle(t *testing.T) {
 		}
 		got = append(got, ev.Action)
 	}
-	want := "accept submit dispatch return dispatch acknowledge reply review callback archive"
+	want := "accept submit dispatch return review_return dispatch acknowledge reply review callback archive"
 	if strings.Join(got, " ") != want {
 		t.Errorf("timeline %v, want %s", got, want)
 	}

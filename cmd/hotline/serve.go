@@ -30,12 +30,13 @@ type serveOptions struct {
 	demo, insecure  bool
 	sweep, drain    time.Duration
 	limits          hotline.LookupLimits
+	returnReview    int // working hours the centre has to review a return request
 }
 
 // newServeFlags registers every serve setting: the flags are also the
 // configuration file's keys and the environment's variables (config.go).
 func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
-	o := &serveOptions{limits: hotline.DefaultLookupLimits()}
+	o := &serveOptions{limits: hotline.DefaultLookupLimits(), returnReview: hotline.DefaultRules().ReturnReview.Value}
 	fs := newFlagSet("serve", "hotline serve：启动热线平台（JSON API 在 /api/v1）", stderr)
 	o.db.register(fs)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "监听地址")
@@ -50,6 +51,7 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.IntVar(&o.limits.PerDay, "lookup-per-day", o.limits.PerDay, "每人每24小时来电历史查询上限")
 	fs.IntVar(&o.limits.BurstDistinct, "lookup-alert", o.limits.BurstDistinct, "告警阈值：时间窗内查询的不同号码数（或被拒次数）")
 	fs.DurationVar(&o.limits.BurstWindow, "lookup-alert-window", o.limits.BurstWindow, "告警时间窗")
+	fs.IntVar(&o.returnReview, "return-review-hours", o.returnReview, "退单申请的审核时限（工作小时）")
 	return fs, o
 }
 
@@ -63,6 +65,9 @@ func (o *serveOptions) validate() error {
 	}
 	if err := o.limits.Validate(); err != nil {
 		return describe(err)
+	}
+	if o.returnReview < 1 || o.returnReview > 80 {
+		return fmt.Errorf("return_review_hours：应为 1 到 80 个工作小时，而不是 %d", o.returnReview)
 	}
 	return nil
 }
@@ -93,6 +98,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer db.Close()
 	db.LookupLimits = limits
+	db.Rules.ReturnReview = hotline.Limit{Value: o.returnReview, Unit: hotline.WorkingHours}
 	if *withDemo {
 		password := envOr("HOTLINE_DEMO_PASSWORD", "hotline12345")
 		loaded, err := demo.Loaded(ctx, db)
