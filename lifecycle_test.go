@@ -163,7 +163,7 @@ func TestLifecycle_ReturnReview(t *testing.T) {
 	w.must(tk, unitA, hotline.Command{Action: hotline.ActionAcknowledge}, hotline.StatusHandling)
 	ack, reply := *tk.AckDueAt, *tk.ReplyDueAt
 	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "x", SuggestedUnitID: 100}, hotline.EInvalid) // itself
-	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionReviewReturn, Approve: yes()}, hotline.EConflict)         // nothing asked
+	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionReviewReturn, Approve: yes()}, hotline.EConflict)        // nothing asked
 	w.advance(time.Hour)
 	w.must(tk, unitA, hotline.Command{Action: hotline.ActionReturn, Reason: "人手不足"}, hotline.StatusHandling)
 	rq := tk.ReturnRequest

@@ -179,7 +179,7 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 			}
 			return t.UTC().Format(time.RFC3339)
 		},
-		"remaining":   func(t *time.Time) string { return remaining(l, t, s.DB.Now()) },
+		"remaining": func(t *time.Time) string { return remaining(l, t, s.DB.Now()) },
 		// reviewDue is a return request's review limit, as the "due" template shows a deadline.
 		"reviewDue": func(r *hotline.ReturnRequest) template.HTML {
 			state := "ok"
