@@ -38,7 +38,8 @@ const (
 	ActionCancel           Action = "cancel"
 	ActionArchive          Action = "archive"
 	ActionTransfer         Action = "transfer"
-	ActionAssign           Action = "assign" // the lead unit names its handler (经办人)
+	ActionAssign           Action = "assign"  // the lead unit names its handler (经办人)
+	ActionCorrect          Action = "correct" // the centre corrects the appeal's kind, category, urgency, text or place (更正)
 	ActionWarn             Action = "warn"
 	ActionOverdue          Action = "overdue"
 )
@@ -51,7 +52,7 @@ var actionNames = map[Action]string{
 	ActionResume: "恢复办理", ActionReply: "答复", ActionReview: "审核", ActionSupervise: "督办",
 	ActionUrge: "催办", ActionCallback: "回访", ActionReopen: "重办", ActionMerge: "并单",
 	ActionMergedFrom: "并入工单", ActionCancel: "作废", ActionArchive: "归档", ActionTransfer: "转交",
-	ActionWarn: "时限预警", ActionOverdue: "超期", ActionMergedReply: "并单答复", ActionAssign: "指定经办人",
+	ActionWarn: "时限预警", ActionOverdue: "超期", ActionMergedReply: "并单答复", ActionAssign: "指定经办人", ActionCorrect: "更正工单",
 }
 
 // Label is the Chinese name of the action.
@@ -61,7 +62,7 @@ func (a Action) Label() string { return actionNames[a] }
 var TicketActions = []Action{ActionSubmit, ActionResolveOnCall, ActionDispatch, ActionDesignate,
 	ActionAcknowledge, ActionReturn, ActionReviewReturn, ActionRequestExtension, ActionApproveExtension, ActionRefuseExtension,
 	ActionRequestSuspend, ActionApproveSuspend, ActionRefuseSuspend, ActionResume, ActionReply, ActionReview,
-	ActionSupervise, ActionUrge, ActionCallback, ActionReopen, ActionMerge, ActionCancel, ActionArchive, ActionTransfer, ActionAssign}
+	ActionSupervise, ActionUrge, ActionCallback, ActionReopen, ActionMerge, ActionCancel, ActionArchive, ActionTransfer, ActionAssign, ActionCorrect}
 
 // MaxCoUnits bounds the co-units (协办) of one dispatch.
 const MaxCoUnits = 10
@@ -87,6 +88,8 @@ type Command struct {
 	// SuggestedUnitID: return — the unit the returning unit says the
 	// ticket belongs to.
 	SuggestedUnitID int64 `json:"suggested_unit_id"`
+	// Correction: correct — the corrected fields (its content is Content).
+	Correction
 }
 
 // Env is what an action needs besides the ticket: the time, the calendar,
@@ -96,6 +99,9 @@ type Env struct {
 	Calendar *Calendar
 	Policy   SLAPolicy
 	Rules    Rules
+	// Corrected is, for a correction, the policy of the corrected ticket
+	// (its kind, urgency and category may have changed).
+	Corrected *SLAPolicy
 }
 
 func (t *Ticket) conflict(verb string) error {
@@ -139,6 +145,9 @@ func (t *Ticket) Apply(actor Actor, cmd Command, env Env) (*Event, error) {
 		return nil, err
 	}
 	t.UpdatedAt = env.Now
+	if a == ActionCorrect && env.Corrected != nil {
+		env.Policy = *env.Corrected // the warnings of the new deadlines
+	}
 	t.schedule(env)
 	ev.ToStatus = t.Status
 	if len(ev.Payload) == 0 {
@@ -341,6 +350,9 @@ func (t *Ticket) apply(actor Actor, cmd Command, env Env, ev *Event) (err error)
 	case ActionAssign:
 		return t.assign(cmd, ev)
 
+	case ActionCorrect:
+		return t.correct(cmd, env, ev)
+
 	case ActionTransfer:
 		if t.Status == StatusArchived {
 			return t.conflict("转交")
@@ -395,30 +407,6 @@ func (t *Ticket) dispatch(cmd Command, env Env, ev *Event) error {
 	ev.Reason = strings.TrimSpace(cmd.Note)
 	ev.Payload["lead_unit_id"], ev.Payload["co_unit_ids"] = t.LeadUnitID, co
 	ev.Payload["acknowledge_due_at"], ev.Payload["reply_due_at"] = ack, reply
-	return nil
-}
-
-func (t *Ticket) callback(cmd Command, ev *Event) error {
-	if t.Status != StatusConcluded {
-		return t.conflict("回访")
-	} else if t.CallbackDone {
-		return Errorf(EConflict, "该工单已完成回访")
-	} else if cmd.Reached == nil {
-		return Invalid("reached", "请填写是否联系上诉求人（reached）")
-	}
-	ev.Reason = strings.TrimSpace(cmd.Note)
-	ev.Payload["reached"] = *cmd.Reached
-	t.CallbackAttempts++
-	if !*cmd.Reached {
-		return nil
-	}
-	if !cmd.Rating.Valid() {
-		return Invalid("rating", "请选择评价：satisfied（满意）、basically_satisfied（基本满意）或 unsatisfied（不满意）")
-	} else if cmd.Resolved == nil {
-		return Invalid("resolved", "请填写诉求是否解决（resolved）")
-	}
-	t.CallbackDone, t.Rating, t.Resolved = true, cmd.Rating, cmd.Resolved
-	ev.Payload["rating"], ev.Payload["resolved"] = cmd.Rating, *cmd.Resolved
 	return nil
 }
 
@@ -492,25 +480,4 @@ func (t *Ticket) Available(actor Actor, env Env) []Action {
 		}
 	}
 	return out
-}
-
-// ConcludeMerged gives a ticket merged into main the reply main was
-// concluded with, and concludes it: its requester is owed a callback like
-// the main ticket's, so a merge keeps every requester informed.
-func (t *Ticket) ConcludeMerged(main *Ticket, env Env) (*Event, error) {
-	if t.Status != StatusMerged || t.MergedInto != main.ID || main.Status != StatusConcluded {
-		return nil, Errorf(EConflict, "工单当前状态为“%s”，不能%s", t.Status.Label(), ActionMergedReply.Label())
-	}
-	now := env.Now
-	ev := &Event{TicketID: t.ID, Action: ActionMergedReply, ActorName: "系统", FromStatus: t.Status, CreatedAt: now,
-		Payload: map[string]any{"main_id": main.ID, "number": main.Number, "content": main.Reply}}
-	t.Status, t.Reply, t.ConcludedAt, t.UpdatedAt = StatusConcluded, main.Reply, &now, now
-	t.CallbackDone, t.Rating, t.Resolved = !t.Requester.Reachable(), "", nil
-	if t.Requester.Reachable() {
-		due := env.Calendar.Deadline(now, env.Policy.Callback)
-		t.CallbackDueAt = &due
-	}
-	t.schedule(env)
-	ev.ToStatus = t.Status
-	return ev, nil
 }

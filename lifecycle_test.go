@@ -319,7 +319,7 @@ func TestTicket_Available(t *testing.T) {
 	if g := got(unitB); g != "" {
 		t.Errorf("co-unit: %q", g)
 	}
-	if g := got(lead); g != "supervise urge transfer" {
+	if g := got(lead); g != "supervise urge transfer correct" {
 		t.Errorf("team lead: %q", g)
 	}
 	if tk.Status != hotline.StatusDispatched {
@@ -374,4 +374,48 @@ func TestAutoDispatchCommand(t *testing.T) {
 			t.Errorf("%s: %+v %v", tt.name, cmd, ok)
 		}
 	}
+}
+
+// A correction keeps the citizen's words, and a new kind or urgency moves
+// the running deadlines to the new policy, keeping an approved extension.
+func TestLifecycle_Correction(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00")
+	tk := w.newTicket()
+	w.must(tk, agent, hotline.Command{Action: hotline.ActionSubmit}, hotline.StatusPendingDispatch)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.StatusDispatched)
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionAcknowledge}, hotline.StatusHandling)
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionRequestExtension, Reason: "需现场勘查", WorkingDays: 2}, hotline.StatusHandling)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionApproveExtension}, hotline.StatusHandling)
+	start := *tk.ReplyStartAt // 15 working days + 2 extended
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionCorrect, Correction: hotline.Correction{Title: "x"}}, hotline.EForbidden)
+	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionCorrect}, hotline.EInvalid)
+	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionCorrect, Correction: hotline.Correction{Title: tk.Title}}, hotline.EInvalid) // no change
+	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionCorrect, Correction: hotline.Correction{Urgency: "soon"}}, hotline.EInvalid)
+	var help hotline.SLAPolicy
+	for _, p := range hotline.DefaultSLAPolicies() {
+		if p.AppealKind == hotline.Help && p.Urgency == hotline.Normal {
+			help = p
+		}
+	}
+	w.env.Corrected = &help
+	ev := w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionCorrect, Content: "夜间施工噪音扰民，请求协调",
+		Correction: hotline.Correction{AppealKind: hotline.Help, Title: "夜间施工噪音"}}, hotline.StatusHandling)
+	w.env.Corrected = nil
+	if tk.OriginalTitle != "小区噪音" || tk.OriginalContent != "夜间施工噪音扰民" || tk.Title != "夜间施工噪音" || tk.AppealKind != hotline.Help {
+		t.Fatalf("after correction: %q/%q, original %q/%q, kind %s", tk.Title, tk.Content, tk.OriginalTitle, tk.OriginalContent, tk.AppealKind)
+	}
+	if want := w.env.Calendar.AddWorkingDays(start, 12); !tk.ReplyDueAt.Equal(want) || !tk.NextDueAt.Equal(want) {
+		t.Errorf("reply due %v (next %v), want 10 working days + the 2 extended = %v", tk.ReplyDueAt, tk.NextDueAt, want)
+	}
+	if changes, _ := ev.Payload["changes"].([]hotline.FieldChange); len(changes) != 3 || ev.Payload["deadlines"] == nil {
+		t.Errorf("event payload %+v", ev.Payload)
+	}
+	// A second correction of the title keeps the first original.
+	w.must(tk, lead, hotline.Command{Action: hotline.ActionCorrect, Correction: hotline.Correction{Title: "施工噪音"}}, hotline.StatusHandling)
+	if tk.OriginalTitle != "小区噪音" {
+		t.Errorf("original title %q", tk.OriginalTitle)
+	}
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionReply, Content: "已协调"}, hotline.StatusReplied)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionReview, Approve: yes()}, hotline.StatusConcluded)
+	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionCorrect, Correction: hotline.Correction{Title: "晚了"}}, hotline.EConflict)
 }

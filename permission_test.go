@@ -39,6 +39,7 @@ func TestPermissionMatrix(t *testing.T) {
 		hotline.ActionArchive:          "callback_agent project_manager team_lead",
 		hotline.ActionTransfer:         "project_manager team_lead",
 		hotline.ActionAssign:           "unit",
+		hotline.ActionCorrect:          "dispatcher team_lead",
 	}
 	if len(want) != len(hotline.TicketActions) {
 		t.Fatalf("matrix covers %d actions, the lifecycle has %d", len(want), len(hotline.TicketActions))
@@ -62,7 +63,7 @@ func TestPermissionMatrix(t *testing.T) {
 		path[a] = []hotline.Command{submit, dispatch}
 	}
 	for _, a := range []hotline.Action{hotline.ActionRequestExtension, hotline.ActionRequestSuspend, hotline.ActionReply,
-		hotline.ActionSupervise, hotline.ActionUrge, hotline.ActionTransfer, hotline.ActionAssign} {
+		hotline.ActionSupervise, hotline.ActionUrge, hotline.ActionTransfer, hotline.ActionAssign, hotline.ActionCorrect} {
 		path[a] = handling
 	}
 	for _, a := range []hotline.Action{hotline.ActionApproveExtension, hotline.ActionRefuseExtension} {

@@ -124,6 +124,7 @@ var permissions = map[Action][]Role{
 	ActionArchive:          {RoleCallbackAgent, RoleTeamLead, RoleProjectManager},
 	ActionTransfer:         {RoleTeamLead, RoleProjectManager},
 	ActionAssign:           {RoleUnit},
+	ActionCorrect:          {RoleDispatcher, RoleTeamLead},
 }
 
 // Can reports whether the role may take the action at all (state and unit

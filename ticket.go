@@ -147,27 +147,30 @@ type Location struct {
 
 // Ticket is one appeal moving through the lifecycle.
 type Ticket struct {
-	ID           int64      `json:"id"`
-	Number       string     `json:"number"`
-	Channel      Channel    `json:"channel"`
-	AppealKind   AppealKind `json:"appeal_kind"`
-	CategoryID   int64      `json:"category_id"`
-	Urgency      Urgency    `json:"urgency"`
-	Title        string     `json:"title"`
-	Content      string     `json:"content"`
-	Requester    Requester  `json:"requester"`
-	Location     Location   `json:"location"`
-	Confidential bool       `json:"confidential"`
-	Status       Status     `json:"status"`
-	OwnerID      int64      `json:"owner_id"`
-	LeadUnitID   int64      `json:"lead_unit_id,omitempty"`
-	CoUnitIDs    []int64    `json:"co_unit_ids"`
-	Designated   bool       `json:"designated"`
-	ReturnCount  int        `json:"return_count"`
-	ReturnReason string     `json:"return_reason,omitempty"` // of the latest return, until re-dispatched
-	ReopenCount  int        `json:"reopen_count"`
-	MergedInto   int64      `json:"merged_into,omitempty"`
-	HandlerID    int64      `json:"handler_id,omitempty"` // the lead unit's named handler (经办人), once assigned
+	ID         int64      `json:"id"`
+	Number     string     `json:"number"`
+	Channel    Channel    `json:"channel"`
+	AppealKind AppealKind `json:"appeal_kind"`
+	CategoryID int64      `json:"category_id"`
+	Urgency    Urgency    `json:"urgency"`
+	Title      string     `json:"title"`
+	Content    string     `json:"content"`
+	// The citizen's own words, kept at the first correction of each.
+	OriginalTitle   string    `json:"original_title,omitempty"`
+	OriginalContent string    `json:"original_content,omitempty"`
+	Requester       Requester `json:"requester"`
+	Location        Location  `json:"location"`
+	Confidential    bool      `json:"confidential"`
+	Status          Status    `json:"status"`
+	OwnerID         int64     `json:"owner_id"`
+	LeadUnitID      int64     `json:"lead_unit_id,omitempty"`
+	CoUnitIDs       []int64   `json:"co_unit_ids"`
+	Designated      bool      `json:"designated"`
+	ReturnCount     int       `json:"return_count"`
+	ReturnReason    string    `json:"return_reason,omitempty"` // of the latest return, until re-dispatched
+	ReopenCount     int       `json:"reopen_count"`
+	MergedInto      int64     `json:"merged_into,omitempty"`
+	HandlerID       int64     `json:"handler_id,omitempty"` // the lead unit's named handler (经办人), once assigned
 
 	// Return review: the latest return request (waiting or decided), the
 	// unit an approved one suggested (until the next dispatch) and the

@@ -241,3 +241,24 @@ func (tx *Tx) env(ctx context.Context, t *hotline.Ticket) (hotline.Env, error) {
 	}
 	return hotline.Env{Now: tx.now, Calendar: cal, Policy: p, Rules: tx.db.Rules}, nil
 }
+
+// correctedPolicy is the policy a ticket will have once corrected: its
+// kind, urgency and category may change (invalid values are the domain's
+// to refuse).
+func (tx *Tx) correctedPolicy(ctx context.Context, t *hotline.Ticket, c hotline.Correction) (*hotline.SLAPolicy, error) {
+	n := *t
+	if c.AppealKind.Valid() {
+		n.AppealKind = c.AppealKind
+	}
+	if c.Urgency.Valid() {
+		n.Urgency = c.Urgency
+	}
+	if c.CategoryID > 0 {
+		n.CategoryID = c.CategoryID
+	}
+	p, err := tx.policyFor(ctx, &n)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}

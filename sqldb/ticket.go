@@ -375,6 +375,11 @@ func (db *DB) applyAction(ctx context.Context, tx *Tx, actor hotline.Actor, id i
 	if err != nil {
 		return nil, err
 	}
+	if cmd.Action == hotline.ActionCorrect {
+		if env.Corrected, err = tx.correctedPolicy(ctx, t, cmd.Correction); err != nil {
+			return nil, err
+		}
+	}
 	ev, err := t.Apply(actor, cmd, env)
 	if err != nil {
 		return nil, err
@@ -407,7 +412,8 @@ func (db *DB) applyAction(ctx context.Context, tx *Tx, actor hotline.Actor, id i
 	if err != nil {
 		return nil, err
 	}
-	if cmd.Action == hotline.ActionReply || cmd.Action == hotline.ActionResolveOnCall || cmd.Action == hotline.ActionReopen {
+	switch cmd.Action {
+	case hotline.ActionReply, hotline.ActionResolveOnCall, hotline.ActionReopen, hotline.ActionCorrect:
 		if err := db.indexTicket(ctx, tx, t); err != nil {
 			return nil, err
 		}
@@ -499,6 +505,17 @@ func checkReferences(ctx context.Context, tx *Tx, t *hotline.Ticket, cmd hotline
 	case hotline.ActionReturn:
 		if cmd.SuggestedUnitID > 0 {
 			if err := checkExists(ctx, tx, "units", cmd.SuggestedUnitID, "suggested_unit_id", "建议承办单位"); err != nil {
+				return nil, cmd, err
+			}
+		}
+	case hotline.ActionCorrect:
+		if cmd.CategoryID > 0 {
+			if err := checkExists(ctx, tx, "categories", cmd.CategoryID, "category_id", "诉求分类"); err != nil {
+				return nil, cmd, err
+			}
+		}
+		if l := cmd.Location; l != nil && l.UnitID > 0 {
+			if err := checkExists(ctx, tx, "units", l.UnitID, "location.unit_id", "所属区域"); err != nil {
 				return nil, cmd, err
 			}
 		}

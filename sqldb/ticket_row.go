@@ -18,7 +18,8 @@ const ticketColumns = `id, number, channel, appeal_kind, category_id, urgency, t
 	ack_due_at, return_due_at, reply_start_at, reply_due_at, callback_due_at, next_due_kind, next_due_at, next_warn_at,
 	sla_state, calendar_clock, pending_request, pending_days, pending_reason, suspended_at,
 	reply, resolved_on_call, callback_done, callback_attempts, rating, resolved,
-	created_at, updated_at, dispatched_at, concluded_at, archived_at, return_reason, COALESCE(handler_id, 0), COALESCE(suggested_unit_id, 0)`
+	created_at, updated_at, dispatched_at, concluded_at, archived_at, return_reason, COALESCE(handler_id, 0), COALESCE(suggested_unit_id, 0),
+	original_title, original_content`
 
 func (db *DB) scanTicket(s interface{ Scan(...any) error }) (*hotline.Ticket, error) {
 	t := &hotline.Ticket{}
@@ -34,7 +35,8 @@ func (db *DB) scanTicket(s interface{ Scan(...any) error }) (*hotline.Ticket, er
 		&t.NextDueKind, nullTime{&t.NextDueAt}, nullTime{&t.NextWarnAt},
 		&t.SLAState, &t.CalendarClock, &t.PendingRequest, &t.PendingDays, &t.PendingReason, nullTime{&t.SuspendedAt},
 		&t.Reply, &t.ResolvedOnCall, &t.CallbackDone, &t.CallbackAttempts, &t.Rating, &resolved,
-		&created, &updated, nullTime{&t.DispatchedAt}, nullTime{&t.ConcludedAt}, nullTime{&t.ArchivedAt}, &t.ReturnReason, &t.HandlerID, &t.SuggestedUnitID)
+		&created, &updated, nullTime{&t.DispatchedAt}, nullTime{&t.ConcludedAt}, nullTime{&t.ArchivedAt}, &t.ReturnReason, &t.HandlerID, &t.SuggestedUnitID,
+		&t.OriginalTitle, &t.OriginalContent)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +106,8 @@ func loadCoUnits(ctx context.Context, tx *Tx, ts []*hotline.Ticket) error {
 	return rows.Err()
 }
 
-// updateTicket writes back every mutable column of t.
+// updateTicket writes back every mutable column of t (all but the
+// requester, sealed once at intake).
 func updateTicket(ctx context.Context, tx *Tx, t *hotline.Ticket) error {
 	var resolved any
 	if t.Resolved != nil {
@@ -115,14 +118,18 @@ func updateTicket(ctx context.Context, tx *Tx, t *hotline.Ticket) error {
 		reply_due_at = $12, callback_due_at = $13, next_due_kind = $14, next_due_at = $15, next_warn_at = $16, sla_state = $17,
 		pending_request = $18, pending_days = $19, pending_reason = $20, suspended_at = $21, reply = $22,
 		resolved_on_call = $23, callback_done = $24, callback_attempts = $25, rating = $26, resolved = $27,
-		updated_at = $28, dispatched_at = $29, concluded_at = $30, archived_at = $31, return_reason = $32, handler_id = $33, suggested_unit_id = $34
+		updated_at = $28, dispatched_at = $29, concluded_at = $30, archived_at = $31, return_reason = $32, handler_id = $33, suggested_unit_id = $34,
+		appeal_kind = $35, category_id = $36, urgency = $37, title = $38, content = $39, location_address = $40, location_unit_id = $41,
+		calendar_clock = $42, original_title = $43, original_content = $44
 		WHERE id = $1`,
 		t.ID, t.Status, t.OwnerID, nullID(t.LeadUnitID), t.Designated,
 		t.ReturnCount, t.ReopenCount, nullID(t.MergedInto), ms(t.AckDueAt), ms(t.ReturnDueAt), ms(t.ReplyStartAt),
 		ms(t.ReplyDueAt), ms(t.CallbackDueAt), t.NextDueKind, ms(t.NextDueAt), ms(t.NextWarnAt), t.SLAState,
 		t.PendingRequest, t.PendingDays, t.PendingReason, ms(t.SuspendedAt), t.Reply,
 		t.ResolvedOnCall, t.CallbackDone, t.CallbackAttempts, t.Rating, resolved,
-		t.UpdatedAt.UnixMilli(), ms(t.DispatchedAt), ms(t.ConcludedAt), ms(t.ArchivedAt), t.ReturnReason, nullID(t.HandlerID), nullID(t.SuggestedUnitID))
+		t.UpdatedAt.UnixMilli(), ms(t.DispatchedAt), ms(t.ConcludedAt), ms(t.ArchivedAt), t.ReturnReason, nullID(t.HandlerID), nullID(t.SuggestedUnitID),
+		t.AppealKind, t.CategoryID, t.Urgency, t.Title, t.Content, t.Location.Address, nullID(t.Location.UnitID),
+		t.CalendarClock, t.OriginalTitle, t.OriginalContent)
 	return err
 }
 

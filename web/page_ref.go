@@ -155,9 +155,10 @@ var (
 
 func (s *Server) templateFuncs(l *locale) template.FuncMap {
 	return template.FuncMap{
-		"T":    l.T,
-		"Tf":   l.Tf,
-		"Text": l.Text,
+		"T":       l.T,
+		"details": func(rf *ref, ev *hotline.Event) []string { return eventDetails(l, rf, ev) },
+		"Tf":      l.Tf,
+		"Text":    l.Text,
 		"time": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:

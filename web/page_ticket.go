@@ -32,6 +32,7 @@ var actionFields = map[hotline.Action][]string{
 	hotline.ActionArchive:          {"reason"},
 	hotline.ActionTransfer:         {"owner_id", "reason"},
 	hotline.ActionAssign:           {"user_id"},
+	hotline.ActionCorrect:          {"correction", "reason"},
 }
 
 // actionForm is what the "actionform" template draws for one action.
@@ -50,11 +51,20 @@ type actionForm struct {
 	Handlers    []*hotline.User // for an assignment: the lead unit's staff
 	HandlerID   int64           // the current handler, not offered
 	Model       *Suggestion     // for a dispatch
+	Ticket      *hotline.Ticket // for a correction: the values to start from
+	Categories  []*hotline.Category
+	Regions     []*hotline.Unit
+	Kinds       []hotline.AppealKind
+	Urgencies   []hotline.Urgency
 }
 
 func newActionForm(c ticketContent, a hotline.Action) actionForm {
 	f := actionForm{TicketID: c.View.ID, Action: a, Fields: actionFields[a], CSRF: c.CSRF, Units: c.Ref.Units, Owners: c.Ref.Owners, OwnerID: c.View.OwnerID, Model: c.Model,
 		Handlers: c.Ref.unitStaff[c.View.LeadUnitID], HandlerID: c.View.HandlerID, LeadUnitID: c.View.LeadUnitID}
+	if a == hotline.ActionCorrect {
+		f.Ticket, f.Categories, f.Regions = c.View.Ticket, c.Ref.Categories, c.Ref.regions()
+		f.Kinds, f.Urgencies = hotline.AppealKinds, hotline.Urgencies
+	}
 	if e := c.View.Suggestion; e != nil {
 		f.SuggestLead, f.SuggestCo, f.SuggestNote = e.LeadUnitID, e.CoUnitIDs, "（派单目录推荐）"
 	}
@@ -140,10 +150,22 @@ func commandFromForm(r *http.Request, a hotline.Action) (hotline.Command, error)
 	cmd := hotline.Command{Action: a, Reason: r.PostFormValue("reason"), Content: r.PostFormValue("content"),
 		Comment: r.PostFormValue("comment"), Note: r.PostFormValue("note"), Rating: hotline.Rating(r.PostFormValue("rating")),
 		IntoNumber: r.PostFormValue("into_number")}
+	if a == hotline.ActionCorrect {
+		cmd.AppealKind, cmd.Urgency, cmd.Title = hotline.AppealKind(r.PostFormValue("appeal_kind")), hotline.Urgency(r.PostFormValue("urgency")), r.PostFormValue("title")
+		cmd.Location = &hotline.Location{Address: r.PostFormValue("location")}
+		if v := r.PostFormValue("location_unit_id"); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return cmd, hotline.Invalid("location.unit_id", "应为数字")
+			}
+			cmd.Location.UnitID = n
+		}
+	}
 	ints := []struct {
 		name string
 		dst  *int64
-	}{{"lead_unit_id", &cmd.LeadUnitID}, {"into_id", &cmd.IntoID}, {"owner_id", &cmd.OwnerID}, {"user_id", &cmd.UserID}, {"suggested_unit_id", &cmd.SuggestedUnitID}}
+	}{{"lead_unit_id", &cmd.LeadUnitID}, {"into_id", &cmd.IntoID}, {"owner_id", &cmd.OwnerID}, {"user_id", &cmd.UserID}, {"suggested_unit_id", &cmd.SuggestedUnitID},
+		{"category_id", &cmd.CategoryID}}
 	for _, f := range ints {
 		if v := r.PostFormValue(f.name); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
