@@ -141,7 +141,10 @@ func (s *story) run(ctx context.Context) error {
 	if rng.IntN(30) == 0 && s.wait(2) {
 		return s.do(ctx, dispatcher, hotline.Command{Action: hotline.ActionCancel, Reason: "重复来电，诉求人已撤回"})
 	}
-	if kind == hotline.Complaint && rng.IntN(10) == 0 && s.wait(1) { // the dispatcher corrects the kind (更正)
+	// The dispatcher corrects the kind (更正) of one complaint in ten (by
+	// number, keeping the story's random draws as they were).
+	if kind == hotline.Complaint && s.t.ID%10 == 3 && s.now.Add(7*time.Minute).Before(s.end) {
+		s.now = s.now.Add(7 * time.Minute)
 		if err := s.do(ctx, dispatcher, hotline.Command{Action: hotline.ActionCorrect, Reason: "来电人表述为投诉，核实后为求助",
 			Correction: hotline.Correction{AppealKind: hotline.Help, Title: "求助：" + s.t.Title}}); err != nil {
 			return err
