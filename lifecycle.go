@@ -38,8 +38,9 @@ const (
 	ActionCancel           Action = "cancel"
 	ActionArchive          Action = "archive"
 	ActionTransfer         Action = "transfer"
-	ActionAssign           Action = "assign"  // the lead unit names its handler (经办人)
-	ActionCorrect          Action = "correct" // the centre corrects the appeal's kind, category, urgency, text or place (更正)
+	ActionAssign           Action = "assign"     // the lead unit names its handler (经办人)
+	ActionCorrect          Action = "correct"    // the centre corrects the appeal's kind, category, urgency, text or place (更正)
+	ActionSupplement       Action = "supplement" // a repeat call: the citizen urges or adds information (重复来电)
 	ActionWarn             Action = "warn"
 	ActionOverdue          Action = "overdue"
 )
@@ -52,7 +53,7 @@ var actionNames = map[Action]string{
 	ActionResume: "恢复办理", ActionReply: "答复", ActionReview: "审核", ActionSupervise: "督办",
 	ActionUrge: "催办", ActionCallback: "回访", ActionReopen: "重办", ActionMerge: "并单",
 	ActionMergedFrom: "并入工单", ActionCancel: "作废", ActionArchive: "归档", ActionTransfer: "转交",
-	ActionWarn: "时限预警", ActionOverdue: "超期", ActionMergedReply: "并单答复", ActionAssign: "指定经办人", ActionCorrect: "更正工单",
+	ActionWarn: "时限预警", ActionOverdue: "超期", ActionMergedReply: "并单答复", ActionAssign: "指定经办人", ActionCorrect: "更正工单", ActionSupplement: "重复来电",
 }
 
 // Label is the Chinese name of the action.
@@ -62,7 +63,7 @@ func (a Action) Label() string { return actionNames[a] }
 var TicketActions = []Action{ActionSubmit, ActionResolveOnCall, ActionDispatch, ActionDesignate,
 	ActionAcknowledge, ActionReturn, ActionReviewReturn, ActionRequestExtension, ActionApproveExtension, ActionRefuseExtension,
 	ActionRequestSuspend, ActionApproveSuspend, ActionRefuseSuspend, ActionResume, ActionReply, ActionReview,
-	ActionSupervise, ActionUrge, ActionCallback, ActionReopen, ActionMerge, ActionCancel, ActionArchive, ActionTransfer, ActionAssign, ActionCorrect}
+	ActionSupervise, ActionUrge, ActionCallback, ActionReopen, ActionMerge, ActionCancel, ActionArchive, ActionTransfer, ActionAssign, ActionCorrect, ActionSupplement}
 
 // MaxCoUnits bounds the co-units (协办) of one dispatch.
 const MaxCoUnits = 10
@@ -90,6 +91,7 @@ type Command struct {
 	SuggestedUnitID int64 `json:"suggested_unit_id"`
 	// Correction: correct — the corrected fields (its content is Content).
 	Correction
+	Kind string `json:"kind"` // supplement: urge or info
 }
 
 // Env is what an action needs besides the ticket: the time, the calendar,
@@ -134,7 +136,7 @@ func (t *Ticket) Apply(actor Actor, cmd Command, env Env) (*Event, error) {
 	if actor.Role == RoleUnit && t.LeadUnitID != actor.UnitID {
 		return nil, Errorf(EForbidden, "只有主办单位可以%s", a.Label())
 	}
-	if actor.Role == RoleCallAgent && t.OwnerID != actor.UserID {
+	if actor.Role == RoleCallAgent && t.OwnerID != actor.UserID && a != ActionSupplement { // any agent takes a repeat call
 		return nil, Errorf(EForbidden, "只有受理该工单的话务员（首接人）可以%s", a.Label())
 	}
 	before := *t
@@ -352,6 +354,9 @@ func (t *Ticket) apply(actor Actor, cmd Command, env Env, ev *Event) (err error)
 
 	case ActionCorrect:
 		return t.correct(cmd, env, ev)
+
+	case ActionSupplement:
+		return t.supplement(cmd, ev)
 
 	case ActionTransfer:
 		if t.Status == StatusArchived {

@@ -319,7 +319,7 @@ func TestTicket_Available(t *testing.T) {
 	if g := got(unitB); g != "" {
 		t.Errorf("co-unit: %q", g)
 	}
-	if g := got(lead); g != "supervise urge transfer correct" {
+	if g := got(lead); g != "supervise urge transfer correct supplement" {
 		t.Errorf("team lead: %q", g)
 	}
 	if tk.Status != hotline.StatusDispatched {

@@ -40,6 +40,7 @@ func TestPermissionMatrix(t *testing.T) {
 		hotline.ActionTransfer:         "project_manager team_lead",
 		hotline.ActionAssign:           "unit",
 		hotline.ActionCorrect:          "dispatcher team_lead",
+		hotline.ActionSupplement:       "call_agent dispatcher team_lead",
 	}
 	if len(want) != len(hotline.TicketActions) {
 		t.Fatalf("matrix covers %d actions, the lifecycle has %d", len(want), len(hotline.TicketActions))
@@ -63,7 +64,7 @@ func TestPermissionMatrix(t *testing.T) {
 		path[a] = []hotline.Command{submit, dispatch}
 	}
 	for _, a := range []hotline.Action{hotline.ActionRequestExtension, hotline.ActionRequestSuspend, hotline.ActionReply,
-		hotline.ActionSupervise, hotline.ActionUrge, hotline.ActionTransfer, hotline.ActionAssign, hotline.ActionCorrect} {
+		hotline.ActionSupervise, hotline.ActionUrge, hotline.ActionTransfer, hotline.ActionAssign, hotline.ActionCorrect, hotline.ActionSupplement} {
 		path[a] = handling
 	}
 	for _, a := range []hotline.Action{hotline.ActionApproveExtension, hotline.ActionRefuseExtension} {
@@ -92,7 +93,7 @@ func TestPermissionMatrix(t *testing.T) {
 		return lead
 	}
 	fields := hotline.Command{Reason: "理由", Content: "内容", Comment: "意见", Note: "督办", LeadUnitID: 100, Approve: yes(),
-		Reached: yes(), Rating: hotline.Satisfied, Resolved: yes(), WorkingDays: 2, IntoID: 99, OwnerID: 7, UserID: 8}
+		Reached: yes(), Rating: hotline.Satisfied, Resolved: yes(), WorkingDays: 2, IntoID: 99, OwnerID: 7, UserID: 8, Kind: hotline.SupplementUrge}
 	actors := map[string]hotline.Actor{"unit": unitA, "foreign_unit": unitB}
 	for i, r := range hotline.Roles {
 		if r != hotline.RoleUnit {

@@ -125,6 +125,7 @@ var permissions = map[Action][]Role{
 	ActionTransfer:         {RoleTeamLead, RoleProjectManager},
 	ActionAssign:           {RoleUnit},
 	ActionCorrect:          {RoleDispatcher, RoleTeamLead},
+	ActionSupplement:       {RoleCallAgent, RoleDispatcher, RoleTeamLead},
 }
 
 // Can reports whether the role may take the action at all (state and unit

@@ -169,6 +169,8 @@ type Ticket struct {
 	ReturnCount     int       `json:"return_count"`
 	ReturnReason    string    `json:"return_reason,omitempty"` // of the latest return, until re-dispatched
 	ReopenCount     int       `json:"reopen_count"`
+	RepeatCalls     int       `json:"repeat_calls"` // the citizen called again about it (重复来电)
+	UrgeCount       int       `json:"urge_count"`   // of which to urge (市民催办)
 	MergedInto      int64     `json:"merged_into,omitempty"`
 	HandlerID       int64     `json:"handler_id,omitempty"` // the lead unit's named handler (经办人), once assigned
 

@@ -219,6 +219,18 @@ func (s *story) run(ctx context.Context) error {
 			return err
 		}
 	}
+	// One ticket in seven: the citizen calls again while it is handled (重复来电), to
+	// urge or to add something; by number, keeping the random draws.
+	if s.t.ID%7 == 2 && s.now.Add(3*time.Hour).Before(s.end) {
+		s.now = s.now.Add(3 * time.Hour)
+		cmd := hotline.Command{Action: hotline.ActionSupplement, Kind: hotline.SupplementUrge, Content: "来电人催问办理进度，希望尽快处理"}
+		if s.t.ID%14 == 9 {
+			cmd.Kind, cmd.Content = hotline.SupplementInfo, "来电人补充：问题在晚上更严重，周边住户也有同样情况"
+		}
+		if err := s.do(ctx, agent, cmd); err != nil {
+			return err
+		}
+	}
 	if rng.IntN(12) == 0 {
 		return s.do(ctx, lead, hotline.Command{Action: hotline.ActionSupervise, Note: "请加快办理进度并及时答复诉求人"})
 	}

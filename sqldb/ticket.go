@@ -146,6 +146,7 @@ type TicketFilter struct {
 	OwnerID      int64
 	HandlerID    int64 // the unit's named handler (我经办的)
 	Unassigned   bool  // no handler yet (未分配)
+	Urged        bool  // the citizen urged it (市民催办)
 	From, To     time.Time
 	DueBefore    time.Time // next deadline before this (due soon)
 	Pending      bool      // a unit's extension or suspension request awaits the centre
@@ -223,6 +224,9 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	}
 	if f.HandlerID != 0 {
 		where = append(where, "handler_id = "+arg(f.HandlerID))
+	}
+	if f.Urged {
+		where = append(where, "urge_count > 0")
 	}
 	if f.Unassigned {
 		where = append(where, "handler_id IS NULL")
@@ -404,6 +408,9 @@ func (db *DB) applyAction(ctx context.Context, tx *Tx, actor hotline.Actor, id i
 			DueAt: tx.now, UnitID: t.LeadUnitID, CreatedBy: actor.UserID, Note: ev.Reason, CreatedAt: tx.now})
 	case hotline.ActionUrge:
 		err = insertUrge(ctx, tx, t, actor, ev.Reason)
+	case hotline.ActionSupplement:
+		_, err = tx.ExecContext(ctx, `INSERT INTO ticket_supplements (ticket_id, kind, content, unit_id, actor_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, t.ID, cmd.Kind, ev.Payload["content"], nullID(t.LeadUnitID), nullID(actor.UserID), tx.now.UnixMilli())
 	case hotline.ActionMerge:
 		err = insertEvent(ctx, tx, &hotline.Event{TicketID: cmd.IntoID, Action: hotline.ActionMergedFrom, ActorID: actor.UserID,
 			ActorName: actor.Name, FromStatus: into.Status, ToStatus: into.Status,

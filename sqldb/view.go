@@ -50,14 +50,16 @@ func (db *DB) FindTicketView(ctx context.Context, actor hotline.Actor, id int64)
 }
 
 // UnitLoad is one row of the supervision board: a unit's open tickets, how
-// many are in warning or overdue, and how often it was supervised or urged.
+// many are in warning or overdue, and how often it was supervised or urged
+// by the centre and by citizens.
 type UnitLoad struct {
 	UnitID       int64 `json:"unit_id"`
 	Open         int   `json:"open"`
 	Warning      int   `json:"warning"`
 	Overdue      int   `json:"overdue"`
 	Supervisions int   `json:"supervisions"`
-	Urges        int   `json:"urges"`
+	Urges        int   `json:"urges"`         // by the centre (催办)
+	CitizenUrges int   `json:"citizen_urges"` // by citizens calling again (市民催办)
 }
 
 // SupervisionBoard returns the load of every unit with open tickets, most
@@ -70,7 +72,8 @@ func (db *DB) SupervisionBoard(ctx context.Context, actor hotline.Actor) ([]*Uni
 			SUM(CASE WHEN t.sla_state = 'warning' THEN 1 ELSE 0 END),
 			SUM(CASE WHEN t.sla_state = 'overdue' THEN 1 ELSE 0 END),
 			(SELECT COUNT(*) FROM supervisions s WHERE s.unit_id = t.lead_unit_id),
-			(SELECT COUNT(*) FROM urges u JOIN supervisions s ON s.id = u.supervision_id WHERE s.unit_id = t.lead_unit_id)
+			(SELECT COUNT(*) FROM urges u JOIN supervisions s ON s.id = u.supervision_id WHERE s.unit_id = t.lead_unit_id),
+			(SELECT COUNT(*) FROM ticket_supplements p WHERE p.unit_id = t.lead_unit_id AND p.kind = 'urge')
 		FROM tickets t WHERE t.lead_unit_id IS NOT NULL AND t.status IN ('dispatched', 'handling', 'suspended', 'replied')
 		GROUP BY t.lead_unit_id
 		ORDER BY 4 DESC, 3 DESC, 2 DESC`)
@@ -81,7 +84,7 @@ func (db *DB) SupervisionBoard(ctx context.Context, actor hotline.Actor) ([]*Uni
 	out := []*UnitLoad{}
 	for rows.Next() {
 		l := &UnitLoad{}
-		if err := rows.Scan(&l.UnitID, &l.Open, &l.Warning, &l.Overdue, &l.Supervisions, &l.Urges); err != nil {
+		if err := rows.Scan(&l.UnitID, &l.Open, &l.Warning, &l.Overdue, &l.Supervisions, &l.Urges, &l.CitizenUrges); err != nil {
 			return nil, err
 		}
 		out = append(out, l)

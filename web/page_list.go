@@ -101,6 +101,9 @@ func queuesFor(a hotline.Actor) []queue {
 			{"unassigned", "未分配经办人", func(time.Time, hotline.Actor) sqldb.TicketFilter {
 				return sqldb.TicketFilter{Status: openStatuses, Unassigned: true, Sort: "due"}
 			}},
+			{"urged", "市民催办", func(time.Time, hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{Status: openStatuses, Urged: true, Sort: "due"}
+			}},
 			{"due-soon", "24小时内到期", func(now time.Time, _ hotline.Actor) sqldb.TicketFilter {
 				return sqldb.TicketFilter{Status: openStatuses, DueBefore: now.Add(24 * time.Hour), Overdue: new(bool), Sort: "due"}
 			}},
@@ -322,4 +325,16 @@ func (s *Server) handleBoard(w http.ResponseWriter, r *http.Request) {
 			Ref   *ref
 		}{loads, rf}, err
 	})
+}
+
+// handleBoardAPI is the supervision board as JSON: per unit its open,
+// warning and overdue tickets, and the supervisions and urges (the
+// centre's and citizens') it received.
+func (s *Server) handleBoardAPI(w http.ResponseWriter, r *http.Request) {
+	loads, err := s.DB.SupervisionBoard(r.Context(), actorFrom(r))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": loads})
 }

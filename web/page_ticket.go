@@ -33,6 +33,7 @@ var actionFields = map[hotline.Action][]string{
 	hotline.ActionTransfer:         {"owner_id", "reason"},
 	hotline.ActionAssign:           {"user_id"},
 	hotline.ActionCorrect:          {"correction", "reason"},
+	hotline.ActionSupplement:       {"kind", "content"},
 }
 
 // actionForm is what the "actionform" template draws for one action.
@@ -149,7 +150,7 @@ func (s *Server) handleRevealForm(w http.ResponseWriter, r *http.Request) {
 func commandFromForm(r *http.Request, a hotline.Action) (hotline.Command, error) {
 	cmd := hotline.Command{Action: a, Reason: r.PostFormValue("reason"), Content: r.PostFormValue("content"),
 		Comment: r.PostFormValue("comment"), Note: r.PostFormValue("note"), Rating: hotline.Rating(r.PostFormValue("rating")),
-		IntoNumber: r.PostFormValue("into_number")}
+		IntoNumber: r.PostFormValue("into_number"), Kind: r.PostFormValue("kind")}
 	if a == hotline.ActionCorrect {
 		cmd.AppealKind, cmd.Urgency, cmd.Title = hotline.AppealKind(r.PostFormValue("appeal_kind")), hotline.Urgency(r.PostFormValue("urgency")), r.PostFormValue("title")
 		cmd.Location = &hotline.Location{Address: r.PostFormValue("location")}

@@ -92,6 +92,7 @@ func (s *Server) routeTable() []route {
 		{"POST /tickets/{id}/act/{action}", browser, "", s.handleActionForm},
 		{"GET /queue/{name}", browser, "", s.handleQueue},
 		{"GET /board", browser, "", s.handleBoard},
+		{"GET /api/v1/supervision/board", api, "", s.handleBoardAPI},
 		{"GET /events", browser, "", s.handleEvents},
 		{"GET /intake", browser, "", s.handleIntakePage},
 		{"POST /intake", browser, "", s.handleIntakeForm},

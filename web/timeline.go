@@ -16,6 +16,13 @@ var correctionLabels = map[string]string{"appeal_kind": "诉求类型", "categor
 // recomputed.
 func eventDetails(l *locale, rf *ref, ev *hotline.Event) []string {
 	var out []string
+	switch ev.Payload["kind"] {
+	case hotline.SupplementUrge:
+		n, _ := ev.Payload["urge_count"].(float64)
+		out = append(out, l.Tf("市民催办（第%d次）", int(n)))
+	case hotline.SupplementInfo:
+		out = append(out, l.T("补充诉求"))
+	}
 	changes, _ := ev.Payload["changes"].([]any)
 	for _, c := range changes {
 		m, _ := c.(map[string]any)

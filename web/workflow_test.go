@@ -95,3 +95,73 @@ func testCorrections(t *testing.T, e *env) {
 		t.Errorf("training labels %v (%v), want the corrected category %d", labels, err, power)
 	}
 }
+
+// Repeat calls: any agent attaches a call to an open ticket as an urge
+// (counted on the handling unit) or as information (the unit reads it);
+// the ticket counts them; a closed ticket refuses.
+func TestAPI_RepeatCalls(t *testing.T) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d, func(t *testing.T) { testRepeatCalls(t, MustServerOn(t, d)) })
+	}
+}
+
+func testRepeatCalls(t *testing.T, e *env) {
+	e.addUser("agent2", hotline.RoleCallAgent, 0)
+	tk := e.newTicket(map[string]any{"submit": true})
+	p := fmt.Sprintf("/api/v1/tickets/%d/", tk.ID)
+	water := e.units["util-water"]
+	e.call("dispatcher", "POST", p+"dispatch", map[string]any{"lead_unit_id": water}, 200, nil)
+
+	var bad apiError
+	e.call("agent2", "POST", p+"supplement", map[string]any{"kind": "complain", "content": "还没来水"}, 400, &bad)
+	if bad.Error.Field != "kind" {
+		t.Errorf("bad kind: %+v", bad)
+	}
+	e.call("agent2", "POST", p+"supplement", map[string]any{"kind": "urge", "content": "  "}, 400, &bad)
+	if bad.Error.Field != "content" {
+		t.Errorf("empty content: %+v", bad)
+	}
+	e.call("util-water", "POST", p+"supplement", map[string]any{"kind": "urge", "content": "x"}, 403, nil)
+	var got hotline.Ticket
+	e.call("agent2", "POST", p+"supplement", map[string]any{"kind": "urge", "content": "第三天了还没来水，请尽快"}, 200, &got) // not the owner: any agent
+	e.call("agent", "POST", p+"supplement", map[string]any{"kind": "info", "content": "补充：2号楼和3号楼都停水"}, 200, &got)
+	e.call("dispatcher", "POST", p+"supplement", map[string]any{"kind": "urge", "content": "再次催促"}, 200, &got)
+	if got.RepeatCalls != 3 || got.UrgeCount != 2 {
+		t.Fatalf("repeat calls %d, urges %d; want 3 and 2", got.RepeatCalls, got.UrgeCount)
+	}
+	// The unit reads the information and sees the urges in its inbox.
+	var seen hotline.Ticket
+	e.call("util-water", "GET", p[:len(p)-1], nil, 200, &seen)
+	var info bool
+	for _, ev := range seen.Events {
+		info = info || (ev.Action == hotline.ActionSupplement && ev.Payload["content"] == "补充：2号楼和3号楼都停水")
+	}
+	if !info || seen.UrgeCount != 2 {
+		t.Errorf("the unit sees info %v, urge count %d", info, seen.UrgeCount)
+	}
+	if code, page := e.get("util-water", "/queue/urged"); code != 200 || !strings.Contains(page, tk.Number) || !strings.Contains(page, "催2") {
+		t.Errorf("the unit's 市民催办 queue (%d) lacks the ticket or its urge count", code)
+	}
+	// A supervision figure: the unit's citizen urges on the board.
+	var board struct {
+		Items []struct {
+			UnitID       int64 `json:"unit_id"`
+			CitizenUrges int   `json:"citizen_urges"`
+		}
+	}
+	e.call("util-water", "GET", "/api/v1/supervision/board", nil, 403, nil)
+	e.call("lead", "GET", "/api/v1/supervision/board", nil, 200, &board)
+	var urges int
+	for _, l := range board.Items {
+		if l.UnitID == water {
+			urges = l.CitizenUrges
+		}
+	}
+	if urges != 2 {
+		t.Errorf("board: water's citizen urges %d, want 2 (%+v)", urges, board.Items)
+	}
+	// Closed: the call becomes a new ticket or a reopening, not a supplement.
+	other := e.newTicket(nil)
+	e.call("agent", "POST", fmt.Sprintf("/api/v1/tickets/%d/cancel", other.ID), map[string]any{"reason": "误录"}, 200, nil)
+	e.call("agent", "POST", fmt.Sprintf("/api/v1/tickets/%d/supplement", other.ID), map[string]any{"kind": "info", "content": "x"}, 409, nil)
+}

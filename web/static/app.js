@@ -49,6 +49,34 @@
     { accepted: "已受理", pending_dispatch: "待派单", dispatched: "待签收", handling: "办理中", suspended: "挂起",
       replied: "待审核", concluded: "已办结", archived: "已归档", merged: "已并单", cancelled: "已作废" };
   function text(tag, s, cls) { var el = document.createElement(tag); el.textContent = s; if (cls) el.className = cls; return el; }
+  var openStatus = { accepted: 1, pending_dispatch: 1, dispatched: 1, handling: 1, suspended: 1, replied: 1 };
+  // A repeat call about an open ticket is attached to it (urge or added
+  // information) instead of becoming a new ticket; the intake form's
+  // content is what the caller said.
+  function repeatCall(tk) {
+    var box = document.createElement("span");
+    box.className = "repeat-call";
+    var kind = document.createElement("select");
+    kind.append(new Option(t("催办", "Urge"), "urge"), new Option(t("补充诉求", "Add information"), "info"));
+    var go = text("button", t("记为重复来电", "Attach this call"));
+    go.type = "button";
+    go.addEventListener("click", function () {
+      var content = intake.querySelector("[name=content]").value.trim();
+      if (!content) { box.replaceChildren(kind, go, text("span", t(" 请先在“诉求内容”中记下来电人所说。", " First write what the caller said under Content."), "error")); return; }
+      go.disabled = true;
+      fetch("/api/v1/tickets/" + tk.id + "/supplement", { method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": intake.querySelector("[name=csrf_token]").value },
+        body: JSON.stringify({ kind: kind.value, content: content }) })
+        .then(function (r) { return r.json().then(function (d) { if (!r.ok) throw new Error(d.error.message); return d; }); })
+        .then(function (d) {
+          box.replaceChildren(text("span", t(" 已记入该工单：重复来电 " + d.repeat_calls + " 次，催办 " + d.urge_count + " 次，无需新建工单。",
+            " Attached: " + d.repeat_calls + " repeat calls, " + d.urge_count + " urges; no new ticket needed."), "notice"));
+        })
+        .catch(function (e) { go.disabled = false; box.replaceChildren(kind, go, text("span", " " + e.message, "error")); });
+    });
+    box.append(" ", kind, go);
+    return box;
+  }
   function showHistory() {
     var p = phone.value.replace(/\D/g, "");
     if (p.length < 5) { history.replaceChildren(text("p", history.getAttribute("data-empty"), "empty")); return; }
@@ -67,6 +95,7 @@
           var a = text("a", t.number + " " + t.title);
           a.href = "/tickets/" + t.id;
           li.append(a, text("span", " " + t.created_at.slice(0, 10) + " " + (statusLabel[t.status] || t.status), "muted"));
+          if (openStatus[t.status]) li.append(repeatCall(t));
           ul.append(li);
         });
         history.replaceChildren(text("p", t("共 " + d.total + " 张历史工单：", d.total + " earlier tickets:")), ul);
