@@ -41,6 +41,8 @@ const (
 	ActionAssign           Action = "assign"     // the lead unit names its handler (经办人)
 	ActionCorrect          Action = "correct"    // the centre corrects the appeal's kind, category, urgency, text or place (更正)
 	ActionSupplement       Action = "supplement" // a repeat call: the citizen urges or adds information (重复来电)
+	ActionForward          Action = "forward"    // the lead unit forwards to a child unit (二级派单)
+	ActionReviewSub        Action = "review_sub" // the lead unit reviews its child's reply
 	ActionWarn             Action = "warn"
 	ActionOverdue          Action = "overdue"
 )
@@ -53,7 +55,7 @@ var actionNames = map[Action]string{
 	ActionResume: "恢复办理", ActionReply: "答复", ActionReview: "审核", ActionSupervise: "督办",
 	ActionUrge: "催办", ActionCallback: "回访", ActionReopen: "重办", ActionMerge: "并单",
 	ActionMergedFrom: "并入工单", ActionCancel: "作废", ActionArchive: "归档", ActionTransfer: "转交",
-	ActionWarn: "时限预警", ActionOverdue: "超期", ActionMergedReply: "并单答复", ActionAssign: "指定经办人", ActionCorrect: "更正工单", ActionSupplement: "重复来电",
+	ActionWarn: "时限预警", ActionOverdue: "超期", ActionMergedReply: "并单答复", ActionAssign: "指定经办人", ActionCorrect: "更正工单", ActionSupplement: "重复来电", ActionForward: "转派下级", ActionReviewSub: "审核下级答复",
 }
 
 // Label is the Chinese name of the action.
@@ -63,7 +65,7 @@ func (a Action) Label() string { return actionNames[a] }
 var TicketActions = []Action{ActionSubmit, ActionResolveOnCall, ActionDispatch, ActionDesignate,
 	ActionAcknowledge, ActionReturn, ActionReviewReturn, ActionRequestExtension, ActionApproveExtension, ActionRefuseExtension,
 	ActionRequestSuspend, ActionApproveSuspend, ActionRefuseSuspend, ActionResume, ActionReply, ActionReview,
-	ActionSupervise, ActionUrge, ActionCallback, ActionReopen, ActionMerge, ActionCancel, ActionArchive, ActionTransfer, ActionAssign, ActionCorrect, ActionSupplement}
+	ActionSupervise, ActionUrge, ActionCallback, ActionReopen, ActionMerge, ActionCancel, ActionArchive, ActionTransfer, ActionAssign, ActionCorrect, ActionSupplement, ActionForward, ActionReviewSub}
 
 // MaxCoUnits bounds the co-units (协办) of one dispatch.
 const MaxCoUnits = 10
@@ -91,7 +93,8 @@ type Command struct {
 	SuggestedUnitID int64 `json:"suggested_unit_id"`
 	// Correction: correct — the corrected fields (its content is Content).
 	Correction
-	Kind string `json:"kind"` // supplement: urge or info
+	Kind   string `json:"kind"`    // supplement: urge or info
+	UnitID int64  `json:"unit_id"` // forward: the child unit
 }
 
 // Env is what an action needs besides the ticket: the time, the calendar,
@@ -133,7 +136,7 @@ func (t *Ticket) Apply(actor Actor, cmd Command, env Env) (*Event, error) {
 	if !actor.Role.Can(a) {
 		return nil, Errorf(EForbidden, "%s无权%s", actor.Role.Label(), a.Label())
 	}
-	if actor.Role == RoleUnit && t.LeadUnitID != actor.UnitID {
+	if actor.Role == RoleUnit && t.LeadUnitID != actor.UnitID && (!t.IsSubUnit(actor) || !childActions[a]) {
 		return nil, Errorf(EForbidden, "只有主办单位可以%s", a.Label())
 	}
 	if actor.Role == RoleCallAgent && t.OwnerID != actor.UserID && a != ActionSupplement { // any agent takes a repeat call
@@ -160,6 +163,9 @@ func (t *Ticket) Apply(actor Actor, cmd Command, env Env) (*Event, error) {
 
 func (t *Ticket) apply(actor Actor, cmd Command, env Env, ev *Event) (err error) {
 	now := env.Now
+	if t.IsSubUnit(actor) {
+		return t.childAct(cmd, env, ev)
+	}
 	switch cmd.Action {
 	case ActionSubmit:
 		if t.Status != StatusAccepted {
@@ -259,6 +265,8 @@ func (t *Ticket) apply(actor Actor, cmd Command, env Env, ev *Event) (err error)
 			return t.conflict("答复")
 		} else if t.PendingRequest == "return" {
 			return Errorf(EConflict, "退单申请正在等待中心审核，审核后才能答复")
+		} else if t.WithChild() {
+			return Errorf(EConflict, "该工单已转派下级单位（%s），请审核下级答复后再答复", t.SubStatusLabel())
 		}
 		if t.Reply, err = need("content", "答复内容", cmd.Content); err != nil {
 			return err
@@ -358,6 +366,12 @@ func (t *Ticket) apply(actor Actor, cmd Command, env Env, ev *Event) (err error)
 	case ActionSupplement:
 		return t.supplement(cmd, ev)
 
+	case ActionForward:
+		return t.forward(cmd, ev)
+
+	case ActionReviewSub:
+		return t.reviewSub(cmd, ev)
+
 	case ActionTransfer:
 		if t.Status == StatusArchived {
 			return t.conflict("转交")
@@ -400,6 +414,7 @@ func (t *Ticket) dispatch(cmd Command, env Env, ev *Event) error {
 	now := env.Now
 	t.Status, t.LeadUnitID, t.CoUnitIDs, t.Designated, t.ReturnReason = StatusDispatched, cmd.LeadUnitID, co, designate, ""
 	t.SuggestedUnitID = 0
+	t.clearSub()
 	t.DispatchedAt, t.ReplyStartAt = &now, &now
 	ack := env.Calendar.Deadline(now, env.Policy.Acknowledge)
 	reply := env.Calendar.Deadline(now, env.Policy.Reply)

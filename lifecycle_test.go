@@ -419,3 +419,54 @@ func TestLifecycle_Correction(t *testing.T) {
 	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionReview, Approve: yes()}, hotline.StatusConcluded)
 	w.refuse(tk, dispatcher, hotline.Command{Action: hotline.ActionCorrect, Correction: hotline.Correction{Title: "晚了"}}, hotline.EConflict)
 }
+
+// Sub-dispatch: the lead forwards to a child, which acknowledges and
+// replies to the lead; the lead reviews and replies to the centre; the
+// deadlines stay the lead's; a sibling sees nothing.
+func TestLifecycle_SubDispatch(t *testing.T) {
+	w := newWorld(t, "2026-11-23 09:00")
+	town := hotline.Actor{UserID: 30, Name: "镇", Role: hotline.RoleUnit, UnitID: 300}
+	sibling := hotline.Actor{UserID: 31, Name: "邻镇", Role: hotline.RoleUnit, UnitID: 301}
+	tk := w.newTicket()
+	w.must(tk, agent, hotline.Command{Action: hotline.ActionSubmit}, hotline.StatusPendingDispatch)
+	w.must(tk, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.StatusDispatched)
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionForward, UnitID: 300}, hotline.EConflict) // acknowledge first
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionAcknowledge}, hotline.StatusHandling)
+	due := *tk.ReplyDueAt
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionForward, UnitID: 100}, hotline.EInvalid)
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionForward, UnitID: 300, Note: "请镇里现场核查"}, hotline.StatusHandling)
+	if !town.CanSeeTicket(tk) || sibling.CanSeeTicket(tk) || tk.SubStatus != hotline.SubForwarded {
+		t.Fatalf("after forward: town sees %v, sibling sees %v, sub %q", town.CanSeeTicket(tk), sibling.CanSeeTicket(tk), tk.SubStatus)
+	}
+	w.refuse(tk, town, hotline.Command{Action: hotline.ActionForward, UnitID: 400}, hotline.EForbidden)
+	w.refuse(tk, town, hotline.Command{Action: hotline.ActionAssign, UserID: 30}, hotline.EForbidden)
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReply, Content: "已处理"}, hotline.EConflict) // the child has it
+	w.must(tk, town, hotline.Command{Action: hotline.ActionAcknowledge}, hotline.StatusHandling)
+	ev := w.must(tk, town, hotline.Command{Action: hotline.ActionReply, Content: "已现场核查并处理"}, hotline.StatusHandling)
+	if tk.SubStatus != hotline.SubReplied || tk.Reply != "" || ev.Payload["sub_unit_id"] != int64(300) {
+		t.Fatalf("child reply: sub %q, reply %q, payload %v", tk.SubStatus, tk.Reply, ev.Payload)
+	}
+	w.refuse(tk, unitA, hotline.Command{Action: hotline.ActionReviewSub, Approve: no()}, hotline.EInvalid) // why
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionReviewSub, Approve: no(), Reason: "请附处理照片"}, hotline.StatusHandling)
+	w.must(tk, town, hotline.Command{Action: hotline.ActionReply, Content: "已处理，照片见附件"}, hotline.StatusHandling)
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionReviewSub, Approve: yes()}, hotline.StatusHandling)
+	w.refuse(tk, town, hotline.Command{Action: hotline.ActionReply, Content: "再答"}, hotline.EConflict)
+	w.must(tk, unitA, hotline.Command{Action: hotline.ActionReply, Content: "经镇政府核查处理，已解决"}, hotline.StatusReplied)
+	if !tk.ReplyDueAt.Equal(due) || tk.LeadUnitID != 100 {
+		t.Errorf("the lead's deadline moved (%v → %v) or the lead changed (%d)", due, tk.ReplyDueAt, tk.LeadUnitID)
+	}
+	// Sent back by a child: the lead handles it or forwards elsewhere.
+	tk2 := w.newTicket()
+	w.must(tk2, agent, hotline.Command{Action: hotline.ActionSubmit}, hotline.StatusPendingDispatch)
+	w.must(tk2, dispatcher, hotline.Command{Action: hotline.ActionDispatch, LeadUnitID: 100}, hotline.StatusDispatched)
+	w.must(tk2, unitA, hotline.Command{Action: hotline.ActionAcknowledge}, hotline.StatusHandling)
+	w.must(tk2, unitA, hotline.Command{Action: hotline.ActionForward, UnitID: 300}, hotline.StatusHandling)
+	w.must(tk2, town, hotline.Command{Action: hotline.ActionReturn, Reason: "不在本镇辖区"}, hotline.StatusHandling)
+	if tk2.SubStatus != hotline.SubSentBack || tk2.LeadUnitID != 100 || tk2.PendingRequest != "" {
+		t.Fatalf("sent back: sub %q, lead %d, pending %q", tk2.SubStatus, tk2.LeadUnitID, tk2.PendingRequest)
+	}
+	w.must(tk2, unitA, hotline.Command{Action: hotline.ActionForward, UnitID: 301}, hotline.StatusHandling)
+	if town.CanSeeTicket(tk2) || !sibling.CanSeeTicket(tk2) {
+		t.Errorf("re-forwarded: the first child still sees it, or the second does not")
+	}
+}

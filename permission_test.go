@@ -41,6 +41,8 @@ func TestPermissionMatrix(t *testing.T) {
 		hotline.ActionAssign:           "unit",
 		hotline.ActionCorrect:          "dispatcher team_lead",
 		hotline.ActionSupplement:       "call_agent dispatcher team_lead",
+		hotline.ActionForward:          "unit",
+		hotline.ActionReviewSub:        "unit",
 	}
 	if len(want) != len(hotline.TicketActions) {
 		t.Fatalf("matrix covers %d actions, the lifecycle has %d", len(want), len(hotline.TicketActions))
@@ -64,7 +66,7 @@ func TestPermissionMatrix(t *testing.T) {
 		path[a] = []hotline.Command{submit, dispatch}
 	}
 	for _, a := range []hotline.Action{hotline.ActionRequestExtension, hotline.ActionRequestSuspend, hotline.ActionReply,
-		hotline.ActionSupervise, hotline.ActionUrge, hotline.ActionTransfer, hotline.ActionAssign, hotline.ActionCorrect, hotline.ActionSupplement} {
+		hotline.ActionSupervise, hotline.ActionUrge, hotline.ActionTransfer, hotline.ActionAssign, hotline.ActionCorrect, hotline.ActionSupplement, hotline.ActionForward} {
 		path[a] = handling
 	}
 	for _, a := range []hotline.Action{hotline.ActionApproveExtension, hotline.ActionRefuseExtension} {
@@ -80,20 +82,30 @@ func TestPermissionMatrix(t *testing.T) {
 	path[hotline.ActionArchive] = append(append([]hotline.Command{}, concluded...),
 		hotline.Command{Action: hotline.ActionCallback, Reached: yes(), Rating: hotline.Satisfied, Resolved: yes()})
 
+	// A child unit's reply (marked by its note) for the lead to review.
+	path[hotline.ActionReviewSub] = append(append([]hotline.Command{}, handling...), hotline.Command{Action: hotline.ActionForward, UnitID: 300},
+		hotline.Command{Action: hotline.ActionReply, Content: "已处理", Note: "child"})
+
 	// The one who may take each preparatory step.
-	doer := func(a hotline.Action) hotline.Actor {
-		switch a {
+	child := hotline.Actor{UserID: 9, Role: hotline.RoleUnit, UnitID: 300}
+	doer := func(c hotline.Command) hotline.Actor {
+		if c.Note == "child" {
+			return child
+		}
+		switch a := c.Action; a {
 		case hotline.ActionAcknowledge, hotline.ActionReturn, hotline.ActionReply, hotline.ActionRequestExtension, hotline.ActionRequestSuspend:
 			return unitA
 		case hotline.ActionCallback:
 			return callback
 		case hotline.ActionSubmit:
 			return agent
+		case hotline.ActionForward:
+			return unitA
 		}
 		return lead
 	}
 	fields := hotline.Command{Reason: "理由", Content: "内容", Comment: "意见", Note: "督办", LeadUnitID: 100, Approve: yes(),
-		Reached: yes(), Rating: hotline.Satisfied, Resolved: yes(), WorkingDays: 2, IntoID: 99, OwnerID: 7, UserID: 8, Kind: hotline.SupplementUrge}
+		Reached: yes(), Rating: hotline.Satisfied, Resolved: yes(), WorkingDays: 2, IntoID: 99, OwnerID: 7, UserID: 8, Kind: hotline.SupplementUrge, UnitID: 300}
 	actors := map[string]hotline.Actor{"unit": unitA, "foreign_unit": unitB}
 	for i, r := range hotline.Roles {
 		if r != hotline.RoleUnit {
@@ -110,7 +122,7 @@ func TestPermissionMatrix(t *testing.T) {
 				tk.AppealKind = hotline.Consult
 			}
 			for _, step := range path[action] {
-				w.must(tk, doer(step.Action), step, mustStatus(t, tk, doer(step.Action), step, w))
+				w.must(tk, doer(step), step, mustStatus(t, tk, doer(step), step, w))
 			}
 			cmd := fields
 			cmd.Action = action

@@ -57,6 +57,8 @@ func (t *Ticket) requestReturn(actor Actor, cmd Command, env Env, ev *Event) (er
 		return Errorf(EConflict, "已超过退单时限（%s前），不能退单", t.ReturnDueAt.In(ChinaZone).Format("01-02 15:04"))
 	} else if t.PendingRequest != "" {
 		return Errorf(EConflict, "已有待审批的申请，请等待中心处理")
+	} else if t.WithChild() {
+		return Errorf(EConflict, "该工单已转派下级单位办理，不能退单")
 	}
 	if ev.Reason, err = need("reason", "退单理由", cmd.Reason); err != nil {
 		return err
@@ -115,6 +117,7 @@ func (t *Ticket) reviewReturn(actor Actor, cmd Command, env Env, ev *Event) erro
 	}
 	t.Status, t.ReturnCount, t.ReturnReason, t.SuggestedUnitID = StatusPendingDispatch, t.ReturnCount+1, r.Reason, r.SuggestedUnitID
 	t.LeadUnitID, t.CoUnitIDs, t.HandlerID = 0, nil, 0
+	t.clearSub()
 	t.AckDueAt, t.ReturnDueAt, t.ReplyStartAt, t.ReplyDueAt, t.DispatchedAt = nil, nil, nil, nil, nil
 	return nil
 }

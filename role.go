@@ -126,6 +126,8 @@ var permissions = map[Action][]Role{
 	ActionAssign:           {RoleUnit},
 	ActionCorrect:          {RoleDispatcher, RoleTeamLead},
 	ActionSupplement:       {RoleCallAgent, RoleDispatcher, RoleTeamLead},
+	ActionForward:          {RoleUnit},
+	ActionReviewSub:        {RoleUnit},
 }
 
 // Can reports whether the role may take the action at all (state and unit
@@ -140,7 +142,8 @@ func (r Role) Can(a Action) bool {
 }
 
 // CanSeeTicket reports whether the actor may read the ticket: the centre
-// sees every ticket, a unit only those dispatched to it as lead or co-unit.
+// sees every ticket, a unit only those dispatched to it as lead or co-unit
+// and those its parent forwarded to it (sub-dispatch).
 func (a Actor) CanSeeTicket(t *Ticket) bool {
 	if a.Centre() {
 		return true
@@ -148,7 +151,7 @@ func (a Actor) CanSeeTicket(t *Ticket) bool {
 	if a.Role != RoleUnit || a.UnitID == 0 {
 		return false
 	}
-	if t.LeadUnitID == a.UnitID {
+	if t.LeadUnitID == a.UnitID || t.SubUnitID == a.UnitID { // a child unit sees what was forwarded to it
 		return true
 	}
 	for _, id := range t.CoUnitIDs {

@@ -181,6 +181,12 @@ type Ticket struct {
 	SuggestedUnitID int64          `json:"suggested_unit_id,omitempty"`
 	ReturnedUnitIDs []int64        `json:"returned_unit_ids,omitempty"`
 
+	// Sub-dispatch (二级派单): the child unit the lead forwarded it to,
+	// where it stands there, and the child's reply for the lead to review.
+	SubUnitID int64  `json:"sub_unit_id,omitempty"`
+	SubStatus string `json:"sub_status,omitempty"`
+	SubReply  string `json:"sub_reply,omitempty"`
+
 	// Time limits. The clock of a ticket is office time unless its policy
 	// counts in calendar time (emergencies).
 	AckDueAt      *time.Time `json:"acknowledge_due_at,omitempty"`

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"hotline"
 )
@@ -65,4 +66,33 @@ func decideReturnRequest(ctx context.Context, tx *Tx, t *hotline.Ticket) error {
 		return sql.ErrNoRows // the ticket row is locked: another decision cannot have come first
 	}
 	return nil
+}
+
+// checkChildUnit checks that unit is an active unit below parent in the
+// unit tree (a sub-dispatch goes down, never sideways).
+func checkChildUnit(ctx context.Context, tx *Tx, parent, unit int64) error {
+	at, active := unit, true
+	for depth := 0; depth < 10; depth++ {
+		var up sql.NullInt64
+		var act bool
+		if err := tx.QueryRowContext(ctx, `SELECT parent_id, active FROM units WHERE id = $1`, at).Scan(&up, &act); errors.Is(err, sql.ErrNoRows) {
+			return hotline.Invalid("unit_id", "下级单位不存在")
+		} else if err != nil {
+			return err
+		}
+		if at == unit {
+			active = act
+		}
+		if !up.Valid {
+			break
+		}
+		if up.Int64 == parent {
+			if !active {
+				return hotline.Invalid("unit_id", "该下级单位已停用")
+			}
+			return nil
+		}
+		at = up.Int64
+	}
+	return hotline.Invalid("unit_id", "只能转派给本单位的下级单位")
 }

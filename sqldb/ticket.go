@@ -144,9 +144,11 @@ type TicketFilter struct {
 	AppealKind   hotline.AppealKind
 	CategoryID   int64
 	OwnerID      int64
-	HandlerID    int64 // the unit's named handler (我经办的)
-	Unassigned   bool  // no handler yet (未分配)
-	Urged        bool  // the citizen urged it (市民催办)
+	HandlerID    int64    // the unit's named handler (我经办的)
+	Unassigned   bool     // no handler yet (未分配)
+	Urged        bool     // the citizen urged it (市民催办)
+	SubUnitID    int64    // forwarded to this child unit (二级派单)
+	SubStatus    []string // in these sub-dispatch states
 	From, To     time.Time
 	DueBefore    time.Time // next deadline before this (due soon)
 	Pending      bool      // a unit's extension or suspension request awaits the centre
@@ -225,6 +227,16 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	if f.HandlerID != 0 {
 		where = append(where, "handler_id = "+arg(f.HandlerID))
 	}
+	if f.SubUnitID != 0 {
+		where = append(where, "sub_unit_id = "+arg(f.SubUnitID))
+	}
+	if len(f.SubStatus) > 0 {
+		var ps []string
+		for _, st := range f.SubStatus {
+			ps = append(ps, arg(st))
+		}
+		where = append(where, "sub_status IN ("+strings.Join(ps, ", ")+")")
+	}
 	if f.Urged {
 		where = append(where, "urge_count > 0")
 	}
@@ -274,7 +286,8 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 			rest = " AND " + strings.Join(where, " AND ")
 		}
 		where = append(where, "id IN (SELECT id FROM tickets WHERE lead_unit_id = "+u+rest+
-			" UNION ALL SELECT ticket_id FROM ticket_co_units WHERE unit_id = "+u+")")
+			" UNION ALL SELECT ticket_id FROM ticket_co_units WHERE unit_id = "+u+
+			" UNION ALL SELECT id FROM tickets WHERE sub_unit_id = "+u+rest+")")
 	}
 	cond := ""
 	if len(where) > 0 {
@@ -523,6 +536,12 @@ func checkReferences(ctx context.Context, tx *Tx, t *hotline.Ticket, cmd hotline
 		}
 		if l := cmd.Location; l != nil && l.UnitID > 0 {
 			if err := checkExists(ctx, tx, "units", l.UnitID, "location.unit_id", "所属区域"); err != nil {
+				return nil, cmd, err
+			}
+		}
+	case hotline.ActionForward:
+		if cmd.UnitID > 0 && cmd.UnitID != t.LeadUnitID {
+			if err := checkChildUnit(ctx, tx, t.LeadUnitID, cmd.UnitID); err != nil {
 				return nil, cmd, err
 			}
 		}

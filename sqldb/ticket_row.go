@@ -19,7 +19,7 @@ const ticketColumns = `id, number, channel, appeal_kind, category_id, urgency, t
 	sla_state, calendar_clock, pending_request, pending_days, pending_reason, suspended_at,
 	reply, resolved_on_call, callback_done, callback_attempts, rating, resolved,
 	created_at, updated_at, dispatched_at, concluded_at, archived_at, return_reason, COALESCE(handler_id, 0), COALESCE(suggested_unit_id, 0),
-	original_title, original_content, repeat_calls, urge_count`
+	original_title, original_content, repeat_calls, urge_count, COALESCE(sub_unit_id, 0), sub_status, sub_reply`
 
 func (db *DB) scanTicket(s interface{ Scan(...any) error }) (*hotline.Ticket, error) {
 	t := &hotline.Ticket{}
@@ -36,7 +36,7 @@ func (db *DB) scanTicket(s interface{ Scan(...any) error }) (*hotline.Ticket, er
 		&t.SLAState, &t.CalendarClock, &t.PendingRequest, &t.PendingDays, &t.PendingReason, nullTime{&t.SuspendedAt},
 		&t.Reply, &t.ResolvedOnCall, &t.CallbackDone, &t.CallbackAttempts, &t.Rating, &resolved,
 		&created, &updated, nullTime{&t.DispatchedAt}, nullTime{&t.ConcludedAt}, nullTime{&t.ArchivedAt}, &t.ReturnReason, &t.HandlerID, &t.SuggestedUnitID,
-		&t.OriginalTitle, &t.OriginalContent, &t.RepeatCalls, &t.UrgeCount)
+		&t.OriginalTitle, &t.OriginalContent, &t.RepeatCalls, &t.UrgeCount, &t.SubUnitID, &t.SubStatus, &t.SubReply)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,8 @@ func updateTicket(ctx context.Context, tx *Tx, t *hotline.Ticket) error {
 		resolved_on_call = $23, callback_done = $24, callback_attempts = $25, rating = $26, resolved = $27,
 		updated_at = $28, dispatched_at = $29, concluded_at = $30, archived_at = $31, return_reason = $32, handler_id = $33, suggested_unit_id = $34,
 		appeal_kind = $35, category_id = $36, urgency = $37, title = $38, content = $39, location_address = $40, location_unit_id = $41,
-		calendar_clock = $42, original_title = $43, original_content = $44, repeat_calls = $45, urge_count = $46
+		calendar_clock = $42, original_title = $43, original_content = $44, repeat_calls = $45, urge_count = $46,
+		sub_unit_id = $47, sub_status = $48, sub_reply = $49
 		WHERE id = $1`,
 		t.ID, t.Status, t.OwnerID, nullID(t.LeadUnitID), t.Designated,
 		t.ReturnCount, t.ReopenCount, nullID(t.MergedInto), ms(t.AckDueAt), ms(t.ReturnDueAt), ms(t.ReplyStartAt),
@@ -129,7 +130,8 @@ func updateTicket(ctx context.Context, tx *Tx, t *hotline.Ticket) error {
 		t.ResolvedOnCall, t.CallbackDone, t.CallbackAttempts, t.Rating, resolved,
 		t.UpdatedAt.UnixMilli(), ms(t.DispatchedAt), ms(t.ConcludedAt), ms(t.ArchivedAt), t.ReturnReason, nullID(t.HandlerID), nullID(t.SuggestedUnitID),
 		t.AppealKind, t.CategoryID, t.Urgency, t.Title, t.Content, t.Location.Address, nullID(t.Location.UnitID),
-		t.CalendarClock, t.OriginalTitle, t.OriginalContent, t.RepeatCalls, t.UrgeCount)
+		t.CalendarClock, t.OriginalTitle, t.OriginalContent, t.RepeatCalls, t.UrgeCount,
+		nullID(t.SubUnitID), t.SubStatus, t.SubReply)
 	return err
 }
 
