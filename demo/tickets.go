@@ -57,6 +57,17 @@ func (s *story) wait(maxHours int) bool {
 	return true
 }
 
+// after moves the story on by d without a random draw (so that a new
+// kind of step leaves the other stories as they were); false past the end.
+func (s *story) after(d time.Duration) bool {
+	if s.now.Add(d).After(s.end) {
+		s.done = true
+		return false
+	}
+	s.now = s.now.Add(d)
+	return true
+}
+
 // do takes an action as who at the story's time.
 func (s *story) do(ctx context.Context, who hotline.Actor, cmd hotline.Command) error {
 	if s.done {
@@ -217,6 +228,34 @@ func (s *story) run(ctx context.Context) error {
 	for _, st := range steps {
 		if err := s.do(ctx, st.who, st.cmd); err != nil || !s.wait(st.hours) {
 			return err
+		}
+	}
+	// A district forwards two tickets in three to the township of the
+	// place (二级派单), which replies to the district for its review.
+	if towns := c.towns[e.LeadUnitID]; len(towns) > 0 && s.t.ID%3 != 0 {
+		town := towns[int(s.t.ID)%len(towns)]
+		for _, t := range towns {
+			if t.ID == s.t.Location.UnitID {
+				town = t
+			}
+		}
+		desk := c.unitActor[town.ID][0]
+		for _, st := range []struct {
+			who   hotline.Actor
+			cmd   hotline.Command
+			after time.Duration
+		}{
+			{unit, hotline.Command{Action: hotline.ActionForward, UnitID: town.ID, Note: "请" + town.Name + "现场核查处理，按时报送结果"}, 3 * time.Hour},
+			{desk, hotline.Command{Action: hotline.ActionAcknowledge}, 20 * time.Hour},
+			{desk, hotline.Command{Action: hotline.ActionReply, Content: town.Name + "已安排工作人员现场核查并处理，" + replies[int(s.t.ID)%len(replies)]}, 4 * time.Hour},
+			{unit, hotline.Command{Action: hotline.ActionReviewSub, Approve: ptr(true), Reason: "同意"}, time.Hour},
+		} {
+			if !s.after(st.after) {
+				return nil
+			}
+			if err := s.do(ctx, st.who, st.cmd); err != nil {
+				return err
+			}
 		}
 	}
 	// One ticket in seven: the citizen calls again while it is handled (重复来电), to

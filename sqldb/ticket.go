@@ -147,6 +147,7 @@ type TicketFilter struct {
 	HandlerID    int64    // the unit's named handler (我经办的)
 	Unassigned   bool     // no handler yet (未分配)
 	Urged        bool     // the citizen urged it (市民催办)
+	LeadUnitID   int64    // led by this unit (not as co-unit or child)
 	SubUnitID    int64    // forwarded to this child unit (二级派单)
 	SubStatus    []string // in these sub-dispatch states
 	From, To     time.Time
@@ -226,6 +227,9 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 	}
 	if f.HandlerID != 0 {
 		where = append(where, "handler_id = "+arg(f.HandlerID))
+	}
+	if f.LeadUnitID != 0 {
+		where = append(where, "lead_unit_id = "+arg(f.LeadUnitID))
 	}
 	if f.SubUnitID != 0 {
 		where = append(where, "sub_unit_id = "+arg(f.SubUnitID))

@@ -104,6 +104,12 @@ func queuesFor(a hotline.Actor) []queue {
 			{"urged", "市民催办", func(time.Time, hotline.Actor) sqldb.TicketFilter {
 				return sqldb.TicketFilter{Status: openStatuses, Urged: true, Sort: "due"}
 			}},
+			{"forwarded", "上级转办", func(_ time.Time, a hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{SubUnitID: a.UnitID, SubStatus: []string{hotline.SubForwarded, hotline.SubAcknowledged}, Sort: "due"}
+			}},
+			{"sub-review", "待审核下级答复", func(_ time.Time, a hotline.Actor) sqldb.TicketFilter {
+				return sqldb.TicketFilter{LeadUnitID: a.UnitID, SubStatus: []string{hotline.SubReplied, hotline.SubSentBack}, Sort: "due"}
+			}},
 			{"due-soon", "24小时内到期", func(now time.Time, _ hotline.Actor) sqldb.TicketFilter {
 				return sqldb.TicketFilter{Status: openStatuses, DueBefore: now.Add(24 * time.Hour), Overdue: new(bool), Sort: "due"}
 			}},

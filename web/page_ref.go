@@ -120,6 +120,27 @@ func (r *ref) regions() []*hotline.Unit {
 	return out
 }
 
+// children are the active units below parent in the unit tree, where a
+// sub-dispatch may go.
+func (r *ref) children(parent int64) []*hotline.Unit {
+	up := make(map[int64]int64, len(r.Units))
+	for _, u := range r.Units {
+		up[u.ID] = u.ParentID
+	}
+	var out []*hotline.Unit
+	for _, u := range r.Units {
+		for at, depth := u.ParentID, 0; at != 0 && depth < 10; at, depth = up[at], depth+1 {
+			if at == parent {
+				if u.Active {
+					out = append(out, u)
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
 // remaining says how long until (or since) a deadline.
 func remaining(l *locale, due *time.Time, now time.Time) string {
 	if due == nil {

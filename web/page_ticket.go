@@ -34,6 +34,8 @@ var actionFields = map[hotline.Action][]string{
 	hotline.ActionAssign:           {"user_id"},
 	hotline.ActionCorrect:          {"correction", "reason"},
 	hotline.ActionSupplement:       {"kind", "content"},
+	hotline.ActionForward:          {"unit_id", "note"},
+	hotline.ActionReviewSub:        {"approve", "reason"},
 }
 
 // actionForm is what the "actionform" template draws for one action.
@@ -56,12 +58,24 @@ type actionForm struct {
 	Categories  []*hotline.Category
 	Regions     []*hotline.Unit
 	Kinds       []hotline.AppealKind
+	Children    []*hotline.Unit // for a sub-dispatch: the lead unit's child units
+	Reply       string          // a reply's starting text: the child's reply the lead approved
+	Child       bool            // the viewer is the child unit the ticket was forwarded to
 	Urgencies   []hotline.Urgency
 }
 
 func newActionForm(c ticketContent, a hotline.Action) actionForm {
 	f := actionForm{TicketID: c.View.ID, Action: a, Fields: actionFields[a], CSRF: c.CSRF, Units: c.Ref.Units, Owners: c.Ref.Owners, OwnerID: c.View.OwnerID, Model: c.Model,
 		Handlers: c.Ref.unitStaff[c.View.LeadUnitID], HandlerID: c.View.HandlerID, LeadUnitID: c.View.LeadUnitID}
+	f.Child = c.View.IsSubUnit(c.Actor)
+	switch a {
+	case hotline.ActionForward:
+		f.Children = c.Ref.children(c.View.LeadUnitID)
+	case hotline.ActionReply:
+		if c.View.SubStatus == hotline.SubApproved && !c.View.IsSubUnit(c.Actor) {
+			f.Reply = c.View.SubReply
+		}
+	}
 	if a == hotline.ActionCorrect {
 		f.Ticket, f.Categories, f.Regions = c.View.Ticket, c.Ref.Categories, c.Ref.regions()
 		f.Kinds, f.Urgencies = hotline.AppealKinds, hotline.Urgencies
@@ -75,8 +89,18 @@ func newActionForm(c ticketContent, a hotline.Action) actionForm {
 	return f
 }
 
+// Title is the form's heading and button: the action's name, except that
+// a child unit's return sends the ticket back to its parent.
+func (f actionForm) Title() string {
+	if f.Child && f.Action == hotline.ActionReturn {
+		return "退回上级"
+	}
+	return f.Action.Label()
+}
+
 type ticketContent struct {
 	View     *sqldb.TicketView
+	Actor    hotline.Actor
 	Ref      *ref
 	CSRF     string
 	Revealed bool
@@ -101,7 +125,7 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, 
 	if !ok {
 		return
 	}
-	c := ticketContent{View: v, Ref: rf, CSRF: sessionFrom(r).CSRF, Error: errMsg}
+	c := ticketContent{View: v, Actor: a, Ref: rf, CSRF: sessionFrom(r).CSRF, Error: errMsg}
 	for _, act := range v.Actions {
 		if act == hotline.ActionMerge {
 			if c.Similar, err = s.DB.FindSimilarTickets(r.Context(), a,
@@ -166,7 +190,7 @@ func commandFromForm(r *http.Request, a hotline.Action) (hotline.Command, error)
 		name string
 		dst  *int64
 	}{{"lead_unit_id", &cmd.LeadUnitID}, {"into_id", &cmd.IntoID}, {"owner_id", &cmd.OwnerID}, {"user_id", &cmd.UserID}, {"suggested_unit_id", &cmd.SuggestedUnitID},
-		{"category_id", &cmd.CategoryID}}
+		{"category_id", &cmd.CategoryID}, {"unit_id", &cmd.UnitID}}
 	for _, f := range ints {
 		if v := r.PostFormValue(f.name); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)

@@ -23,6 +23,21 @@ func eventDetails(l *locale, rf *ref, ev *hotline.Event) []string {
 	case hotline.SupplementInfo:
 		out = append(out, l.T("补充诉求"))
 	}
+	if id, _ := ev.Payload["sub_unit_id"].(float64); id != 0 {
+		name := rf.unitName[int64(id)]
+		switch ev.Action {
+		case hotline.ActionForward:
+			out = append(out, l.Tf("转派至%s", name))
+		case hotline.ActionReviewSub:
+			if ev.Payload["approve"] == true {
+				out = append(out, l.Tf("同意%s的答复", name))
+			} else {
+				out = append(out, l.Tf("退回%s重办", name))
+			}
+		default:
+			out = append(out, l.Tf("下级单位：%s", name))
+		}
+	}
 	changes, _ := ev.Payload["changes"].([]any)
 	for _, c := range changes {
 		m, _ := c.(map[string]any)
