@@ -165,3 +165,80 @@ func testRepeatCalls(t *testing.T, e *env) {
 	e.call("agent", "POST", fmt.Sprintf("/api/v1/tickets/%d/cancel", other.ID), map[string]any{"reason": "误录"}, 200, nil)
 	e.call("agent", "POST", fmt.Sprintf("/api/v1/tickets/%d/supplement", other.ID), map[string]any{"kind": "info", "content": "x"}, 409, nil)
 }
+
+// Sub-dispatch over the API: a district forwards to one of its townships
+// (never elsewhere); the township sees it and its sibling does not; the
+// township replies to the district, which reviews and replies; the
+// centre's review closes it.
+func TestAPI_SubDispatch(t *testing.T) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d, func(t *testing.T) { testSubDispatch(t, MustServerOn(t, d)) })
+	}
+}
+
+func testSubDispatch(t *testing.T, e *env) {
+	ctx := context.Background()
+	if _, err := e.db.ImportUnits(ctx, sqldb.SystemActor, [][4]string{{"anyuan-fh", "凤凰街道", "township", "anyuan"},
+		{"anyuan-by", "八一街道", "township", "anyuan"}}); err != nil {
+		t.Fatal(err)
+	}
+	us, _ := e.db.FindUnits(ctx)
+	for _, u := range us {
+		e.units[u.Code] = u.ID
+	}
+	e.addUser("anyuan", hotline.RoleUnit, e.units["anyuan"])
+	e.addUser("fh", hotline.RoleUnit, e.units["anyuan-fh"])
+	e.addUser("by", hotline.RoleUnit, e.units["anyuan-by"])
+	tk := e.newTicket(map[string]any{"submit": true})
+	p := fmt.Sprintf("/api/v1/tickets/%d/", tk.ID)
+	e.call("dispatcher", "POST", p+"dispatch", map[string]any{"lead_unit_id": e.units["anyuan"]}, 200, nil)
+	var before hotline.Ticket
+	e.call("anyuan", "POST", p+"acknowledge", nil, 200, &before)
+	var bad apiError
+	e.call("anyuan", "POST", p+"forward", map[string]any{"unit_id": e.units["util-water"], "note": "x"}, 400, &bad)
+	if bad.Error.Field != "unit_id" {
+		t.Errorf("forward sideways: %+v", bad)
+	}
+	e.call("fh", "GET", p[:len(p)-1], nil, 404, nil)
+	e.call("anyuan", "POST", p+"forward", map[string]any{"unit_id": e.units["anyuan-fh"], "note": "请现场核查"}, 200, nil)
+	var list struct {
+		Items []hotline.Ticket
+		Total int
+	}
+	e.call("fh", "GET", "/api/v1/tickets", nil, 200, &list)
+	if list.Total != 1 || list.Items[0].ID != tk.ID {
+		t.Errorf("the township's list: %d tickets", list.Total)
+	}
+	e.call("by", "GET", "/api/v1/tickets", nil, 200, &list)
+	e.call("by", "GET", p[:len(p)-1], nil, 404, nil)
+	if list.Total != 0 {
+		t.Errorf("the sibling sees %d tickets", list.Total)
+	}
+	e.call("by", "POST", p+"reply", map[string]any{"content": "x"}, 404, nil)
+	e.call("fh", "POST", p+"forward", map[string]any{"unit_id": e.units["anyuan-by"]}, 403, nil)
+	e.call("fh", "POST", p+"acknowledge", nil, 200, nil)
+	e.call("fh", "POST", p+"reply", map[string]any{"content": "凤凰街道已现场处理"}, 200, nil)
+	e.call("anyuan", "POST", p+"reply", map[string]any{"content": "已处理"}, 409, nil)
+	if code, page := e.get("anyuan", "/queue/sub-review"); code != 200 || !strings.Contains(page, tk.Number) {
+		t.Errorf("the district's 待审核下级答复 queue (%d) lacks the ticket", code)
+	}
+	e.call("anyuan", "POST", p+"review_sub", map[string]any{"approve": true}, 200, nil)
+	var replied hotline.Ticket
+	e.call("anyuan", "POST", p+"reply", map[string]any{"content": "经凤凰街道现场处理，已解决"}, 200, &replied)
+	if replied.Status != hotline.StatusReplied || !replied.ReplyDueAt.Equal(*before.ReplyDueAt) || replied.LeadUnitID != e.units["anyuan"] {
+		t.Errorf("after the district's reply: %s, due %v (was %v), lead %d", replied.Status, replied.ReplyDueAt, before.ReplyDueAt, replied.LeadUnitID)
+	}
+	var done hotline.Ticket
+	e.call("dispatcher", "POST", p+"review", map[string]any{"approve": true}, 200, &done)
+	var levels []string
+	for _, ev := range done.Events {
+		if ev.ActorName == "" || ev.CreatedAt.IsZero() {
+			t.Errorf("event without actor or time: %+v", ev)
+		}
+		levels = append(levels, string(ev.Action)+"/"+ev.ActorName)
+	}
+	want := "accept/agent submit/agent dispatch/dispatcher acknowledge/anyuan forward/anyuan acknowledge/fh reply/fh review_sub/anyuan reply/anyuan review/dispatcher"
+	if strings.Join(levels, " ") != want {
+		t.Errorf("timeline %v\nwant %s", levels, want)
+	}
+}
