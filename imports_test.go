@@ -22,6 +22,7 @@ var importRules = map[string][]string{
 	"hotline/keyring":  {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
 	"hotline/kbio":     {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
 	"hotline/metrics":  {"hotline/"}, // the metric families, nothing of the project
+	"hotline/files":    {"hotline/"}, // the attachment store, sniffing and thumbnails
 	"hotline/sqldb":    {"hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
 	"hotline/jobs":     {"hotline/web", "hotline/demo", "hotline/cmd"},
 	"hotline/web":      {"hotline/jobs", "hotline/demo", "hotline/cmd"},

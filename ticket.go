@@ -220,7 +220,8 @@ type Ticket struct {
 	ConcludedAt  *time.Time `json:"concluded_at,omitempty"`
 	ArchivedAt   *time.Time `json:"archived_at,omitempty"`
 
-	Events []*Event `json:"events,omitempty"`
+	Events      []*Event      `json:"events,omitempty"`
+	Attachments []*Attachment `json:"attachments,omitempty"` // with the timeline, not in lists
 }
 
 // Event is one step of a ticket's timeline, written in the same transaction

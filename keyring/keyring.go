@@ -14,6 +14,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -297,4 +298,52 @@ func HashFunc(name string) (func() hash.Hash, error) {
 		return sm3.New, nil
 	}
 	return nil, fmt.Errorf("unknown audit hash %q (want sha256 or sm3)", name)
+}
+
+// EncryptBytes seals a blob (a file) under the active data key as
+// KEYID (8 bytes, big-endian) ‖ nonce ‖ ciphertext, field bound in as
+// associated data like Encrypt.
+func (k *Keyring) EncryptBytes(field string, plain []byte) ([]byte, error) {
+	k.mu.RLock()
+	id, a := k.active, k.data[k.active]
+	k.mu.RUnlock()
+	if a == nil {
+		return nil, errors.New("keyring has no active data key")
+	}
+	out := make([]byte, 8+a.NonceSize(), 8+a.NonceSize()+len(plain)+a.Overhead())
+	binary.BigEndian.PutUint64(out, uint64(id))
+	if _, err := rand.Read(out[8:]); err != nil {
+		return nil, err
+	}
+	return a.Seal(out, out[8:], plain, []byte(field)), nil
+}
+
+// BlobKeyID returns the data key id a blob sealed by EncryptBytes names.
+func BlobKeyID(sealed []byte) int64 {
+	if len(sealed) < 8 {
+		return 0
+	}
+	return int64(binary.BigEndian.Uint64(sealed))
+}
+
+// DecryptBytes opens a blob sealed by EncryptBytes for the same field.
+func (k *Keyring) DecryptBytes(field string, sealed []byte) ([]byte, error) {
+	id := BlobKeyID(sealed)
+	k.mu.RLock()
+	a := k.data[id]
+	k.mu.RUnlock()
+	if len(sealed) < 8 {
+		return nil, errors.New("malformed sealed blob")
+	} else if a == nil {
+		return nil, ErrUnknownKey
+	}
+	n := a.NonceSize()
+	if len(sealed) < 8+n+a.Overhead() {
+		return nil, errors.New("malformed sealed blob")
+	}
+	plain, err := a.Open(nil, sealed[8:8+n], sealed[8+n:], []byte(field))
+	if err != nil {
+		return nil, errors.New("sealed blob fails authentication (altered, or moved from another field)")
+	}
+	return plain, nil
 }

@@ -124,3 +124,30 @@ func FuzzDecrypt(f *testing.F) {
 		}
 	})
 }
+
+func TestKeyring_Blobs(t *testing.T) {
+	for _, alg := range []keyring.Algorithm{keyring.AES256GCM, keyring.SM4GCM} {
+		k, _ := mustKeyring(t, alg, keyring.GenerateMasterKey())
+		plain := []byte("\x89PNG 凤凰街 13907990001")
+		sealed, err := k.EncryptBytes("attachment", plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if keyring.BlobKeyID(sealed) != k.ActiveKeyID() || strings.Contains(string(sealed), "13907990001") {
+			t.Fatalf("%s: sealed blob names key %d (active %d) or holds the plaintext", alg, keyring.BlobKeyID(sealed), k.ActiveKeyID())
+		}
+		if got, err := k.DecryptBytes("attachment", sealed); err != nil || string(got) != string(plain) {
+			t.Fatalf("%s: opened %q, %v", alg, got, err)
+		}
+		if _, err := k.DecryptBytes("thumbnail", sealed); err == nil {
+			t.Errorf("%s: a blob opened under another field", alg)
+		}
+		sealed[len(sealed)-1] ^= 1
+		if _, err := k.DecryptBytes("attachment", sealed); err == nil {
+			t.Errorf("%s: an altered blob opened", alg)
+		}
+		if _, err := k.DecryptBytes("attachment", sealed[:5]); err == nil {
+			t.Errorf("%s: a truncated blob opened", alg)
+		}
+	}
+}

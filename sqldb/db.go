@@ -22,6 +22,7 @@ import (
 	_ "modernc.org/sqlite"             // registers "sqlite"
 
 	"hotline"
+	"hotline/files"
 	"hotline/keyring"
 	"hotline/zhsearch"
 )
@@ -44,6 +45,10 @@ type DB struct {
 	// LookupLimits bound each user's caller-history lookups (caller.go).
 	LookupLimits hotline.LookupLimits
 	lookups      lookupGuard
+	// Files keeps ticket attachments, sealed (ticket_attachments.go); nil:
+	// uploads are refused. FilePolicy is what is accepted.
+	Files      files.Store
+	FilePolicy files.Policy
 
 	keys        *keyring.Keyring
 	keysVersion atomic.Int64
@@ -132,7 +137,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), LookupLimits: hotline.DefaultLookupLimits(), keys: keys, auditHash: auditHash,
+	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), LookupLimits: hotline.DefaultLookupLimits(), FilePolicy: files.DefaultPolicy(), keys: keys, auditHash: auditHash,
 		listening: make(chan struct{}), ticketWindow: ticketWindow, dict: cfg.Dictionary}
 	if db.dict == nil {
 		db.dict = zhsearch.NewDictionary()

@@ -131,6 +131,9 @@ func (db *DB) FindTicketByID(ctx context.Context, actor hotline.Actor, id int64)
 	if t.Events, err = findEvents(ctx, tx, id); err != nil {
 		return nil, err
 	}
+	if err := loadAttachments(ctx, tx, t); err != nil {
+		return nil, err
+	}
 	t.RedactFor(actor)
 	return t, nil
 }

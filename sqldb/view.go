@@ -14,6 +14,7 @@ type TicketView struct {
 	Actions      []hotline.Action
 	Supervisions []*hotline.Supervision
 	CanReveal    bool
+	CanAttach    bool
 	Suggestion   *hotline.CatalogueEntry
 }
 
@@ -23,7 +24,7 @@ func (db *DB) FindTicketView(ctx context.Context, actor hotline.Actor, id int64)
 	if err != nil {
 		return nil, err
 	}
-	v := &TicketView{Ticket: t, CanReveal: actor.CanRevealRequester(t)}
+	v := &TicketView{Ticket: t, CanReveal: actor.CanRevealRequester(t), CanAttach: actor.CanAttach(t)}
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err

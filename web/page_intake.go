@@ -75,16 +75,25 @@ func (s *Server) handleIntakeForm(w http.ResponseWriter, r *http.Request) {
 		}
 		req.ArticleID = id
 	}
+	ups, err := s.readUploads(r) // checked before anything is stored
+	if err != nil {
+		s.intakePage(w, r, http.StatusBadRequest, in, err)
+		return
+	}
 	if req.Mode == sqldb.IntakeSubmit {
 		req.Guess = s.unitGuess(r.Context(), t)
 	}
-	err := s.DB.Intake(r.Context(), actorFrom(r), req)
+	err = s.DB.Intake(r.Context(), actorFrom(r), req)
 	if err != nil {
 		if hotline.ErrorCode(err) == hotline.EInternal {
 			s.errorPage(w, r, err)
 			return
 		}
 		s.intakePage(w, r, statusOf[hotline.ErrorCode(err)], in, err)
+		return
+	}
+	if _, err := s.attach(r, t.ID, ups); err != nil {
+		s.errorPage(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/tickets/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)

@@ -178,8 +178,14 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 	return template.FuncMap{
 		"T":       l.T,
 		"details": func(rf *ref, ev *hotline.Event) []string { return eventDetails(l, rf, ev) },
-		"Tf":      l.Tf,
-		"Text":    l.Text,
+		"size": func(n int64) string {
+			if n < 1<<20 {
+				return fmt.Sprintf("%.0f KB", math.Max(1, float64(n)/1024))
+			}
+			return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		},
+		"Tf":   l.Tf,
+		"Text": l.Text,
 		"time": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:

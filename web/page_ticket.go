@@ -61,6 +61,7 @@ type actionForm struct {
 	Children    []*hotline.Unit // for a sub-dispatch: the lead unit's child units
 	Reply       string          // a reply's starting text: the child's reply the lead approved
 	Child       bool            // the viewer is the child unit the ticket was forwarded to
+	Files       bool            // the form takes attachments (a reply, a repeat call)
 	Urgencies   []hotline.Urgency
 }
 
@@ -68,6 +69,7 @@ func newActionForm(c ticketContent, a hotline.Action) actionForm {
 	f := actionForm{TicketID: c.View.ID, Action: a, Fields: actionFields[a], CSRF: c.CSRF, Units: c.Ref.Units, Owners: c.Ref.Owners, OwnerID: c.View.OwnerID, Model: c.Model,
 		Handlers: c.Ref.unitStaff[c.View.LeadUnitID], HandlerID: c.View.HandlerID, LeadUnitID: c.View.LeadUnitID}
 	f.Child = c.View.IsSubUnit(c.Actor)
+	f.Files = c.View.CanAttach && (a == hotline.ActionReply || a == hotline.ActionSupplement)
 	switch a {
 	case hotline.ActionForward:
 		f.Children = c.Ref.children(c.View.LeadUnitID)
@@ -244,6 +246,10 @@ func (s *Server) handleActionForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cmd, err := commandFromForm(r, a)
+	var ups []upload
+	if err == nil {
+		ups, err = s.readUploads(r) // the reply's or the call's files, checked first
+	}
 	if err == nil {
 		var t *hotline.Ticket
 		if t, err = s.DB.ApplyAction(r.Context(), actorFrom(r), id, cmd); err == nil && (a == hotline.ActionDispatch || a == hotline.ActionDesignate) {
@@ -261,6 +267,10 @@ func (s *Server) handleActionForm(w http.ResponseWriter, r *http.Request) {
 		}
 		msg := localeOf(r).Tf("%s未成功：%s", a.Label(), localeOf(r).Err(err))
 		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, msg)
+		return
+	}
+	if _, err := s.attach(r, id, ups); err != nil {
+		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, localeOf(r).Tf("%s未成功：%s", hotline.ActionAttach.Label(), localeOf(r).Err(err)))
 		return
 	}
 	next := "/tickets/" + strconv.FormatInt(id, 10)

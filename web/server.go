@@ -135,6 +135,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/attachments") {
 		limit = sqldb.MaxAttachmentBytes + 64<<10 // the file and the form around it
 	}
+	if r.Method == http.MethodPost && multipart(r) && !strings.HasPrefix(r.URL.Path, "/kb/") {
+		limit = maxUploadFiles*s.DB.FilePolicy.MaxBytes + 64<<10 // ticket attachments with their form
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := checkRequest(r); err != nil {
 		if strings.HasPrefix(r.URL.Path, "/api/") {

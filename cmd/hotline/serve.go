@@ -10,12 +10,15 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"hotline"
 	"hotline/demo"
+	"hotline/files"
 	"hotline/jobs"
 	"hotline/metrics"
 	"hotline/web"
@@ -30,7 +33,10 @@ type serveOptions struct {
 	demo, insecure  bool
 	sweep, drain    time.Duration
 	limits          hotline.LookupLimits
-	returnReview    int // working hours the centre has to review a return request
+	returnReview    int    // working hours the centre has to review a return request
+	attachments     string // the attachment store's directory
+	attachMaxMB     int
+	attachTypes     string
 }
 
 // newServeFlags registers every serve setting: the flags are also the
@@ -52,7 +58,21 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.IntVar(&o.limits.BurstDistinct, "lookup-alert", o.limits.BurstDistinct, "告警阈值：时间窗内查询的不同号码数（或被拒次数）")
 	fs.DurationVar(&o.limits.BurstWindow, "lookup-alert-window", o.limits.BurstWindow, "告警时间窗")
 	fs.IntVar(&o.returnReview, "return-review-hours", o.returnReview, "退单申请的审核时限（工作小时）")
+	fs.StringVar(&o.attachments, "attachments", "", "工单附件目录（加密存放；默认 DATA_DIR/attachments）")
+	fs.IntVar(&o.attachMaxMB, "attachment-max-mb", 10, "单个附件的大小上限（MB）")
+	fs.StringVar(&o.attachTypes, "attachment-types", strings.Join(files.DefaultTypes, ","), "允许的附件类型（按内容识别的 MIME 类型，逗号分隔）")
 	return fs, o
+}
+
+// policy is the attachment policy the settings say.
+func (o *serveOptions) policy() files.Policy {
+	p := files.Policy{MaxBytes: int64(o.attachMaxMB) << 20}
+	for _, t := range strings.Split(o.attachTypes, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			p.Types = append(p.Types, t)
+		}
+	}
+	return p
 }
 
 // validate checks the settings that flags cannot, naming the key.
@@ -65,6 +85,12 @@ func (o *serveOptions) validate() error {
 	}
 	if err := o.limits.Validate(); err != nil {
 		return describe(err)
+	}
+	if o.attachMaxMB < 1 || o.attachMaxMB > 100 {
+		return fmt.Errorf("attachment_max_mb：应为 1 到 100，而不是 %d", o.attachMaxMB)
+	}
+	if len(o.policy().Types) == 0 {
+		return fmt.Errorf("attachment_types：至少允许一种类型")
 	}
 	if o.returnReview < 1 || o.returnReview > 80 {
 		return fmt.Errorf("return_review_hours：应为 1 到 80 个工作小时，而不是 %d", o.returnReview)
@@ -99,6 +125,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer db.Close()
 	db.LookupLimits = limits
 	db.Rules.ReturnReview = hotline.Limit{Value: o.returnReview, Unit: hotline.WorkingHours}
+	db.FilePolicy = o.policy()
+	if db.Files = (files.Dir{Root: o.attachments}); o.attachments == "" {
+		db.Files = files.Dir{Root: filepath.Join(f.data, "attachments")}
+	}
 	if *withDemo {
 		password := envOr("HOTLINE_DEMO_PASSWORD", "hotline12345")
 		loaded, err := demo.Loaded(ctx, db)

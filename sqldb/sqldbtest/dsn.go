@@ -15,6 +15,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 
+	"hotline/files"
 	"hotline/keyring"
 	"hotline/sqldb"
 	"hotline/zhsearch"
@@ -92,5 +93,6 @@ func Open(tb testing.TB, dsn string) *sqldb.DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	db.Files = files.Dir{Root: filepath.Join(tb.TempDir(), "attachments")}
 	return db
 }
