@@ -142,6 +142,11 @@ func (s *story) run(ctx context.Context) error {
 	if err := c.db.CreateTicket(ctx, agent, s.t, true); err != nil {
 		return err
 	}
+	if s.t.Channel != hotline.ChannelPhone && s.t.ID%3 == 0 { // the citizen's own photo with a web message
+		if err := s.attachPhoto(ctx, agent, "市民上传照片.png"); err != nil {
+			return err
+		}
+	}
 	defer func() { c.prev = s.t }()
 	if p := c.prev; p != nil && p.Status.Open() && p.Status != hotline.StatusMerged && rng.IntN(25) == 0 && s.wait(1) {
 		return s.do(ctx, dispatcher, hotline.Command{Action: hotline.ActionMerge, IntoID: p.ID})
@@ -281,6 +286,11 @@ func (s *story) run(ctx context.Context) error {
 			return err
 		}
 		if err := s.do(ctx, unit, hotline.Command{Action: hotline.ActionResume}); err != nil || !s.wait(20) {
+			return err
+		}
+	}
+	if s.t.ID%4 == 1 { // the reply comes with a photo from the site (附件)
+		if err := s.attachPhoto(ctx, unit, "现场处理照片.png"); err != nil {
 			return err
 		}
 	}
