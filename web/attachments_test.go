@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"io/fs"
@@ -57,9 +58,23 @@ func (e *env) upload(who, path string, parts ...part) (int, map[string]any) {
 	return resp.StatusCode, out
 }
 
+// photo is a picture of w×h: a sky over a street, something to see in
+// a thumbnail.
 func photo(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := color.RGBA{135, 190, 235, 255}
+			if y > h*2/3 {
+				c = color.RGBA{110, 110, 115, 255}
+			} else if x > w/3 && x < w*2/3 && y > h/4 {
+				c = color.RGBA{190, 120, 90, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
 	var b bytes.Buffer
-	png.Encode(&b, image.NewRGBA(image.Rect(0, 0, w, h)))
+	png.Encode(&b, img)
 	return b.Bytes()
 }
 

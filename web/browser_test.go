@@ -34,9 +34,12 @@ func chromium(t *testing.T) string {
 
 // TestBrowser_Lifecycle drives one ticket through the whole lifecycle in
 // headless Chromium, through the pages only: agent intake → dispatch to the
-// wrong unit → that unit returns it → re-dispatch with the catalogue's
-// suggestion → the unit acknowledges and replies → the centre approves →
-// callback with rating → archive. With HOTLINE_SCREENSHOTS=DIR it also
+// wrong unit → that unit asks to return it → the dispatcher rejects (the
+// unit reads why) → asked again with a suggested unit → approved →
+// re-dispatch with the suggestion preselected → the district forwards to
+// its township → the township replies with a photo → the district approves
+// and replies → the centre approves → callback with rating → archive; the
+// timeline lists each step with actor and time. With HOTLINE_SCREENSHOTS=DIR it also
 // saves the main pages as PNG at 1366×768.
 func TestBrowser_Lifecycle(t *testing.T) {
 	exe := chromium(t)
@@ -114,9 +117,6 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	act := func(step, action string, fill ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		landing := `table.timeline`
-		if action == "return" {
-			landing = `ul.queues` // the unit no longer sees the ticket: back to its home
-		}
 		form := `form[action$="/act/` + action + `"]`
 		steps := append([]chromedp.Action[chromedp.Void]{chromedp.Navigate(ticketURL), chromedp.WaitVisible(css(form))}, fill...)
 		// Mark the page, so that waiting for the timeline waits for the page
@@ -181,7 +181,18 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	}
 	logout()
 
-	// 2. Dispatched to the wrong unit, returned, dispatched again as suggested.
+	// 2. Dispatched to the wrong unit, which asks to return it; the
+	// dispatcher rejects (the unit reads why); asked again with a
+	// suggested unit, approved; re-dispatched with that unit preselected.
+	if _, err := e.db.ImportUnits(ctx, sqldb.SystemActor, [][4]string{{"anyuan-fh", "凤凰街道", "township", "anyuan"}}); err != nil {
+		t.Fatal(err)
+	}
+	us, _ := e.db.FindUnits(ctx)
+	for _, u := range us {
+		e.units[u.Code] = u.ID
+	}
+	e.addUser("anyuan", hotline.RoleUnit, e.units["anyuan"])
+	e.addUser("fh", hotline.RoleUnit, e.units["anyuan-fh"])
 	login("dispatcher")
 	run("dispatcher queue", chromedp.Navigate(base+"/queue/dispatch"), chromedp.WaitVisible(css(`table.tickets`)))
 	shot("dispatch-queue")
@@ -194,26 +205,59 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	act("dispatch to the wrong unit", "dispatch", chromedp.SetValue(css(`form[action$="/act/dispatch"] select[name=lead_unit_id]`), fmt.Sprint(e.units["util-power"])))
 	logout()
 	login("util-power")
-	act("return", "return", chromedp.SetValue(css(`form[action$="/act/return"] textarea[name=reason]`), "停水不属于供电职责"))
+	act("return request", "return", chromedp.SetValue(css(`form[action$="/act/return"] textarea[name=reason]`), "人手不足"))
 	logout()
 	login("dispatcher")
-	run("returned in queue", chromedp.Navigate(base+"/queue/dispatch"), chromedp.WaitVisible(css(`table.tickets`)))
-	if row := read("returned row", chromedp.Text(css(`tr.returned`))); !strings.Contains(row, "停水不属于供电职责") {
-		t.Errorf("returned ticket's row does not show the unit's reason: %q", row)
+	run("returns queue", chromedp.Navigate(base+"/queue/returns"), chromedp.WaitVisible(css(`table.tickets`)))
+	if row := read("return row", chromedp.Text(css(`table.tickets tbody tr`))); !strings.Contains(row, "人手不足") || !strings.Contains(row, "审核") {
+		t.Errorf("the 退单待审核 row lacks the reason or the review limit: %q", row)
 	}
-	run("suggestion", chromedp.Navigate(ticketURL), chromedp.WaitVisible(css(`form[action$="/act/dispatch"]`)))
-	if suggested := read("suggestion", chromedp.Value(css(`form[action$="/act/dispatch"] select[name=lead_unit_id]`))); suggested != fmt.Sprint(e.units["util-water"]) {
-		t.Errorf("dispatch form preselects unit %s, want the catalogue's %d", suggested, e.units["util-water"])
+	shot("return-review")
+	act("reject the return", "review_return",
+		chromedp.Click(css(`form[action$="/act/review_return"] input[name=approve][value=false]`)),
+		chromedp.SetValue(css(`form[action$="/act/review_return"] textarea[name=reason]`), "人手不足不是退单理由，请继续办理"))
+	logout()
+	login("util-power")
+	run("rejection read", chromedp.Navigate(ticketURL), chromedp.WaitVisible(css(`dd.return-request`)))
+	if dd := read("rejection", chromedp.Text(css(`dd.return-request`))); !strings.Contains(dd, "驳回退单") || !strings.Contains(dd, "人手不足不是退单理由") {
+		t.Errorf("the unit does not read why its return was rejected: %q", dd)
+	}
+	act("return again", "return", chromedp.SetValue(css(`form[action$="/act/return"] textarea[name=reason]`), "停水属安源区及供水职责，不属于供电"),
+		chromedp.SetValue(css(`form[action$="/act/return"] select[name=suggested_unit_id]`), fmt.Sprint(e.units["anyuan"])))
+	logout()
+	login("dispatcher")
+	act("approve the return", "review_return")
+	if suggested := read("suggestion", chromedp.Value(css(`form[action$="/act/dispatch"] select[name=lead_unit_id]`))); suggested != fmt.Sprint(e.units["anyuan"]) {
+		t.Errorf("dispatch form preselects unit %s, want the returning unit's suggestion %d", suggested, e.units["anyuan"])
 	}
 	act("re-dispatch", "dispatch")
 	logout()
 
-	// 3. The unit acknowledges and replies.
-	login("util-water")
+	// 3. The district acknowledges and forwards to its township, which
+	// replies with a photo; the district approves and replies.
+	login("anyuan")
 	run("unit inbox", chromedp.Navigate(base+"/queue/acknowledge"), chromedp.WaitVisible(css(`table.tickets`)))
 	shot("unit-inbox")
 	act("acknowledge", "acknowledge")
-	act("reply", "reply", chromedp.SetValue(css(`form[action$="/act/reply"] textarea[name=content]`), "已抢修管道，恢复供水。"))
+	act("forward", "forward", chromedp.SetValue(css(`form[action$="/act/forward"] select[name=unit_id]`), fmt.Sprint(e.units["anyuan-fh"])),
+		chromedp.SetValue(css(`form[action$="/act/forward"] textarea[name=note]`), "请凤凰街道现场核查"))
+	logout()
+	photoPath := filepath.Join(t.TempDir(), "现场照片.png")
+	if err := os.WriteFile(photoPath, photo(640, 480), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	login("fh")
+	run("forwarded queue", chromedp.Navigate(base+"/queue/forwarded"), chromedp.WaitVisible(css(`table.tickets`)))
+	act("township acknowledges", "acknowledge")
+	act("township replies", "reply", chromedp.SetValue(css(`form[action$="/act/reply"] textarea[name=content]`), "凤凰街道已协调水务公司抢修管道，恢复供水。"),
+		chromedp.SetUploadFiles(css(`form[action$="/act/reply"] input[type=file]`), []string{photoPath}))
+	logout()
+	login("anyuan")
+	act("approve the township", "review_sub")
+	if draft := read("draft reply", chromedp.Value(css(`form[action$="/act/reply"] textarea[name=content]`))); !strings.Contains(draft, "凤凰街道已协调") {
+		t.Errorf("the district's reply does not start from the township's: %q", draft)
+	}
+	act("district replies", "reply")
 	logout()
 
 	// 4. The centre approves; the callback agent records the rating; archive.
@@ -225,14 +269,32 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	login("callback")
 	act("callback", "callback", chromedp.SetValue(css(`form[action$="/act/callback"] select[name=rating]`), "satisfied"))
 	act("archive", "archive")
+	run("thumbnail", chromedp.Navigate(ticketURL), chromedp.WaitVisible(css(`ul.attachments img`)))
+	if w := read("thumbnail width", chromedp.Evaluate[string](`String(document.querySelector("ul.attachments img").naturalWidth)`)); w != "240" {
+		t.Errorf("the photo's thumbnail is %s px wide, want 240", w)
+	}
 	shot("ticket")
 
 	run("ticket page", chromedp.Navigate(ticketURL), chromedp.WaitVisible(css(`table.timeline`)))
-	timeline := read("timeline", chromedp.Text(css(`table.timeline`)))
-	for _, step := range []string{"受理", "提交派单", "派单", "退单", "签收", "答复", "审核", "回访", "归档"} {
-		if !strings.Contains(timeline, step) {
-			t.Errorf("timeline lacks %s:\n%s", step, timeline)
+	var rows []struct{ When, Action, Actor string }
+	list := read("timeline rows", chromedp.Evaluate[string](`Array.from(document.querySelectorAll("table.timeline tbody tr")).map(tr => Array.from(tr.cells).slice(0, 3).map(c => c.textContent.trim()).join("|")).join("\n")`))
+	for _, line := range strings.Split(list, "\n") {
+		f := strings.Split(line, "|")
+		if len(f) == 3 {
+			rows = append(rows, struct{ When, Action, Actor string }{f[0], f[1], f[2]})
 		}
+	}
+	var steps []string
+	for _, r := range rows {
+		if r.When == "" || r.Actor == "" {
+			t.Errorf("timeline row without time or actor: %+v", r)
+		}
+		steps = append(steps, r.Action+"/"+r.Actor)
+	}
+	want := "受理/agent 提交派单/agent 派单/dispatcher 申请退单/util-power 退单审核/dispatcher 申请退单/util-power 退单审核/dispatcher " +
+		"派单/dispatcher 签收/anyuan 转派下级/anyuan 签收/fh 答复/fh 上传附件/fh 审核下级答复/anyuan 答复/anyuan 审核/dispatcher 回访/callback 归档/callback"
+	if got := strings.Join(steps, " "); got != want {
+		t.Errorf("timeline\n%s\nwant\n%s", got, want)
 	}
 	if status := read("status", chromedp.Text(css(`h1 .status`))); status != "已归档" {
 		t.Errorf("final status %q", status)

@@ -38,6 +38,10 @@ func eventDetails(l *locale, rf *ref, ev *hotline.Event) []string {
 			out = append(out, l.Tf("下级单位：%s", name))
 		}
 	}
+	if ev.Action == hotline.ActionAttach {
+		name, _ := ev.Payload["name"].(string)
+		out = append(out, name)
+	}
 	changes, _ := ev.Payload["changes"].([]any)
 	for _, c := range changes {
 		m, _ := c.(map[string]any)
