@@ -163,6 +163,7 @@ type TicketFilter struct {
 	Sort         string    // "" newest first; "oldest"; "due" (next deadline first)
 	Page         int       // 1-based
 	PageSize     int       // default 20, at most 200
+	CountOnly    bool      // only the total (a queue's tab): no page is read
 }
 
 // MaxTicketHits is where the total of a ticket search stops counting (it
@@ -242,7 +243,7 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 		for _, st := range f.SubStatus {
 			ps = append(ps, arg(st))
 		}
-		where = append(where, "sub_status IN ("+strings.Join(ps, ", ")+")")
+		where = append(where, "sub_status <> '' AND sub_status IN ("+strings.Join(ps, ", ")+")") // the partial index tickets_sub_status
 	}
 	if f.Urged {
 		where = append(where, "urge_count > 0")
@@ -257,10 +258,11 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 		where = append(where, "created_at < "+arg(f.To.UnixMilli()))
 	}
 	if f.Pending {
-		where = append(where, "pending_request IN ('extension', 'suspend')")
+		// "<> ''" for the partial index tickets_pending
+		where = append(where, "pending_request <> '' AND pending_request <> 'return'")
 	}
 	if f.ReturnReview {
-		where = append(where, "pending_request = 'return'")
+		where = append(where, "pending_request <> '' AND pending_request = 'return'")
 	}
 	if f.Callback {
 		where = append(where, "status = 'concluded' AND NOT callback_done")
@@ -287,10 +289,21 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 			where = append(where, text)
 		}
 	}
+	// One unit's total, each branch counted on its own index, and its
+	// tickets by deadline, sorted on the index before any row is read.
+	var unitCount, unitDue string
 	for _, u := range units {
 		rest := ""
 		if len(where) > 0 {
 			rest = " AND " + strings.Join(where, " AND ")
+		}
+		if len(units) == 1 && !search {
+			unitCount = `SELECT COUNT(*) FROM (SELECT id FROM tickets WHERE lead_unit_id = ` + u + rest +
+				` UNION SELECT t.id FROM ticket_co_units c JOIN tickets t ON t.id = c.ticket_id WHERE c.unit_id = ` + u + rest +
+				` UNION SELECT id FROM tickets WHERE sub_unit_id = ` + u + rest + `) x`
+			unitDue = `SELECT id FROM (SELECT id, next_due_at FROM tickets WHERE lead_unit_id = ` + u + rest +
+				` UNION SELECT t.id, t.next_due_at FROM ticket_co_units c JOIN tickets t ON t.id = c.ticket_id WHERE c.unit_id = ` + u + rest +
+				` UNION SELECT id, next_due_at FROM tickets WHERE sub_unit_id = ` + u + rest + `) x`
 		}
 		where = append(where, "id IN (SELECT id FROM tickets WHERE lead_unit_id = "+u+rest+
 			" UNION ALL SELECT ticket_id FROM ticket_co_units WHERE unit_id = "+u+
@@ -322,17 +335,27 @@ func (db *DB) FindTickets(ctx context.Context, actor hotline.Actor, f TicketFilt
 		// A common word is in a good part of a million tickets: counting
 		// them all would cost more than the page; the count stops.
 		err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM %s%s LIMIT %d) c`, from, cond, MaxTicketHits+1), args...).Scan(&total)
+	case unitCount != "":
+		// Not "COUNT(*) … WHERE id IN (…)": that reads every ticket row
+		// of the unit to check the conditions again.
+		err = tx.QueryRowContext(ctx, unitCount, args...).Scan(&total)
 	default:
 		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+cond, args...).Scan(&total)
 	}
 	if err != nil {
 		return nil, 0, err
 	}
+	if f.CountOnly {
+		return []*hotline.Ticket{}, total, nil
+	}
 	if order == "" {
 		order = newest
 	}
-	q := `SELECT ` + ticketColumns + ` FROM ` + from + cond + ` ORDER BY ` + order + ` LIMIT ` +
-		arg(f.PageSize) + ` OFFSET ` + arg((f.Page-1)*f.PageSize)
+	page := ` LIMIT ` + arg(f.PageSize) + ` OFFSET ` + arg((f.Page-1)*f.PageSize)
+	q := `SELECT ` + ticketColumns + ` FROM ` + from + cond + ` ORDER BY ` + order + page
+	if unitDue != "" && f.Sort == "due" {
+		q = `SELECT ` + ticketColumns + ` FROM tickets WHERE id IN (` + unitDue + ` ORDER BY ` + order + page + `) ORDER BY ` + order
+	}
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, err

@@ -147,7 +147,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	var tabs []tab
 	for _, q := range queuesFor(a) {
 		f := q.Filter(s.DB.Now(), a)
-		f.PageSize = 1
+		f.CountOnly = true
 		_, n, err := s.DB.FindTickets(r.Context(), a, f)
 		if err != nil {
 			s.errorPage(w, r, err)
@@ -223,7 +223,7 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 	var current *queue
 	for i, q := range qs {
 		f := q.Filter(s.DB.Now(), a)
-		f.PageSize = 1
+		f.CountOnly = true
 		_, n, err := s.DB.FindTickets(r.Context(), a, f)
 		if err != nil {
 			s.errorPage(w, r, err)
