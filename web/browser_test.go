@@ -131,7 +131,7 @@ func TestBrowser_Lifecycle(t *testing.T) {
 
 	// 1. The agent accepts the call; the caller's history shows up, and the
 	// knowledge base suggests an answer as the appeal is typed.
-	e.newTicket(map[string]any{"title": "上次来电"}) // an earlier ticket of the same caller
+	earlier := e.newTicket(map[string]any{"title": "上次来电"}) // an earlier ticket of the same caller, still open
 	var kb struct{ ID int64 }
 	e.call("admin", "POST", "/api/v1/kb/articles", map[string]any{"title": "停水了怎么查询原因", "kind": "faq",
 		"body": "计划停水会提前通知；突发停水可拨打水务公司热线查询抢修进度。", "answer": "停水可拨打水务公司24小时热线查询。"}, 201, &kb)
@@ -163,6 +163,14 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	}
 	if history := read("history", chromedp.Text(css(`#history`))); !strings.Contains(history, "上次来电") {
 		t.Errorf("caller history panel shows %q", history)
+	}
+	// The caller also urges the earlier ticket: attached to it from the
+	// history panel, with what the agent wrote down.
+	run("repeat call", chromedp.Click(css(`#history .repeat-call button`)), chromedp.WaitVisible(css(`#history .repeat-call .notice`)))
+	var urged hotline.Ticket
+	e.call("lead", "GET", fmt.Sprintf("/api/v1/tickets/%d", earlier.ID), nil, 200, &urged)
+	if last := urged.Events[len(urged.Events)-1]; urged.RepeatCalls != 1 || urged.UrgeCount != 1 || last.Payload["content"] != "凤凰街小区停水三天无人处理。" {
+		t.Errorf("the earlier ticket after the repeat call: %d calls, %d urges, last event %+v", urged.RepeatCalls, urged.UrgeCount, last)
 	}
 	if cat := read("category", chromedp.Value(css(`#category`))); cat != fmt.Sprint(e.cat) {
 		t.Errorf("type-ahead picked category %s, want %d", cat, e.cat)

@@ -242,3 +242,44 @@ func testSubDispatch(t *testing.T, e *env) {
 		t.Errorf("timeline %v\nwant %s", levels, want)
 	}
 }
+
+// Named handlers: the lead unit assigns a ticket to one of its own staff,
+// who finds it under 我经办的; nobody outside the unit can be named, and
+// another unit cannot assign at all.
+func TestAPI_NamedHandlers(t *testing.T) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d, func(t *testing.T) { testNamedHandlers(t, MustServerOn(t, d)) })
+	}
+}
+
+func testNamedHandlers(t *testing.T, e *env) {
+	e.addUser("water.li", hotline.RoleUnit, e.units["util-water"])
+	tk := e.newTicket(map[string]any{"submit": true})
+	p := fmt.Sprintf("/api/v1/tickets/%d/", tk.ID)
+	e.call("dispatcher", "POST", p+"dispatch", map[string]any{"lead_unit_id": e.units["util-water"]}, 200, nil)
+	if code, page := e.get("util-water", "/queue/unassigned"); code != 200 || !strings.Contains(page, tk.Number) {
+		t.Errorf("未分配经办人 (%d) lacks the new ticket", code)
+	}
+	var bad apiError
+	e.call("util-water", "POST", p+"assign", map[string]any{"user_id": e.userID("util-power")}, 400, &bad)
+	if bad.Error.Field != "user_id" {
+		t.Errorf("a handler from another unit: %+v", bad)
+	}
+	e.call("util-power", "POST", p+"assign", map[string]any{"user_id": e.userID("util-power")}, 404, nil)
+	e.call("dispatcher", "POST", p+"assign", map[string]any{"user_id": e.userID("water.li")}, 403, nil)
+	var got hotline.Ticket
+	e.call("util-water", "POST", p+"assign", map[string]any{"user_id": e.userID("water.li")}, 200, &got)
+	if got.HandlerID != e.userID("water.li") {
+		t.Fatalf("handler %d", got.HandlerID)
+	}
+	if code, page := e.get("water.li", "/queue/mine"); code != 200 || !strings.Contains(page, tk.Number) {
+		t.Errorf("我经办的 (%d) lacks the assigned ticket", code)
+	}
+	if code, page := e.get("util-water", "/queue/unassigned"); code != 200 || strings.Contains(page, tk.Number) {
+		t.Errorf("未分配经办人 (%d) still lists the assigned ticket", code)
+	}
+	last := got.Events[len(got.Events)-1]
+	if last.Action != hotline.ActionAssign || last.ActorName == "" {
+		t.Errorf("assign event %+v", last)
+	}
+}
