@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,7 +17,7 @@ import (
 
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f dbFlags
-	fs := newFlagSet("backup", "hotline backup OUT：服务运行中对 SQLite 做一致性快照到 OUT（不覆盖已有文件）；PostgreSQL 打印 pg_dump 备份步骤。主密钥不在备份里，请另行保管。", stderr)
+	fs := newFlagSet("backup", "hotline backup OUT：服务运行中对 SQLite 做一致性快照到 OUT（不覆盖已有文件），工单附件复制到 OUT.attachments；PostgreSQL 打印 pg_dump 备份步骤。主密钥不在备份里，请另行保管。", stderr)
 	f.register(fs)
 	if err := f.parse(args); err != nil {
 		return err
@@ -38,7 +41,46 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	st, _ := os.Stat(fs.Arg(0))
 	fmt.Fprintf(stdout, "已备份到 %s（%d 字节，用时 %s）\n", fs.Arg(0), st.Size(), time.Since(start).Round(time.Millisecond))
+	// The attachments after the snapshot: a file is written before the row
+	// that names it is committed, and never changed, so every file the
+	// snapshot names is there (and a few newer ones may be too).
+	n, err := copyFiles(f.attachmentDir(), fs.Arg(0)+".attachments")
+	if err != nil {
+		return fmt.Errorf("备份附件: %w", err)
+	}
+	fmt.Fprintf(stdout, "附件 %d 个已复制到 %s（加密存放）\n", n, fs.Arg(0)+".attachments")
 	return nil
+}
+
+// copyFiles copies the regular files under src to dst (0700 directories,
+// 0600 files), keeping their paths; a missing src copies nothing.
+func copyFiles(src, dst string) (int, error) {
+	n := 0
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && path == src {
+			return filepath.SkipAll
+		} else if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o700)
+		}
+		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), ".put-") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		n++
+		return os.WriteFile(to, b, 0o600)
+	})
+	return n, err
 }
 
 func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -78,6 +120,13 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if err := os.WriteFile(target, b, 0o600); err != nil {
 		return err
+	}
+	if st, err := os.Stat(in + ".attachments"); err == nil && st.IsDir() {
+		n, err := copyFiles(in+".attachments", f.attachmentDir())
+		if err != nil {
+			return fmt.Errorf("恢复附件: %w", err)
+		}
+		fmt.Fprintf(stdout, "附件 %d 个已恢复到 %s\n", n, f.attachmentDir())
 	}
 	db, err := f.open(ctx, stderr, false) // proves the key opens it, and migrates an older backup
 	if err != nil {

@@ -103,6 +103,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 type dbFlags struct {
 	data, dsn, keyFile, cipher, auditHash string
 	config                                string
+	attachments                           string // the attachment store's directory
 	fs                                    *flag.FlagSet
 	configured                            bool
 }
@@ -115,6 +116,15 @@ func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.keyFile, "key-file", "", "主密钥文件（默认 DATA_DIR/master.key；环境变量 HOTLINE_MASTER_KEY 优先）")
 	fs.StringVar(&f.cipher, "cipher", "aes-256-gcm", "个人信息加密算法：aes-256-gcm 或 sm4-gcm（国密）")
 	fs.StringVar(&f.auditHash, "audit-hash", "sha256", "审计日志哈希链算法：sha256 或 sm3（国密）")
+	fs.StringVar(&f.attachments, "attachments", "", "工单附件目录（加密存放；默认 DATA_DIR/attachments）")
+}
+
+// attachmentDir is where ticket attachments are kept.
+func (f *dbFlags) attachmentDir() string {
+	if f.attachments != "" {
+		return f.attachments
+	}
+	return filepath.Join(f.data, "attachments")
 }
 
 // parse parses the subcommand's arguments and completes them from the

@@ -1,10 +1,14 @@
 package main_test
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"os/exec"
@@ -36,6 +40,36 @@ func listTickets(t *testing.T, base string) string {
 	return string(b)
 }
 
+// uploadPhoto attaches a small PNG to a ticket as the user and returns
+// the attachment's id.
+func uploadPhoto(t *testing.T, base, token string, ticket int64) int64 {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	var pic bytes.Buffer
+	png.Encode(&pic, img)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	w, _ := mw.CreateFormFile("file", "现场.png")
+	w.Write(pic.Bytes())
+	mw.Close()
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/tickets/%d/attachments", base, ticket), &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Items []struct{ ID int64 } }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 201 || len(out.Items) != 1 {
+		t.Fatalf("upload: %d %v", resp.StatusCode, err)
+	}
+	return out.Items[0].ID
+}
+
 func getStatus(t *testing.T, url, token string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
@@ -61,7 +95,16 @@ func TestBackupRestoreAndAuditVerify(t *testing.T) {
 	base := startCmd(t, cmd)
 	want := listTickets(t, base)
 	backup := filepath.Join(t.TempDir(), "backup.db")
-	if out := runCLI(t, bin, "backup", "--data", data, backup); !strings.Contains(out, "已备份") {
+	// An attachment, to find again in the restored copy.
+	lead := login(t, base, "lead")
+	_, open := getStatus(t, base+"/api/v1/tickets?status=handling&page_size=1", lead.token)
+	var handling struct{ Items []struct{ ID int64 } }
+	if err := json.Unmarshal([]byte(open), &handling); err != nil || len(handling.Items) == 0 {
+		t.Fatalf("no ticket in hand in the demo: %v", err)
+	}
+	photo := uploadPhoto(t, base, lead.token, handling.Items[0].ID)
+	_, original := getStatus(t, fmt.Sprintf("%s/api/v1/attachments/%d", base, photo), lead.token)
+	if out := runCLI(t, bin, "backup", "--data", data, backup); !strings.Contains(out, "已备份") || !strings.Contains(out, "附件") {
 		t.Fatalf("backup: %s", out)
 	}
 	for _, f := range []string{backup, filepath.Join(data, "hotline.db"), filepath.Join(data, "hotline.db-wal"), filepath.Join(data, "master.key")} {
@@ -108,6 +151,9 @@ func TestBackupRestoreAndAuditVerify(t *testing.T) {
 	base2, _ := startServer(t, bin, restored)
 	if got := listTickets(t, base2); got != want {
 		t.Errorf("restored server lists other tickets")
+	}
+	if status, got := getStatus(t, fmt.Sprintf("%s/api/v1/attachments/%d", base2, photo), login(t, base2, "lead").token); status != 200 || got != original || len(original) < 100 {
+		t.Errorf("the restored attachment: %d, %d bytes (original %d)", status, len(got), len(original))
 	}
 
 	if out := runCLI(t, bin, "audit", "verify", "--data", data); !strings.Contains(out, "审计日志完整") {

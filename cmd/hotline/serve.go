@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,8 +32,7 @@ type serveOptions struct {
 	demo, insecure  bool
 	sweep, drain    time.Duration
 	limits          hotline.LookupLimits
-	returnReview    int    // working hours the centre has to review a return request
-	attachments     string // the attachment store's directory
+	returnReview    int // working hours the centre has to review a return request
 	attachMaxMB     int
 	attachTypes     string
 }
@@ -58,7 +56,6 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.IntVar(&o.limits.BurstDistinct, "lookup-alert", o.limits.BurstDistinct, "告警阈值：时间窗内查询的不同号码数（或被拒次数）")
 	fs.DurationVar(&o.limits.BurstWindow, "lookup-alert-window", o.limits.BurstWindow, "告警时间窗")
 	fs.IntVar(&o.returnReview, "return-review-hours", o.returnReview, "退单申请的审核时限（工作小时）")
-	fs.StringVar(&o.attachments, "attachments", "", "工单附件目录（加密存放；默认 DATA_DIR/attachments）")
 	fs.IntVar(&o.attachMaxMB, "attachment-max-mb", 10, "单个附件的大小上限（MB）")
 	fs.StringVar(&o.attachTypes, "attachment-types", strings.Join(files.DefaultTypes, ","), "允许的附件类型（按内容识别的 MIME 类型，逗号分隔）")
 	return fs, o
@@ -126,9 +123,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	db.LookupLimits = limits
 	db.Rules.ReturnReview = hotline.Limit{Value: o.returnReview, Unit: hotline.WorkingHours}
 	db.FilePolicy = o.policy()
-	if db.Files = (files.Dir{Root: o.attachments}); o.attachments == "" {
-		db.Files = files.Dir{Root: filepath.Join(f.data, "attachments")}
-	}
+	db.Files = files.Dir{Root: f.attachmentDir()}
 	if *withDemo {
 		password := envOr("HOTLINE_DEMO_PASSWORD", "hotline12345")
 		loaded, err := demo.Loaded(ctx, db)
