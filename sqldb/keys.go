@@ -83,9 +83,10 @@ func (db *DB) loadKeys(ctx context.Context) error {
 
 // RotationProgress reports a key rotation's progress.
 type RotationProgress struct {
-	KeyID     int64 `json:"key_id"`
-	Done      int   `json:"done"`
-	Remaining int   `json:"remaining"`
+	KeyID       int64 `json:"key_id"`
+	Done        int   `json:"done"`
+	Remaining   int   `json:"remaining"`
+	Attachments int   `json:"attachments"` // attachment files sealed again, after the tickets
 }
 
 // RotateBatch is how many tickets one rotation transaction re-encrypts.
@@ -135,7 +136,9 @@ func (db *DB) RotateDataKey(ctx context.Context, actor hotline.Actor, progress f
 			break
 		}
 	}
-	return p, nil
+	n, err := db.resealAttachments(ctx, p.KeyID)
+	p.Attachments = n
+	return p, err
 }
 
 func (db *DB) rotateBatch(ctx context.Context, keyID int64) (done, remaining int, err error) {

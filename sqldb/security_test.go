@@ -75,13 +75,24 @@ func TestSecurity_KeyRotation(t *testing.T) {
 		if _, err := f.DB.RotateDataKey(f.Context, f.Actors["lead"], nil); hotline.ErrorCode(err) != hotline.EForbidden {
 			t.Errorf("team lead rotated keys: %v", err)
 		}
+		// An attachment (a text file) sealed under the old key.
+		note := []byte("现场说明：联系电话 " + secretPhone)
+		att, err := f.DB.AddTicketAttachment(f.Context, f.Actors["agent"], ids[0], "说明.txt", note)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var calls int
 		p, err := f.DB.RotateDataKey(f.Context, f.Actors["admin"], func(sqldb.RotationProgress) { calls++ })
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Done != 7 || p.Remaining != 0 || calls == 0 {
+		if p.Done != 7 || p.Remaining != 0 || calls == 0 || p.Attachments != 1 {
 			t.Errorf("rotation %+v after %d progress calls", p, calls)
+		}
+		var oldKey int
+		rawDB(t, f).QueryRow(`SELECT COUNT(*) FROM ticket_attachments WHERE key_id <> $1`, p.KeyID).Scan(&oldKey)
+		if _, got, err := f.DB.OpenTicketAttachment(f.Context, f.Actors["lead"], att.ID, false); err != nil || string(got) != string(note) || oldKey != 0 {
+			t.Errorf("attachment after rotation: %q, %v; %d still under an old key", got, err, oldKey)
 		}
 		var left int
 		rawDB(t, f).QueryRow(`SELECT COUNT(*) FROM tickets WHERE requester_key_id <> $1`, p.KeyID).Scan(&left)

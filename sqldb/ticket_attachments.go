@@ -243,3 +243,71 @@ func (db *DB) OpenTicketAttachment(ctx context.Context, actor hotline.Actor, id 
 	}
 	return a, data, nil
 }
+
+// resealAttachments seals every attachment file (and thumbnail) made under
+// an older data key again under keyID, in place: each file is replaced by
+// rename, then its row names the new key; a file that cannot be read
+// stops the run, to be repeated.
+func (db *DB) resealAttachments(ctx context.Context, keyID int64) (int, error) {
+	if db.Files == nil {
+		return 0, nil
+	}
+	done := 0
+	for {
+		rows, err := db.read.QueryContext(ctx, `SELECT id, storage_key, thumb_key FROM ticket_attachments WHERE key_id <> $1 ORDER BY id LIMIT 100`, keyID)
+		if err != nil {
+			return done, err
+		}
+		type file struct {
+			id         int64
+			key, thumb string
+		}
+		var batch []file
+		for rows.Next() {
+			var f file
+			if err := rows.Scan(&f.id, &f.key, &f.thumb); err != nil {
+				rows.Close()
+				return done, err
+			}
+			batch = append(batch, f)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(batch) == 0 {
+			return done, err
+		}
+		for _, f := range batch {
+			for _, part := range []struct{ key, field string }{{f.key, attachmentField}, {f.thumb, thumbnailField}} {
+				if part.key == "" {
+					continue
+				}
+				sealed, err := db.Files.Get(ctx, part.key)
+				if err != nil {
+					return done, fmt.Errorf("attachment %d: %w", f.id, err)
+				}
+				plain, err := db.keys.DecryptBytes(part.field, sealed)
+				if err != nil {
+					return done, fmt.Errorf("attachment %d: %w", f.id, err)
+				}
+				if sealed, err = db.keys.EncryptBytes(part.field, plain); err != nil {
+					return done, err
+				}
+				if err := db.Files.Put(ctx, part.key, sealed); err != nil {
+					return done, err
+				}
+			}
+			tx, err := db.begin(ctx)
+			if err != nil {
+				return done, err
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE ticket_attachments SET key_id = $1 WHERE id = $2`, keyID, f.id)
+			if err == nil {
+				err = tx.Commit()
+			}
+			tx.Rollback()
+			if err != nil {
+				return done, err
+			}
+			done++
+		}
+	}
+}
