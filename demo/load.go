@@ -63,6 +63,9 @@ func Load(ctx context.Context, db *sqldb.DB, o Options) error {
 	if err := c.tickets(ctx, o); err != nil {
 		return err
 	}
+	if err := c.present(ctx, o.Now); err != nil {
+		return err
+	}
 	return c.dispatchModels(ctx)
 }
 

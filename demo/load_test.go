@@ -43,6 +43,17 @@ func TestLoad(t *testing.T) {
 			t.Errorf("no demo ticket in state %s (%v)", s, err)
 		}
 	}
+	// The issue-15 queues have work in them.
+	for name, f := range map[string]sqldb.TicketFilter{
+		"退单待审核":   {ReturnReview: true},
+		"上级转办":    {SubStatus: []string{hotline.SubForwarded, hotline.SubAcknowledged}},
+		"待审核下级答复": {SubStatus: []string{hotline.SubReplied}},
+		"市民催办":    {Urged: true},
+	} {
+		if _, n, err := db.FindTickets(ctx, lead, f); err != nil || n == 0 {
+			t.Errorf("no demo ticket in %s (%v)", name, err)
+		}
+	}
 	_, total, _ := db.FindTickets(ctx, lead, sqldb.TicketFilter{})
 	if total != 300 {
 		t.Errorf("%d tickets, want 300", total)
