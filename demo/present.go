@@ -42,7 +42,7 @@ func (c *city) present(ctx context.Context, now time.Time) error {
 		cmd := hotline.Command{Action: hotline.ActionReturn, Reason: "该事项不在本单位职责范围内，请中心核实后改派"}
 		if asked == 0 {
 			if other := c.unitByKey["dept-urban"].ID; other != t.LeadUnitID {
-				cmd.SuggestedUnitID, cmd.Reason = other, "属城市管理职责，建议改派市城市管理局"
+				cmd.SuggestedUnitID, cmd.Reason = other, "占道、市容类事项属城市管理职责，不属于本单位"
 			}
 		}
 		at(t, time.Duration(40-asked*25)*time.Minute)
