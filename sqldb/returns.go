@@ -14,12 +14,7 @@ func loadReturns(ctx context.Context, tx *Tx, ts []*hotline.Ticket) error {
 	if len(ts) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*hotline.Ticket, len(ts))
-	ids := make([]int64, 0, len(ts))
-	for _, t := range ts {
-		byID[t.ID] = t
-		ids = append(ids, t.ID)
-	}
+	byID, ids := ticketsByID(ts)
 	rows, err := tx.QueryContext(ctx, `SELECT id, ticket_id, unit_id, reason, COALESCE(suggested_unit_id, 0), COALESCE(requested_by, 0),
 		requested_at, due_at, decision, COALESCE(decided_by, 0), decided_at, decision_reason
 		FROM ticket_returns WHERE ticket_id IN (`+joinIDs(ids)+`) ORDER BY ticket_id, id`)

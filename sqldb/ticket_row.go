@@ -80,16 +80,25 @@ func findTicket(ctx context.Context, tx *Tx, id int64, lock bool) (*hotline.Tick
 	return t, nil
 }
 
-func loadCoUnits(ctx context.Context, tx *Tx, ts []*hotline.Ticket) error {
-	if len(ts) == 0 {
-		return nil
-	}
+// ticketsByID maps tickets by id, and lists the ids, for loading what
+// belongs to a page of them in one query.
+func ticketsByID(ts []*hotline.Ticket) (map[int64]*hotline.Ticket, []int64) {
 	byID := make(map[int64]*hotline.Ticket, len(ts))
 	ids := make([]int64, 0, len(ts))
 	for _, t := range ts {
 		byID[t.ID] = t
-		t.CoUnitIDs = []int64{}
 		ids = append(ids, t.ID)
+	}
+	return byID, ids
+}
+
+func loadCoUnits(ctx context.Context, tx *Tx, ts []*hotline.Ticket) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	byID, ids := ticketsByID(ts)
+	for _, t := range ts {
+		t.CoUnitIDs = []int64{}
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT ticket_id, unit_id FROM ticket_co_units WHERE ticket_id IN (`+joinIDs(ids)+`) ORDER BY ticket_id, unit_id`)
 	if err != nil {

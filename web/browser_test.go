@@ -192,15 +192,7 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	// 2. Dispatched to the wrong unit, which asks to return it; the
 	// dispatcher rejects (the unit reads why); asked again with a
 	// suggested unit, approved; re-dispatched with that unit preselected.
-	if _, err := e.db.ImportUnits(ctx, sqldb.SystemActor, [][4]string{{"anyuan-fh", "凤凰街道", "township", "anyuan"}}); err != nil {
-		t.Fatal(err)
-	}
-	us, _ := e.db.FindUnits(ctx)
-	for _, u := range us {
-		e.units[u.Code] = u.ID
-	}
-	e.addUser("anyuan", hotline.RoleUnit, e.units["anyuan"])
-	e.addUser("fh", hotline.RoleUnit, e.units["anyuan-fh"])
+	e.addTownships(map[string]string{"fh": "凤凰街道"})
 	login("dispatcher")
 	run("dispatcher queue", chromedp.Navigate(base+"/queue/dispatch"), chromedp.WaitVisible(css(`table.tickets`)))
 	shot("dispatch-queue")

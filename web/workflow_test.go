@@ -176,19 +176,29 @@ func TestAPI_SubDispatch(t *testing.T) {
 	}
 }
 
-func testSubDispatch(t *testing.T, e *env) {
-	ctx := context.Background()
-	if _, err := e.db.ImportUnits(ctx, sqldb.SystemActor, [][4]string{{"anyuan-fh", "凤凰街道", "township", "anyuan"},
-		{"anyuan-by", "八一街道", "township", "anyuan"}}); err != nil {
-		t.Fatal(err)
+// addTownships adds townships under the district anyuan, each with a
+// login named by its key, and a login for the district itself.
+func (e *env) addTownships(towns map[string]string) {
+	e.tb.Helper()
+	var rows [][4]string
+	for key, name := range towns {
+		rows = append(rows, [4]string{"anyuan-" + key, name, "township", "anyuan"})
 	}
-	us, _ := e.db.FindUnits(ctx)
+	if _, err := e.db.ImportUnits(context.Background(), sqldb.SystemActor, rows); err != nil {
+		e.tb.Fatal(err)
+	}
+	us, _ := e.db.FindUnits(context.Background())
 	for _, u := range us {
 		e.units[u.Code] = u.ID
 	}
 	e.addUser("anyuan", hotline.RoleUnit, e.units["anyuan"])
-	e.addUser("fh", hotline.RoleUnit, e.units["anyuan-fh"])
-	e.addUser("by", hotline.RoleUnit, e.units["anyuan-by"])
+	for key := range towns {
+		e.addUser(key, hotline.RoleUnit, e.units["anyuan-"+key])
+	}
+}
+
+func testSubDispatch(t *testing.T, e *env) {
+	e.addTownships(map[string]string{"fh": "凤凰街道", "by": "八一街道"})
 	tk := e.newTicket(map[string]any{"submit": true})
 	p := fmt.Sprintf("/api/v1/tickets/%d/", tk.ID)
 	e.call("dispatcher", "POST", p+"dispatch", map[string]any{"lead_unit_id": e.units["anyuan"]}, 200, nil)
