@@ -175,6 +175,12 @@ func testDispatchModel(t *testing.T, e *env) {
 	if _, r, j := unitRow(water); r != 0 || j != 1 {
 		t.Errorf("water: returned %d, rejected %d; want 0 and 1", r, j)
 	}
+	// The figures page shows both per unit: 供电公司 one approved return, 水务公司 one rejected.
+	if code, body := get(t, disp, base+"/dispatch/figures"); code != 200 || !strings.Contains(body, "<th>驳回退单</th>") ||
+		!regexp.MustCompile(`<td>供电公司</td><td>\d+</td><td>1</td><td>0</td>`).MatchString(body) ||
+		!regexp.MustCompile(`<td>水务公司</td><td>\d+</td><td>0</td><td>1</td>`).MatchString(body) {
+		t.Errorf("the dispatch figures page (%d) lacks the approved and rejected returns per unit", code)
+	}
 	admin, _ := loginPage(t, base, "admin")
 	if code, body := get(t, admin, base+"/admin/dispatch"); code != 200 || !strings.Contains(body, "已启用") || !strings.Contains(body, "派单准确率 100.0%") ||
 		!strings.Contains(body, "供电公司  ") {
