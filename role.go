@@ -178,6 +178,7 @@ const (
 	PermEditKB          Permission = "kb.edit"        // write knowledge-base articles and send them for review
 	PermPublishKB       Permission = "kb.publish"     // publish, send back and retire articles
 	PermCallerHistory   Permission = "caller.history" // look up a caller's earlier tickets by phone (limited, audited)
+	PermCallStats       Permission = "call.stats"     // every agent's and queue's call figures (a call agent sees its own)
 )
 
 // rolePermissions is the role × permission table.
@@ -185,13 +186,13 @@ var rolePermissions = map[Role][]Permission{
 	RoleAdmin:          {PermManageConfig, PermManageUsers, PermReadAudit, PermRotateKeys, PermEditKB, PermPublishKB},
 	RoleCallAgent:      {PermRevealRequester, PermCallerHistory},
 	RoleDispatcher:     {PermExportTickets, PermCallerHistory},
-	RoleInspector:      {PermExportTickets, PermEditKB},
+	RoleInspector:      {PermExportTickets, PermEditKB, PermCallStats},
 	RoleCallbackAgent:  {PermRevealRequester, PermCallerHistory},
-	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory},
-	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB},
-	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB},
-	RoleAnalyst:        {PermExportTickets},
-	RoleSupervisor:     {PermReadAudit, PermExportTickets},
+	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory, PermCallStats},
+	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats},
+	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats},
+	RoleAnalyst:        {PermExportTickets, PermCallStats},
+	RoleSupervisor:     {PermReadAudit, PermExportTickets, PermCallStats},
 	RoleUnit:           {PermRevealRequester}, // only on its own, non-confidential tickets
 }
 

@@ -7,16 +7,18 @@ import (
 	"strings"
 
 	"hotline"
+	"hotline/sqldb"
 )
 
 // access is who may reach a route before its handler runs.
 type access int
 
 const (
-	public  access = iota // anyone: health, the login page, static files
-	login                 // anyone, rate-limited per address: the logins
-	api                   // a signed-in API client (bearer token, or a browser's cookie with CSRF)
-	browser               // a signed-in browser page; without a session, sent to the login page
+	public      access = iota // anyone: health, the login page, static files
+	login                     // anyone, rate-limited per address: the logins
+	api                       // a signed-in API client (bearer token, or a browser's cookie with CSRF)
+	browser                   // a signed-in browser page; without a session, sent to the login page
+	integration               // a partner system with an integration key of the route's scope (perm)
 )
 
 // route is one line of the route table.
@@ -97,6 +99,10 @@ func (s *Server) routeTable() []route {
 		{"GET /queue/{name}", browser, "", s.handleQueue},
 		{"GET /board", browser, "", s.handleBoard},
 		{"GET /api/v1/supervision/board", api, "", s.handleBoardAPI},
+
+		// Telephony (api_calls.go).
+		{"POST /api/v1/cti/events", integration, sqldb.ScopeCTI, s.handleCallEvents},
+		{"GET /api/v1/calls/stats", api, "", s.handleCallStats}, // the centre's figures, or an agent's own
 		{"GET /events", browser, "", s.handleEvents},
 		{"GET /intake", browser, "", s.handleIntakePage},
 		{"POST /intake", browser, "", s.handleIntakeForm},
@@ -197,6 +203,8 @@ func (s *Server) routes() {
 				h = s.require(rt.perm, h)
 			}
 			h = s.pageAuth(h)
+		case integration:
+			h = s.integration(string(rt.perm), h)
 		}
 		s.mux.HandleFunc(rt.pattern, h)
 	}

@@ -4,6 +4,7 @@
 //	hotline migrate [--data DIR] [--db DSN]
 //	hotline user add --username NAME --role ROLE [--unit CODE] [--password P]
 //	hotline user list|disable|enable|set-role|reset-password USERNAME
+//	hotline apikey add --name NAME --scope cti | list | revoke ID
 //	hotline import categories|units FILE
 //	hotline keys init|rotate
 //	hotline audit verify
@@ -34,6 +35,7 @@ const usage = `hotline — 12345 政务服务便民热线平台
   hotline migrate  [--data DIR] [--db DSN]                                   仅执行数据库迁移
   hotline user add --username NAME --role ROLE [--unit CODE] [--password P] 添加用户
   hotline user list|disable|enable|set-role|reset-password USERNAME …       管理用户（停用、改角色、重置密码）
+  hotline apikey add --name NAME --scope cti | list | revoke ID             接口密钥（话务平台推送事件用）
   hotline import categories FILE                                            导入诉求分类（CSV：一级,二级,三级）
   hotline import units FILE                                                 导入承办单位（CSV：code,name,kind,parent_code）
   hotline keys init                                                         生成主密钥文件（或使用环境变量 HOTLINE_MASTER_KEY）
@@ -75,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runMigrate(ctx, args[1:], stdout, stderr)
 	case "user":
 		return runUser(ctx, args[1:], stdout, stderr)
+	case "apikey":
+		return runAPIKey(ctx, args[1:], stdout, stderr)
 	case "import":
 		if len(args) < 2 || (args[1] != "categories" && args[1] != "units") {
 			return fmt.Errorf("用法: hotline import categories|units FILE")

@@ -1,0 +1,193 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"hotline"
+)
+
+// CallBatch is the result of an ingestion: how many events were new and
+// how many had been received before (ignored).
+type CallBatch struct {
+	Accepted   int `json:"accepted"`
+	Duplicates int `json:"duplicates"`
+	Calls      int `json:"calls"` // call records written
+}
+
+// IngestCallEvents records call events from a telephony adapter (source:
+// "webhook", "esl", "cdr"): all of them checked first — a bad one is a 400
+// naming it and nothing is stored — then in one transaction each new
+// event stored (a repeated call id + event is ignored) and each call it
+// touches rebuilt from all its events, in time order.
+func (db *DB) IngestCallEvents(ctx context.Context, source string, events []hotline.CallEvent) (CallBatch, error) {
+	var b CallBatch
+	if len(events) == 0 {
+		return b, hotline.Invalid("events", "没有事件")
+	}
+	for i := range events {
+		if err := events[i].Validate(); err != nil {
+			if len(events) == 1 {
+				return b, err
+			}
+			var he *hotline.Error
+			if errors.As(err, &he) {
+				return b, hotline.Invalid(fmt.Sprintf("[%d].%s", i, he.Field), "第 %d 个事件：%s", i+1, he.Message)
+			}
+			return b, err
+		}
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return b, err
+	}
+	defer tx.Rollback()
+	if err := tx.refreshKeys(ctx); err != nil {
+		return b, err
+	}
+	touched := map[string]string{} // call id → a caller number seen now
+	var order []string
+	for _, e := range events {
+		res, err := tx.ExecContext(ctx, `INSERT INTO call_events (call_id, event, at, callee, queue, agent, recording, source, received_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (call_id, event) DO NOTHING`,
+			e.CallID, e.Event, e.At.UnixMilli(), e.Callee, e.Queue, e.Agent, e.Recording, source, tx.now.UnixMilli())
+		if err != nil {
+			return b, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			b.Duplicates++
+			continue
+		}
+		b.Accepted++
+		if _, ok := touched[e.CallID]; !ok {
+			order = append(order, e.CallID)
+		}
+		if e.Caller != "" || touched[e.CallID] == "" {
+			touched[e.CallID] = e.Caller
+		}
+	}
+	for _, id := range order {
+		if err := db.rebuildCall(ctx, tx, id, touched[id]); err != nil {
+			return b, err
+		}
+		b.Calls++
+	}
+	return b, tx.Commit()
+}
+
+// rebuildCall writes a call's record from all its stored events; caller,
+// when not empty, is the number an event brought now (sealed here).
+func (db *DB) rebuildCall(ctx context.Context, tx *Tx, callID, caller string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT event, at, callee, queue, agent, recording FROM call_events WHERE call_id = $1 ORDER BY at, id`, callID)
+	if err != nil {
+		return err
+	}
+	var evs []hotline.CallEvent
+	for rows.Next() {
+		e := hotline.CallEvent{CallID: callID}
+		var at int64
+		if err := rows.Scan(&e.Event, &at, &e.Callee, &e.Queue, &e.Agent, &e.Recording); err != nil {
+			rows.Close()
+			return err
+		}
+		e.At = fromMS(at)
+		evs = append(evs, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	c := &hotline.Call{CallID: callID}
+	c.Rebuild(evs)
+	var agentID any
+	if c.Agent != "" {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE username = $1`, c.Agent).Scan(&id); err == nil {
+			agentID = id
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	var wait, talk int64
+	if c.AnsweredAt != nil {
+		wait = c.AnsweredAt.Sub(*c.OfferedAt).Milliseconds()
+	} else if c.EndedAt != nil {
+		wait = c.EndedAt.Sub(*c.OfferedAt).Milliseconds()
+	}
+	if c.AnsweredAt != nil && c.EndedAt != nil {
+		talk = c.EndedAt.Sub(*c.AnsweredAt).Milliseconds()
+	}
+	sealedPhone, phoneKey := "", ""
+	if caller != "" {
+		if sealedPhone, err = db.keys.Encrypt("caller_phone", caller); err != nil {
+			return err
+		}
+		phoneKey = db.Requesters.PhoneKey(caller)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO calls (call_id, caller_phone, caller_key, key_id, callee, queue, agent, agent_id,
+			offered_at, answered_at, ended_at, outcome, wait_ms, talk_ms, recording, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		ON CONFLICT (call_id) DO UPDATE SET
+			caller_phone = CASE WHEN excluded.caller_phone <> '' THEN excluded.caller_phone ELSE calls.caller_phone END,
+			caller_key = CASE WHEN excluded.caller_key <> '' THEN excluded.caller_key ELSE calls.caller_key END,
+			key_id = CASE WHEN excluded.caller_phone <> '' THEN excluded.key_id ELSE calls.key_id END,
+			callee = excluded.callee, queue = excluded.queue, agent = excluded.agent, agent_id = excluded.agent_id,
+			offered_at = excluded.offered_at, answered_at = excluded.answered_at, ended_at = excluded.ended_at,
+			outcome = excluded.outcome, wait_ms = excluded.wait_ms, talk_ms = excluded.talk_ms, recording = excluded.recording,
+			updated_at = excluded.updated_at`,
+		callID, sealedPhone, phoneKey, db.keys.ActiveKeyID(), c.Callee, c.Queue, c.Agent, agentID,
+		c.OfferedAt.UnixMilli(), ms(c.AnsweredAt), ms(c.EndedAt), c.Outcome, wait, talk, c.Recording, tx.now.UnixMilli())
+	return err
+}
+
+// CallFilter selects calls for statistics: offered in [From, To), and
+// optionally answered by one agent or in one queue.
+type CallFilter struct {
+	From, To time.Time
+	AgentID  int64
+	Queue    string
+}
+
+// FindCallStats returns the call figures of a period (hotline.CallStats)
+// to those who may read them: the centre's managers, inspectors, analysts
+// and supervisors; a call agent only its own (AgentID = itself).
+func (db *DB) FindCallStats(ctx context.Context, actor hotline.Actor, f CallFilter) (*hotline.CallStats, error) {
+	if !actor.Role.Has(hotline.PermCallStats) && !(actor.Role == hotline.RoleCallAgent && f.AgentID == actor.UserID && f.AgentID != 0) {
+		return nil, hotline.Errorf(hotline.EForbidden, "%s无权查看话务统计", actor.Role.Label())
+	}
+	if f.From.IsZero() || f.To.IsZero() || !f.To.After(f.From) {
+		return nil, hotline.Invalid("to", "请给出统计时段：from 早于 to（RFC 3339 或 YYYY-MM-DD）")
+	}
+	where := []string{"offered_at >= $1", "offered_at < $2"}
+	args := []any{f.From.UnixMilli(), f.To.UnixMilli()}
+	if f.AgentID != 0 {
+		args = append(args, f.AgentID)
+		where = append(where, fmt.Sprintf("agent_id = $%d", len(args)))
+	}
+	if f.Queue != "" {
+		args = append(args, f.Queue)
+		where = append(where, fmt.Sprintf("queue = $%d", len(args)))
+	}
+	s := &hotline.CallStats{}
+	var within15, waitSum, talked int64
+	var talkMS int64
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*),
+			COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN outcome IN ('abandoned', 'short_abandon') THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN outcome = 'short_abandon' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND wait_ms <= 15000 THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN wait_ms ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN outcome = 'answered' THEN talk_ms ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN outcome = 'answered' THEN 1 ELSE 0 END), 0)
+		FROM calls WHERE `+strings.Join(where, " AND "), args...).
+		Scan(&s.Offered, &s.Answered, &s.Abandoned, &s.ShortAbandons, &within15, &waitSum, &talkMS, &talked)
+	if err != nil {
+		return nil, err
+	}
+	s.Finish(int(within15), waitSum, talkMS, int(talked))
+	return s, nil
+}

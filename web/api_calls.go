@@ -1,0 +1,157 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"hotline"
+	"hotline/sqldb"
+)
+
+// MaxCallBatch bounds the events of one webhook request.
+const MaxCallBatch = 1000
+
+type apiKeyCtx struct{}
+
+// integration authenticates an integration key of scope (Authorization:
+// Bearer KEY) before the handler: the telephony platform is no user.
+func (s *Server) integration(scope string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || key == "" {
+			s.error(w, r, hotline.Errorf(hotline.EUnauthorized, "请以 Authorization: Bearer 接口密钥 调用"))
+			return
+		}
+		k, err := s.DB.AuthenticateAPIKey(r.Context(), key, scope)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), apiKeyCtx{}, k)))
+	}
+}
+
+// callEventIn is a webhook event as posted; the time is parsed here, so
+// that a bad one names its field.
+type callEventIn struct {
+	CallID    string `json:"call_id"`
+	Event     string `json:"event"`
+	At        string `json:"at"`
+	Caller    string `json:"caller"`
+	Callee    string `json:"callee"`
+	Queue     string `json:"queue"`
+	Agent     string `json:"agent"`
+	Recording string `json:"recording"`
+}
+
+func (in callEventIn) event(prefix string) (hotline.CallEvent, error) {
+	at, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(in.At))
+	if err != nil {
+		return hotline.CallEvent{}, hotline.Invalid(prefix+"at", "事件时间应为 RFC 3339 格式（如 2026-11-30T09:00:05+08:00）")
+	}
+	return hotline.CallEvent{CallID: in.CallID, Event: hotline.CallEventKind(in.Event), At: at, Caller: in.Caller,
+		Callee: in.Callee, Queue: in.Queue, Agent: in.Agent, Recording: in.Recording}, nil
+}
+
+// handleCallEvents is POST /api/v1/cti/events: one event or an array of
+// up to MaxCallBatch, all-or-nothing.
+func (s *Server) handleCallEvents(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var ins []callEventIn
+	batch := bytes.HasPrefix(bytes.TrimSpace(body), []byte("["))
+	if batch {
+		err = decode(r, &ins)
+	} else {
+		var one callEventIn
+		err = decode(r, &one)
+		ins = []callEventIn{one}
+	}
+	if err == nil && len(ins) > MaxCallBatch {
+		err = hotline.Invalid("body", "一次最多 %d 个事件", MaxCallBatch)
+	}
+	var events []hotline.CallEvent
+	for i, in := range ins {
+		if err != nil {
+			break
+		}
+		prefix := ""
+		if batch {
+			prefix = "[" + strconv.Itoa(i) + "]."
+		}
+		var e hotline.CallEvent
+		if e, err = in.event(prefix); err == nil {
+			events = append(events, e)
+		}
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	b, err := s.DB.IngestCallEvents(r.Context(), "webhook", events)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, b)
+}
+
+// handleCallStats is GET /api/v1/calls/stats?from=&to=[&agent=][&queue=]:
+// from and to as RFC 3339 times or dates (a date is its whole day in
+// China time, to inclusive); agent a username.
+func (s *Server) handleCallStats(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	from, err := parseWhen("from", q.Get("from"), false)
+	var to time.Time
+	if err == nil {
+		to, err = parseWhen("to", q.Get("to"), true)
+	}
+	f := sqldb.CallFilter{From: from, To: to, Queue: strings.TrimSpace(q.Get("queue"))}
+	if name := strings.TrimSpace(q.Get("agent")); err == nil && name != "" {
+		u, ferr := s.DB.FindUserByUsername(r.Context(), name)
+		if ferr != nil {
+			err = hotline.Invalid("agent", "没有用户名为 %s 的坐席", name)
+		} else {
+			f.AgentID = u.ID
+		}
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	st, err := s.DB.FindCallStats(r.Context(), actorFrom(r), f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// parseWhen reads a time bound: RFC 3339, or a date in China time (the
+// end of the day when end is set).
+func parseWhen(field, v string, end bool) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, hotline.Invalid(field, "请给出%s（RFC 3339 时间或 YYYY-MM-DD 日期）", map[bool]string{false: "开始时间", true: "结束时间"}[end])
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	d, err := time.ParseInLocation("2006-01-02", v, hotline.ChinaZone)
+	if err != nil {
+		return time.Time{}, hotline.Invalid(field, "应为 RFC 3339 时间或 YYYY-MM-DD 日期")
+	}
+	if end {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d, nil
+}

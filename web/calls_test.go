@@ -1,0 +1,154 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"testing"
+
+	"hotline"
+	"hotline/sqldb"
+	"hotline/sqldb/sqldbtest"
+)
+
+// postEvents posts call events with an integration key.
+func (e *env) postEvents(key string, body any) (int, map[string]any) {
+	e.tb.Helper()
+	raw, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/cti/events", bytes.NewReader(raw))
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	out := map[string]any{}
+	json.Unmarshal(b, &out)
+	return resp.StatusCode, out
+}
+
+func ev(id, kind, at string, extra ...string) map[string]any {
+	m := map[string]any{"call_id": id, "event": kind, "at": "2026-11-30T" + at + "+08:00", "caller": "13907990001", "callee": "12345", "queue": "12345"}
+	for i := 0; i+1 < len(extra); i += 2 {
+		m[extra[i]] = extra[i+1]
+	}
+	return m
+}
+
+// The webhook over hand-built sequences — out of order, repeated,
+// abandoned, abandoned at once, still talking — and the statistics worked
+// out by hand; a bad batch changes nothing; keys are checked.
+func TestAPI_CallEvents(t *testing.T) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d, func(t *testing.T) { testCallEvents(t, MustServerOn(t, d)) })
+	}
+}
+
+func testCallEvents(t *testing.T, e *env) {
+	ctx := context.Background()
+	e.addUser("agent2", hotline.RoleCallAgent, 0)
+	k, key, err := e.db.AddAPIKey(ctx, sqldb.SystemActor, "pbx", sqldb.ScopeCTI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := e.postEvents("", ev("x", "offered", "08:00:00")); code != 401 {
+		t.Errorf("no key: %d", code)
+	}
+	if code, _ := e.postEvents(e.tokens["admin"], ev("x", "offered", "08:00:00")); code != 401 {
+		t.Errorf("a user's token instead of an integration key: %d", code)
+	}
+	// A: answered in 10 s, 300 s talk. B: answered in 20 s, 400 s talk,
+	// its events arriving ended-first and twice. C: gone after 3 s (short
+	// abandon). D: gone after 40 s. E: answered in 5 s, still talking.
+	code, out := e.postEvents(key, []any{
+		ev("A", "offered", "09:00:00"), ev("A", "answered", "09:00:10", "agent", "agent"), ev("A", "ended", "09:05:10", "recording", "/rec/A.wav"),
+		ev("B", "ended", "09:08:00"), ev("C", "offered", "09:02:00"), ev("C", "ended", "09:02:03"),
+	})
+	if code != 200 || out["accepted"] != 6.0 || out["duplicates"] != 0.0 {
+		t.Fatalf("first batch: %d %v", code, out)
+	}
+	code, out = e.postEvents(key, []any{
+		ev("B", "answered", "09:01:20", "agent", "agent"), ev("B", "offered", "09:01:00"), ev("B", "ended", "09:08:00"), // the end again
+		ev("D", "offered", "09:03:00"), ev("D", "ended", "09:03:40"),
+		ev("E", "offered", "09:04:00"), ev("E", "answered", "09:04:05", "agent", "agent2"),
+		ev("F", "offered", "09:00:00", "at", "2026-11-10T09:00:00+08:00"), // another day
+	})
+	if code != 200 || out["accepted"] != 7.0 || out["duplicates"] != 1.0 {
+		t.Fatalf("second batch: %d %v", code, out)
+	}
+	if code, out := e.postEvents(key, ev("A", "answered", "09:00:11", "agent", "agent2")); code != 200 || out["duplicates"] != 1.0 {
+		t.Errorf("a repeated answer: %d %v", code, out)
+	}
+	// Bad input: which field, and nothing stored.
+	for _, bad := range []struct {
+		body  any
+		field string
+	}{
+		{[]any{ev("G", "offered", "09:09:00"), map[string]any{"call_id": "G", "event": "ended", "at": "yesterday"}}, "[1].at"},
+		{[]any{ev("G", "offered", "09:09:00"), ev("G", "hung_up", "09:09:30")}, "[1].event"},
+		{ev("G", "answered", "09:09:10"), "agent"},
+		{map[string]any{"event": "offered", "at": "2026-11-30T09:09:00+08:00"}, "call_id"},
+		{map[string]any{"call_id": "G", "event": "offered", "at": "2026-11-30T09:09:00+08:00", "colour": "red"}, "colour"},
+	} {
+		code, out := e.postEvents(key, bad.body)
+		errObj, _ := out["error"].(map[string]any)
+		if code != 400 || errObj["field"] != bad.field {
+			t.Errorf("bad events %v: %d %v, want 400 naming %s", bad.body, code, out, bad.field)
+		}
+	}
+	type stats struct {
+		Offered, Answered, Abandoned int
+		ShortAbandons                int     `json:"short_abandons"`
+		AnswerRate                   float64 `json:"answer_rate"`
+		ServiceLevel                 float64 `json:"service_level_15s"`
+		AvgWait                      float64 `json:"avg_wait_seconds"`
+		AvgTalk                      float64 `json:"avg_talk_seconds"`
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	var day stats
+	e.call("lead", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30", nil, 200, &day)
+	// By hand: offered A–E = 5; answered A, B, E = 3; abandoned C, D = 2,
+	// C short; within 15 s A (10) and E (5): 2/5; waits 10, 20, 5 → 35/3;
+	// talk over the ended A and B: (300 + 400) / 2.
+	if day.Offered != 5 || day.Answered != 3 || day.Abandoned != 2 || day.ShortAbandons != 1 || !near(day.AnswerRate, 0.6) ||
+		!near(day.ServiceLevel, 0.4) || !near(day.AvgWait, 35.0/3) || !near(day.AvgTalk, 350) {
+		t.Errorf("the day's figures %+v", day)
+	}
+	var mine stats
+	e.call("lead", "GET", "/api/v1/calls/stats?from=2026-11-30T00:00:00%2B08:00&to=2026-12-01T00:00:00%2B08:00&agent=agent", nil, 200, &mine)
+	if mine.Offered != 2 || mine.Answered != 2 || !near(mine.ServiceLevel, 0.5) || !near(mine.AvgWait, 15) || !near(mine.AvgTalk, 350) {
+		t.Errorf("agent's figures %+v", mine)
+	}
+	// An agent sees its own figures, not another's nor the centre's.
+	e.call("agent", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30&agent=agent", nil, 200, &mine)
+	e.call("agent", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30&agent=agent2", nil, 403, nil)
+	e.call("agent", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30", nil, 403, nil)
+	e.call("util-water", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30", nil, 403, nil)
+	e.call("lead", "GET", "/api/v1/calls/stats?from=2026-12-01&to=2026-11-30", nil, 400, nil)
+	// The caller's number is sealed.
+	raw, err := sql.Open(map[bool]string{true: "pgx", false: "sqlite"}[strings.HasPrefix(e.dsn, "postgres")], e.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var phones string
+	raw.QueryRow(`SELECT COALESCE(MIN(caller_phone), '') || COALESCE(MAX(caller_phone), '') FROM calls`).Scan(&phones)
+	if phones == "" || strings.Contains(phones, "13907990001") {
+		t.Errorf("calls.caller_phone holds %q", phones)
+	}
+	// A revoked key is refused at once.
+	if err := e.db.RevokeAPIKey(ctx, sqldb.SystemActor, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := e.postEvents(key, ev("H", "offered", "10:00:00")); code != 401 {
+		t.Errorf("revoked key: %d", code)
+	}
+}
