@@ -43,6 +43,11 @@ func TestLoad(t *testing.T) {
 			t.Errorf("no demo ticket in state %s (%v)", s, err)
 		}
 	}
+	// Calls behind the phone tickets, some abandoned.
+	st, err := db.FindCallStats(ctx, lead, sqldb.CallFilter{From: now.AddDate(0, 0, -90), To: now})
+	if err != nil || st.Offered < 100 || st.Answered == 0 || st.Abandoned == 0 || st.ShortAbandons == 0 || st.AvgTalkSeconds < 200 || st.AvgTalkSeconds > 520 {
+		t.Errorf("demo call figures %+v (%v)", st, err)
+	}
 	// The issue-15 queues have work in them.
 	for name, f := range map[string]sqldb.TicketFilter{
 		"退单待审核":   {ReturnReview: true},

@@ -27,7 +27,7 @@ func (c *city) tickets(ctx context.Context, o Options) error {
 			at = recent.Add(time.Duration(float64(72*time.Hour) * float64(i-older) / float64(o.Tickets-older)))
 		}
 		at = at.Add(time.Duration(rng.IntN(1800)) * time.Second)
-		s := &story{c: c, rng: rng, now: at, end: o.Now}
+		s := &story{c: c, rng: rng, now: at, end: o.Now, serial: i + 1}
 		if err := s.run(ctx); err != nil {
 			return fmt.Errorf("demo ticket %d: %w", i, err)
 		}
@@ -42,6 +42,7 @@ type story struct {
 	now, end  time.Time
 	t         *hotline.Ticket
 	done      bool  // ran out of time: the ticket stays where it is
+	serial    int   // the story's number, for what must not draw from rng
 	catalogue int64 // the lead unit the dispatch catalogue names
 }
 
@@ -128,6 +129,11 @@ func (s *story) run(ctx context.Context) error {
 	}
 	c.db.Now = func() time.Time { return s.now }
 	agent, dispatcher, lead, cb := c.actors["agent"], c.actors["dispatcher"], c.actors["lead"], c.actors["callback"]
+	if s.t.Channel == hotline.ChannelPhone {
+		if err := s.call(ctx, "agent"); err != nil {
+			return err
+		}
+	}
 	if kind == hotline.Consult && rng.IntN(3) > 0 {
 		if err := c.db.CreateTicket(ctx, agent, s.t, false); err != nil {
 			return err
