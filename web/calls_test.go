@@ -133,6 +133,20 @@ func testCallEvents(t *testing.T, e *env) {
 	e.call("agent", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30", nil, 403, nil)
 	e.call("util-water", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30", nil, 403, nil)
 	e.call("lead", "GET", "/api/v1/calls/stats?from=2026-12-01&to=2026-11-30", nil, 400, nil)
+	// The page: the same figures, per agent and per half hour.
+	code, page := e.get("lead", "/calls?from=2026-11-30&to=2026-11-30")
+	for _, want := range []string{"<b>5</b>", "60.0%", "40.0%", "<td>agent</td><td>2</td>", "<td>agent2</td><td>1</td>", "<td>09:00</td><td>5</td><td>3</td><td>2</td>"} {
+		if code != 200 || !strings.Contains(page, want) {
+			t.Errorf("call statistics page (%d) lacks %q", code, want)
+		}
+	}
+	code, page = e.get("agent", "/calls?from=2026-11-30&to=2026-11-30")
+	if code != 200 || !strings.Contains(page, "我的话务") || strings.Contains(page, "agent2") || !strings.Contains(page, "<b>2</b>") {
+		t.Errorf("an agent's own page (%d)", code)
+	}
+	if code, _ := e.get("util-water", "/calls"); code != 403 {
+		t.Errorf("a unit's call statistics page: %d", code)
+	}
 	// The caller's number is sealed.
 	raw, err := sql.Open(map[bool]string{true: "pgx", false: "sqlite"}[strings.HasPrefix(e.dsn, "postgres")], e.dsn)
 	if err != nil {

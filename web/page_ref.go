@@ -243,6 +243,7 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 		// escaped text and <mark>.
 		"snippet": func(s string) template.HTML { return template.HTML(s) },
 		"percent": func(f float64) float64 { return f * 100 },
+		"div":     func(a, b int) float64 { return float64(a) / float64(b) },
 		"maxHits": func() int { return sqldb.MaxTicketHits },
 		"kb": func(n int64) string {
 			if n < 1024 {

@@ -29,6 +29,7 @@ type page struct {
 	User      *hotline.User
 	CSRF      string
 	CanAudit  bool
+	CanCalls  bool // the call figures: the centre's, or a call agent's own
 	CanIntake bool
 	Admin     bool
 	Centre    bool
@@ -41,7 +42,7 @@ type page struct {
 }
 
 // pageNames are the page templates, each parsed with layout and parts.
-var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board",
+var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board", "calls",
 	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users",
 	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch", "dispatch_figures", "password"}
 
@@ -127,6 +128,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.User, p.CSRF, p.CanAudit = sess.User, sess.CSRF, sess.User.Role.Has(hotline.PermReadAudit)
 		p.CanIntake, p.Centre = sess.User.Role.Can(hotline.ActionAccept), hotline.ActorOf(sess.User).Centre()
 		p.Admin = sess.User.Role.Has(hotline.PermManageConfig)
+		p.CanCalls = sess.User.Role.Has(hotline.PermCallStats) || sess.User.Role == hotline.RoleCallAgent
 	}
 	pages := s.pages
 	if s.dev {

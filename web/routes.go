@@ -103,6 +103,7 @@ func (s *Server) routeTable() []route {
 		// Telephony (api_calls.go).
 		{"POST /api/v1/cti/events", integration, sqldb.ScopeCTI, s.handleCallEvents},
 		{"GET /api/v1/calls/stats", api, "", s.handleCallStats}, // the centre's figures, or an agent's own
+		{"GET /calls", browser, "", s.handleCallsPage},
 		{"GET /events", browser, "", s.handleEvents},
 		{"GET /intake", browser, "", s.handleIntakePage},
 		{"POST /intake", browser, "", s.handleIntakeForm},
