@@ -47,8 +47,18 @@ func (s *Server) handleCallsPage(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		if !c.Own {
-			if c.Agents, err = s.DB.FindCallStatsBy(r.Context(), a, f, sqldb.ByAgent); err != nil {
+			groups, err := s.DB.FindCallStatsBy(r.Context(), a, f, sqldb.ByAgent)
+			if err != nil {
 				return nil, err
+			}
+			for _, g := range groups {
+				if g.Key == "" { // the unanswered calls have no agent
+					continue
+				}
+				if u, err := s.DB.FindUserByUsername(r.Context(), g.Key); err == nil && u.DisplayName != g.Key {
+					g.Key = u.DisplayName + "（" + g.Key + "）"
+				}
+				c.Agents = append(c.Agents, g)
 			}
 		}
 		if c.Intervals, err = s.DB.FindCallStatsBy(r.Context(), a, f, sqldb.ByInterval); err != nil {
