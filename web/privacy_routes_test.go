@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"hotline"
+	"hotline/sqldb"
 	"hotline/sqldb/sqldbtest"
 )
 
@@ -264,6 +265,19 @@ func TestPrivacy_NoPlaintextAnywhere(t *testing.T) {
 				t.Errorf("anonymous requester as stored: %+v (want the phone only)", rev.Requester)
 			}
 			c.fetch("admin", "GET", "/api/v1/audit?page_size=200")
+			// The same callers' calls through the webhook (and a bad event
+			// whose error must not echo the number).
+			_, key, err := c.db.AddAPIKey(context.Background(), sqldb.SystemActor, "pbx", sqldb.ScopeCTI)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.postEvents(key, []any{ev("p1", "offered", "09:00:00", "caller", "13579246810"), ev("p1", "answered", "09:00:09", "agent", "agent"),
+				ev("p1", "ended", "09:04:00"), ev("p2", "offered", "09:10:00", "caller", "13600001111"), ev("p2", "ended", "09:10:20")})
+			if code, _ := c.postEvents(key, ev("p3", "answered", "09:20:00", "caller", "13579246810")); code != 400 {
+				t.Errorf("an answered event without agent: %d", code)
+			}
+			c.fetch("lead", "GET", "/calls?from=2026-11-30")
+			c.fetch("lead", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30")
 
 			places := map[string][]byte{"database": sqldbtest.RawContents(t, c.dsn), "log": c.logs.Bytes()}
 			if d == "sqlite" {
