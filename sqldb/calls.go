@@ -66,7 +66,7 @@ func (db *DB) IngestCallEvents(ctx context.Context, source string, events []hotl
 		if _, ok := touched[e.CallID]; !ok {
 			order = append(order, e.CallID)
 		}
-		if e.Caller != "" || touched[e.CallID] == "" {
+		if touched[e.CallID] == "" { // the first number given is the caller's
 			touched[e.CallID] = e.Caller
 		}
 	}
@@ -80,7 +80,8 @@ func (db *DB) IngestCallEvents(ctx context.Context, source string, events []hotl
 }
 
 // rebuildCall writes a call's record from all its stored events; caller,
-// when not empty, is the number an event brought now (sealed here).
+// when not empty, is the number an event brought now (sealed here), kept
+// only if the call has none yet: the first number given is the caller's.
 func (db *DB) rebuildCall(ctx context.Context, tx *Tx, callID, caller string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT event, at, callee, queue, agent, recording FROM call_events WHERE call_id = $1 ORDER BY at, id`, callID)
 	if err != nil {
@@ -132,9 +133,9 @@ func (db *DB) rebuildCall(ctx context.Context, tx *Tx, callID, caller string) er
 			offered_at, answered_at, ended_at, outcome, wait_ms, talk_ms, recording, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 		ON CONFLICT (call_id) DO UPDATE SET
-			caller_phone = CASE WHEN excluded.caller_phone <> '' THEN excluded.caller_phone ELSE calls.caller_phone END,
-			caller_key = CASE WHEN excluded.caller_key <> '' THEN excluded.caller_key ELSE calls.caller_key END,
-			key_id = CASE WHEN excluded.caller_phone <> '' THEN excluded.key_id ELSE calls.key_id END,
+			caller_phone = CASE WHEN calls.caller_phone = '' THEN excluded.caller_phone ELSE calls.caller_phone END,
+			caller_key = CASE WHEN calls.caller_phone = '' THEN excluded.caller_key ELSE calls.caller_key END,
+			key_id = CASE WHEN calls.caller_phone = '' THEN excluded.key_id ELSE calls.key_id END,
 			callee = excluded.callee, queue = excluded.queue, agent = excluded.agent, agent_id = excluded.agent_id,
 			offered_at = excluded.offered_at, answered_at = excluded.answered_at, ended_at = excluded.ended_at,
 			outcome = excluded.outcome, wait_ms = excluded.wait_ms, talk_ms = excluded.talk_ms, recording = excluded.recording,

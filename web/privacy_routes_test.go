@@ -271,8 +271,10 @@ func TestPrivacy_NoPlaintextAnywhere(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c.postEvents(key, []any{ev("p1", "offered", "09:00:00", "caller", "13579246810"), ev("p1", "answered", "09:00:09", "agent", "agent"),
-				ev("p1", "ended", "09:04:00"), ev("p2", "offered", "09:10:00", "caller", "13600001111"), ev("p2", "ended", "09:10:20")})
+			if code, out := c.postEvents(key, []any{ev("p1", "offered", "09:00:00", "caller", "13579246810"), ev("p1", "answered", "09:00:09", "agent", "agent"),
+				ev("p1", "ended", "09:04:00"), ev("p2", "offered", "09:10:00", "caller", "13600001111"), ev("p2", "ended", "09:10:20")}); code != 200 {
+				t.Fatalf("call events: %d %v", code, out)
+			}
 			if code, _ := c.postEvents(key, ev("p3", "answered", "09:20:00", "caller", "13579246810")); code != 400 {
 				t.Errorf("an answered event without agent: %d", code)
 			}
