@@ -6,6 +6,14 @@ import (
 	"time"
 )
 
+// ActionLinkCall records on a ticket the call it was accepted on (关联来电);
+// taken by the link, not through the ticket actions.
+const ActionLinkCall Action = "link_call"
+
+// CanLinkCall reports whether the actor may link calls to tickets: the
+// centre staff who take calls.
+func (a Actor) CanLinkCall() bool { return a.Role.Can(ActionAccept) }
+
 // CallEventKind is what happened to a call at the telephony platform.
 type CallEventKind string
 

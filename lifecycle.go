@@ -55,7 +55,7 @@ var actionNames = map[Action]string{
 	ActionResume: "恢复办理", ActionReply: "答复", ActionReview: "审核", ActionSupervise: "督办",
 	ActionUrge: "催办", ActionCallback: "回访", ActionReopen: "重办", ActionMerge: "并单",
 	ActionMergedFrom: "并入工单", ActionCancel: "作废", ActionArchive: "归档", ActionTransfer: "转交",
-	ActionWarn: "时限预警", ActionOverdue: "超期", ActionMergedReply: "并单答复", ActionAssign: "指定经办人", ActionCorrect: "更正工单", ActionSupplement: "重复来电", ActionForward: "转派下级", ActionReviewSub: "审核下级答复", ActionAttach: "上传附件",
+	ActionWarn: "时限预警", ActionOverdue: "超期", ActionMergedReply: "并单答复", ActionAssign: "指定经办人", ActionCorrect: "更正工单", ActionSupplement: "重复来电", ActionForward: "转派下级", ActionReviewSub: "审核下级答复", ActionAttach: "上传附件", ActionLinkCall: "关联来电",
 }
 
 // Label is the Chinese name of the action.
@@ -130,7 +130,7 @@ func need(field, label, s string) (string, error) {
 // event to record. On error t is unchanged.
 func (t *Ticket) Apply(actor Actor, cmd Command, env Env) (*Event, error) {
 	a := cmd.Action
-	if a.Label() == "" || a == ActionAccept || a == ActionMergedFrom || a == ActionWarn || a == ActionOverdue || a == ActionMergedReply || a == ActionAttach {
+	if a.Label() == "" || a == ActionAccept || a == ActionMergedFrom || a == ActionWarn || a == ActionOverdue || a == ActionMergedReply || a == ActionAttach || a == ActionLinkCall {
 		return nil, Errorf(ENotFound, "没有“%s”这个操作", a)
 	}
 	if !actor.Role.Can(a) {

@@ -222,6 +222,7 @@ type Ticket struct {
 
 	Events      []*Event      `json:"events,omitempty"`
 	Attachments []*Attachment `json:"attachments,omitempty"` // with the timeline, not in lists
+	Calls       []*Call       `json:"calls,omitempty"`       // the calls it was accepted on (caller masked)
 }
 
 // Event is one step of a ticket's timeline, written in the same transaction

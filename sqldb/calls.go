@@ -286,3 +286,81 @@ func (db *DB) FindCallStats(ctx context.Context, actor hotline.Actor, f CallFilt
 	}
 	return s, nil
 }
+
+// LinkCall links a call (by the platform's call id) to a ticket it was
+// accepted on, with an event on the ticket; linking again changes nothing.
+func (db *DB) LinkCall(ctx context.Context, actor hotline.Actor, ticketID int64, callRef string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := linkCall(ctx, tx, actor, ticketID, callRef); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func linkCall(ctx context.Context, tx *Tx, actor hotline.Actor, ticketID int64, callRef string) error {
+	if !actor.CanLinkCall() {
+		return hotline.Errorf(hotline.EForbidden, "%s不能关联来电", actor.Role.Label())
+	}
+	callRef = strings.TrimSpace(callRef)
+	if err := hotline.CheckInput("call_id", callRef); err != nil {
+		return err
+	}
+	t, err := findTicket(ctx, tx, ticketID, true)
+	if err != nil {
+		return err
+	}
+	if !actor.CanSeeTicket(t) {
+		return hotline.Errorf(hotline.ENotFound, "工单不存在")
+	}
+	var callID int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM calls WHERE call_id = $1`, callRef).Scan(&callID); errors.Is(err, sql.ErrNoRows) || callRef == "" {
+		return hotline.Invalid("call_id", "没有通话编号为 %s 的来电", callRef)
+	} else if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO call_tickets (call_id, ticket_id, linked_by, linked_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (call_id, ticket_id) DO NOTHING`, callID, ticketID, nullID(actor.UserID), tx.now.UnixMilli())
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	if err := insertEvent(ctx, tx, &hotline.Event{TicketID: ticketID, Action: hotline.ActionLinkCall, ActorID: actor.UserID, ActorName: actor.Name,
+		FromStatus: t.Status, ToStatus: t.Status, CreatedAt: tx.now, Payload: map[string]any{"call_id": callRef}}); err != nil {
+		return err
+	}
+	return appendAudit(ctx, tx, actor, "ticket.link_call", ticketTarget(t), "call:"+callRef)
+}
+
+// loadCalls gives a ticket the calls it was accepted on, the caller masked.
+func (db *DB) loadCalls(ctx context.Context, tx *Tx, t *hotline.Ticket) error {
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.call_id, c.caller_phone, c.callee, c.queue, c.agent, COALESCE(c.agent_id, 0),
+			c.offered_at, c.answered_at, c.ended_at, c.outcome, c.wait_ms, c.talk_ms, c.recording
+		FROM call_tickets l JOIN calls c ON c.id = l.call_id WHERE l.ticket_id = $1 ORDER BY c.offered_at`, t.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c := &hotline.Call{}
+		var sealed string
+		var offered, wait, talk int64
+		if err := rows.Scan(&c.ID, &c.CallID, &sealed, &c.Callee, &c.Queue, &c.Agent, &c.AgentID, &offered,
+			nullTime{&c.AnsweredAt}, nullTime{&c.EndedAt}, &c.Outcome, &wait, &talk, &c.Recording); err != nil {
+			return err
+		}
+		phone, err := db.keys.Decrypt("caller_phone", sealed)
+		if err != nil {
+			return fmt.Errorf("call %d: %w", c.ID, err)
+		}
+		o := fromMS(offered)
+		c.OfferedAt, c.Caller, c.Wait, c.Talk = &o, hotline.MaskPhone(phone), int(wait/1000), int(talk/1000)
+		t.Calls = append(t.Calls, c)
+	}
+	return rows.Err()
+}

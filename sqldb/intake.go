@@ -22,6 +22,7 @@ type IntakeRequest struct {
 	Answer    string             // the answer given on the call (IntakeResolve)
 	ArticleID int64              // the knowledge-base article that answered it, if any
 	Guess     *hotline.UnitGuess // the unit model's first unit for the text, if a model is on
+	CallID    string             // the platform's id of the call it was taken on, if any (linked)
 }
 
 // Intake takes a call as one use case in one transaction: accept the
@@ -53,6 +54,11 @@ func (db *DB) Intake(ctx context.Context, actor hotline.Actor, req IntakeRequest
 	t := req.Ticket
 	if err := db.createTicket(ctx, tx, actor, t, req.Mode == IntakeSubmit); err != nil {
 		return err
+	}
+	if req.CallID != "" {
+		if err := linkCall(ctx, tx, actor, t.ID, req.CallID); err != nil {
+			return err
+		}
 	}
 	if req.ArticleID != 0 {
 		if err := linkArticle(ctx, tx, actor, t.ID, req.ArticleID); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"hotline"
 	"hotline/sqldb"
@@ -62,6 +63,29 @@ func TestIntake_AllOrNothing(t *testing.T) {
 		}
 		if links, _ := f.DB.TicketArticles(f.Context, tk.ID); len(links) != 1 || links[0] != art.ID {
 			t.Errorf("article links %v", links)
+		}
+		// Taken on a call: linked in the same transaction; an unknown call
+		// stores nothing.
+		at := f.Clock.Now().Add(-5 * time.Minute)
+		if _, err := f.DB.IngestCallEvents(f.Context, "test", []hotline.CallEvent{{CallID: "k1", Event: hotline.CallOffered, At: at, Caller: "13912345678"},
+			{CallID: "k1", Event: hotline.CallAnswered, At: at.Add(9 * time.Second), Agent: "agent"}}); err != nil {
+			t.Fatal(err)
+		}
+		before = counts(t, f)
+		if err := f.DB.Intake(f.Context, f.Actors["agent"], sqldb.IntakeRequest{Ticket: newTicket(hotline.Help), Mode: sqldb.IntakeSubmit,
+			CallID: "k2"}); hotline.ErrorField(err) != "call_id" {
+			t.Errorf("an unknown call: %v", err)
+		}
+		if after := counts(t, f); after != before {
+			t.Errorf("an intake on an unknown call left rows behind:\n%s\n%s", before, after)
+		}
+		onCall := newTicket(hotline.Help)
+		if err := f.DB.Intake(f.Context, f.Actors["agent"], sqldb.IntakeRequest{Ticket: onCall, Mode: sqldb.IntakeSubmit, CallID: "k1"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.DB.FindTicketByID(f.Context, f.Actors["lead"], onCall.ID)
+		if err != nil || len(got.Calls) != 1 || got.Calls[0].CallID != "k1" || got.Calls[0].Outcome != hotline.CallTalking {
+			t.Errorf("the ticket taken on call k1: %+v (%v)", got.Calls, err)
 		}
 	})
 }

@@ -134,6 +134,11 @@ func (db *DB) FindTicketByID(ctx context.Context, actor hotline.Actor, id int64)
 	if err := loadAttachments(ctx, tx, t); err != nil {
 		return nil, err
 	}
+	if actor.Centre() { // the centre's call data, not the units'
+		if err := db.loadCalls(ctx, tx, t); err != nil {
+			return nil, err
+		}
+	}
 	t.RedactFor(actor)
 	return t, nil
 }

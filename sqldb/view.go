@@ -15,6 +15,7 @@ type TicketView struct {
 	Supervisions []*hotline.Supervision
 	CanReveal    bool
 	CanAttach    bool
+	CanLinkCall  bool
 	Suggestion   *hotline.CatalogueEntry
 }
 
@@ -24,7 +25,8 @@ func (db *DB) FindTicketView(ctx context.Context, actor hotline.Actor, id int64)
 	if err != nil {
 		return nil, err
 	}
-	v := &TicketView{Ticket: t, CanReveal: actor.CanRevealRequester(t), CanAttach: actor.CanAttach(t)}
+	v := &TicketView{Ticket: t, CanReveal: actor.CanRevealRequester(t), CanAttach: actor.CanAttach(t),
+		CanLinkCall: actor.CanLinkCall()}
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err

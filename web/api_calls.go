@@ -155,3 +155,46 @@ func parseWhen(field, v string, end bool) (time.Time, error) {
 	}
 	return d, nil
 }
+
+// handleLinkCall is POST /api/v1/tickets/{id}/calls {"call_id"}: the call
+// the ticket was accepted on, linked afterwards.
+func (s *Server) handleLinkCall(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	var in struct {
+		CallID string `json:"call_id"`
+	}
+	if err == nil {
+		err = decode(r, &in)
+	}
+	if err == nil {
+		err = s.DB.LinkCall(r.Context(), actorFrom(r), id, in.CallID)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	t, err := s.DB.FindTicketByID(r.Context(), actorFrom(r), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+// handleLinkCallForm links a call from the ticket page.
+func (s *Server) handleLinkCallForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	if err := s.DB.LinkCall(r.Context(), actorFrom(r), id, r.PostFormValue("call_id")); err != nil {
+		if code := hotline.ErrorCode(err); code == hotline.EInternal || code == hotline.ENotFound {
+			s.errorPage(w, r, err)
+			return
+		}
+		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, localeOf(r).Tf("%s未成功：%s", hotline.ActionLinkCall.Label(), localeOf(r).Err(err)))
+		return
+	}
+	http.Redirect(w, r, "/tickets/"+strconv.FormatInt(id, 10)+"#calls", http.StatusSeeOther)
+}

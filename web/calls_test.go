@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -133,6 +134,28 @@ func testCallEvents(t *testing.T, e *env) {
 	e.call("agent", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30", nil, 403, nil)
 	e.call("util-water", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30", nil, 403, nil)
 	e.call("lead", "GET", "/api/v1/calls/stats?from=2026-12-01&to=2026-11-30", nil, 400, nil)
+	// The ticket accepted on call A is linked to it (afterwards, here);
+	// the centre sees the call with the caller masked, a unit not at all.
+	tk := e.newTicket(map[string]any{"submit": true})
+	var bad apiError
+	e.call("agent", "POST", fmt.Sprintf("/api/v1/tickets/%d/calls", tk.ID), map[string]string{"call_id": "nope"}, 400, &bad)
+	if bad.Error.Field != "call_id" {
+		t.Errorf("an unknown call: %+v", bad)
+	}
+	e.call("util-water", "POST", fmt.Sprintf("/api/v1/tickets/%d/calls", tk.ID), map[string]string{"call_id": "A"}, 403, nil)
+	var linked hotline.Ticket
+	e.call("agent", "POST", fmt.Sprintf("/api/v1/tickets/%d/calls", tk.ID), map[string]string{"call_id": "A"}, 200, &linked)
+	e.call("agent", "POST", fmt.Sprintf("/api/v1/tickets/%d/calls", tk.ID), map[string]string{"call_id": "A"}, 200, &linked) // again: no change
+	if len(linked.Calls) != 1 || linked.Calls[0].Caller != "139****0001" || linked.Calls[0].Talk != 300 || linked.Calls[0].Outcome != hotline.CallAnsweredOK ||
+		linked.Events[len(linked.Events)-1].Action != hotline.ActionLinkCall || linked.Events[len(linked.Events)-2].Action == hotline.ActionLinkCall {
+		t.Errorf("linked ticket: calls %+v", linked.Calls)
+	}
+	e.call("dispatcher", "POST", fmt.Sprintf("/api/v1/tickets/%d/dispatch", tk.ID), map[string]any{"lead_unit_id": e.units["util-water"]}, 200, nil)
+	var unitView hotline.Ticket
+	e.call("util-water", "GET", fmt.Sprintf("/api/v1/tickets/%d", tk.ID), nil, 200, &unitView)
+	if len(unitView.Calls) != 0 {
+		t.Errorf("a unit sees the centre's calls: %+v", unitView.Calls)
+	}
 	// The page: the same figures, per agent and per half hour.
 	code, page := e.get("lead", "/calls?from=2026-11-30&to=2026-11-30")
 	for _, want := range []string{"<b>5</b>", "60.0%", "40.0%", "<td>agent</td><td>2</td>", "<td>agent2</td><td>1</td>", "<td>09:00</td><td>5</td><td>3</td><td>2</td>"} {

@@ -19,7 +19,7 @@ type intakeContent struct {
 }
 
 var intakeFields = []string{"phone", "name", "anonymous", "address", "channel", "appeal_kind", "urgency", "confidential",
-	"category_id", "title", "content", "location", "location_unit_id", "answer", "kb_article_id"}
+	"category_id", "title", "content", "location", "location_unit_id", "answer", "kb_article_id", "call_id"}
 
 func (s *Server) intakePage(w http.ResponseWriter, r *http.Request, status int, in map[string]string, err error) {
 	rf, ok := s.pageRef(w, r)
@@ -49,7 +49,11 @@ func (s *Server) handleIntakePage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, hotline.Errorf(hotline.EForbidden, "%s无权受理工单", actorFrom(r).Role.Label()))
 		return
 	}
-	s.intakePage(w, r, http.StatusOK, map[string]string{"channel": "phone", "appeal_kind": "consult", "urgency": "normal"}, nil)
+	// A screen pop (or a link) opens intake for the call the agent took:
+	// its number filled in, the ticket linked to the call when saved.
+	q := r.URL.Query()
+	s.intakePage(w, r, http.StatusOK, map[string]string{"channel": "phone", "appeal_kind": "consult", "urgency": "normal",
+		"call_id": q.Get("call"), "phone": q.Get("phone")}, nil)
 }
 
 func (s *Server) handleIntakeForm(w http.ResponseWriter, r *http.Request) {
@@ -63,7 +67,7 @@ func (s *Server) handleIntakeForm(w http.ResponseWriter, r *http.Request) {
 		Location:  hotline.Location{Address: in["location"]}}
 	t.CategoryID, _ = strconv.ParseInt(in["category_id"], 10, 64)
 	t.Location.UnitID, _ = strconv.ParseInt(in["location_unit_id"], 10, 64)
-	req := sqldb.IntakeRequest{Ticket: t, Mode: r.PostFormValue("mode"), Answer: in["answer"]}
+	req := sqldb.IntakeRequest{Ticket: t, Mode: r.PostFormValue("mode"), Answer: in["answer"], CallID: in["call_id"]}
 	if req.Mode == "" {
 		req.Mode = sqldb.IntakeSave
 	}
