@@ -50,7 +50,7 @@ func (db *DB) IngestCallEvents(ctx context.Context, source string, events []hotl
 		return b, err
 	}
 	touched := map[string]string{} // call id → a caller number seen now
-	var order []string
+	var order, answered []string
 	for _, e := range events {
 		res, err := tx.ExecContext(ctx, `INSERT INTO call_events (call_id, event, at, callee, queue, agent, recording, source, received_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (call_id, event) DO NOTHING`,
@@ -63,6 +63,9 @@ func (db *DB) IngestCallEvents(ctx context.Context, source string, events []hotl
 			continue
 		}
 		b.Accepted++
+		if e.Event == hotline.CallAnswered && tx.now.Sub(e.At) < 10*time.Minute {
+			answered = append(answered, e.CallID)
+		}
 		if _, ok := touched[e.CallID]; !ok {
 			order = append(order, e.CallID)
 		}
@@ -75,6 +78,18 @@ func (db *DB) IngestCallEvents(ctx context.Context, source string, events []hotl
 			return b, err
 		}
 		b.Calls++
+	}
+	// A call answered now pops intake on its agent's browser; one answered
+	// long ago (a CDR, a replay) does not.
+	for _, id := range answered {
+		var agent sql.NullInt64
+		var ended sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT agent_id, ended_at FROM calls WHERE call_id = $1`, id).Scan(&agent, &ended); err != nil {
+			return b, err
+		}
+		if agent.Valid && !ended.Valid {
+			tx.changed(Change{Call: id, Agent: agent.Int64})
+		}
 	}
 	return b, tx.Commit()
 }
@@ -363,4 +378,25 @@ func (db *DB) loadCalls(ctx context.Context, tx *Tx, t *hotline.Ticket) error {
 		t.Calls = append(t.Calls, c)
 	}
 	return rows.Err()
+}
+
+// CallerOf returns the caller's number of a call to the agent who answered
+// it (or a team lead), to fill intake on a screen pop; "" when the call is
+// not known, came without a number or is another agent's.
+func (db *DB) CallerOf(ctx context.Context, actor hotline.Actor, callRef string) (string, error) {
+	if !actor.CanLinkCall() {
+		return "", hotline.Errorf(hotline.EForbidden, "%s不能关联来电", actor.Role.Label())
+	}
+	var sealed string
+	var agent sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT caller_phone, agent_id FROM calls WHERE call_id = $1`, strings.TrimSpace(callRef)).Scan(&sealed, &agent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	if agent.Int64 != actor.UserID && actor.Role != hotline.RoleTeamLead {
+		return "", nil // another agent's call: linked, but its number is not handed out
+	}
+	return db.keys.Decrypt("caller_phone", sealed)
 }

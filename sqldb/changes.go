@@ -23,6 +23,11 @@ type Change struct {
 	// sessions changed (disabled, role, revoked), so that their open event
 	// streams re-check at once, on every instance.
 	UserID int64 `json:"usr,omitempty"`
+	// Call and Agent, in a call's change: the agent (user id) just
+	// answered the call (the platform's id) — a screen pop on their
+	// browser. Nothing of the caller.
+	Call  string `json:"call,omitempty"`
+	Agent int64  `json:"ag,omitempty"`
 }
 
 // VisibleTo reports whether the actor may learn of the ticket change.

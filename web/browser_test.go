@@ -32,6 +32,38 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// startBrowser starts headless Chromium at 1366×768 for the test; the
+// first context times out after a minute, the second (root) does not.
+func startBrowser(t *testing.T, exe string) (bctx, root context.Context) {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1366, 768))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	root, cancel = chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(root, chromedp.Navigate("about:blank")); err != nil { // starts the browser
+		t.Fatal(err)
+	}
+	bctx, cancel = context.WithTimeout(root, time.Minute)
+	t.Cleanup(cancel)
+	return bctx, root
+}
+
+// browserLogin signs user in through the login page.
+func browserLogin(t *testing.T, bctx context.Context, base, user string) {
+	t.Helper()
+	type css = chromedp.CSS
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(css(`input[name=username]`)),
+		chromedp.SetValue(css(`input[name=username]`), user),
+		chromedp.SetValue(css(`input[name=password]`), "hotline12345"),
+		chromedp.Click(css(`.login button[type=submit]`)),
+		chromedp.WaitVisible(css(`form.logout`))); err != nil {
+		t.Fatalf("login %s: %v", user, err)
+	}
+}
+
 // TestBrowser_Lifecycle drives one ticket through the whole lifecycle in
 // headless Chromium, through the pages only: agent intake → dispatch to the
 // wrong unit → that unit asks to return it → the dispatcher rejects (the
@@ -52,19 +84,7 @@ func TestBrowser_Lifecycle(t *testing.T) {
 	}
 	shots := os.Getenv("HOTLINE_SCREENSHOTS")
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1366, 768))
-	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil { // starts the browser
-		t.Fatal(err)
-	}
-	root := bctx
-	bctx, cancel = context.WithTimeout(bctx, time.Minute)
-	defer cancel()
+	bctx, root := startBrowser(t, exe)
 
 	base := e.srv.URL
 	type css = chromedp.CSS
@@ -100,16 +120,7 @@ func TestBrowser_Lifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	login := func(user string) {
-		run("login "+user,
-			chromedp.Navigate(base+"/login"),
-			chromedp.WaitVisible(css(`input[name=username]`)),
-			chromedp.SetValue(css(`input[name=username]`), user),
-			chromedp.SetValue(css(`input[name=password]`), "hotline12345"),
-			chromedp.Click(css(`.login button[type=submit]`)),
-			chromedp.WaitVisible(css(`form.logout`)),
-		)
-	}
+	login := func(user string) { browserLogin(t, bctx, base, user) }
 	logout := func() {
 		run("logout", chromedp.Click(css(`form.logout button`)), chromedp.WaitVisible(css(`input[name=username]`)))
 	}

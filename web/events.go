@@ -17,7 +17,8 @@ const ssePing = 25 * time.Second
 const sseRecheck = 5 * time.Second
 
 // handleEvents streams the ticket changes the viewer may know of as
-// server-sent events ("event: ticket"), for live queues. On PostgreSQL the
+// server-sent events ("event: ticket"), for live queues, and to an agent
+// the calls it answers ("event: call", a screen pop). On PostgreSQL the
 // changes of every instance arrive (LISTEN/NOTIFY).
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	a, sess := actorFrom(r), sessionFrom(r)
@@ -68,6 +69,15 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		case c := <-changes:
 			if c.UserID == a.UserID && c.UserID != 0 && !valid() {
 				return
+			}
+			if c.Call != "" {
+				if c.Agent == a.UserID { // the agent just answered it: a screen pop
+					b, _ := json.Marshal(map[string]any{"call_id": c.Call})
+					if !write("event: call\ndata: %s\n\n", b) {
+						return
+					}
+				}
+				continue
 			}
 			if !c.VisibleTo(a) {
 				continue

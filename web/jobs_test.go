@@ -28,7 +28,9 @@ func TestJobs_ProgressSharedAcrossInstances(t *testing.T) {
 			}
 			var started struct{ State string }
 			a.call("admin", "POST", "/api/v1/dispatch/models/train", map[string]string{"target": "unit"}, 202, &started)
-			if started.State != "训练中" {
+			// Training with no concluded tickets fails at once: on a busy
+			// machine it may have failed before the answer was written.
+			if started.State != "训练中" && !strings.Contains(started.State, "已办结工单只有") {
 				t.Fatalf("training started as %q", started.State)
 			}
 			if st := state(b); st != "训练中" && !strings.Contains(st, "已办结工单只有") {

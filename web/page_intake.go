@@ -49,11 +49,21 @@ func (s *Server) handleIntakePage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, hotline.Errorf(hotline.EForbidden, "%s无权受理工单", actorFrom(r).Role.Label()))
 		return
 	}
-	// A screen pop (or a link) opens intake for the call the agent took:
-	// its number filled in, the ticket linked to the call when saved.
-	q := r.URL.Query()
-	s.intakePage(w, r, http.StatusOK, map[string]string{"channel": "phone", "appeal_kind": "consult", "urgency": "normal",
-		"call_id": q.Get("call"), "phone": q.Get("phone")}, nil)
+	// A screen pop (or a link) opens intake for the call the agent took
+	// (?call=ID): its number filled in, the ticket linked to the call when
+	// saved.
+	// The number comes from the call, never through the URL (which proxies
+	// and logs keep).
+	in := map[string]string{"channel": "phone", "appeal_kind": "consult", "urgency": "normal", "call_id": r.URL.Query().Get("call")}
+	if in["call_id"] != "" {
+		phone, err := s.DB.CallerOf(r.Context(), actorFrom(r), in["call_id"])
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		in["phone"] = phone
+	}
+	s.intakePage(w, r, http.StatusOK, in, nil)
 }
 
 func (s *Server) handleIntakeForm(w http.ResponseWriter, r *http.Request) {

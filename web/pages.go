@@ -30,6 +30,7 @@ type page struct {
 	CSRF      string
 	CanAudit  bool
 	CanCalls  bool // the call figures: the centre's, or a call agent's own
+	ScreenPop bool // a call agent's pages open intake for the calls it answers
 	CanIntake bool
 	Admin     bool
 	Centre    bool
@@ -129,6 +130,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.CanIntake, p.Centre = sess.User.Role.Can(hotline.ActionAccept), hotline.ActorOf(sess.User).Centre()
 		p.Admin = sess.User.Role.Has(hotline.PermManageConfig)
 		p.CanCalls = sess.User.Role.Has(hotline.PermCallStats) || sess.User.Role == hotline.RoleCallAgent
+		p.ScreenPop = sess.User.Role == hotline.RoleCallAgent
 	}
 	pages := s.pages
 	if s.dev {

@@ -136,8 +136,23 @@
   // Live pages: lists refresh their content when tickets change (server-
   // sent events); a ticket page offers a reload when that ticket changes.
   var live = document.body.getAttribute("data-live");
-  if (live && window.EventSource) {
+  var pops = document.body.hasAttribute("data-screen-pop");
+  if ((live || pops) && window.EventSource) {
     var es = new EventSource("/events"), pending = null;
+    es.addEventListener("open", function () { document.body.setAttribute("data-stream", "open"); });
+    // Screen pop: the call this agent just answered opens intake with the
+    // caller's number and history — unless an appeal is being typed here,
+    // which gets a link instead.
+    es.addEventListener("call", function (e) {
+      var c = JSON.parse(e.data), url = "/intake?call=" + encodeURIComponent(c.call_id);
+      var typing = intake && intake.querySelector("[name=content]").value.trim() !== "";
+      if (!typing) { location.assign(url); return; }
+      var p = text("p", t("新来电已接通：", "A new call is connected: "), "notice");
+      var a = text("a", t("打开受理登记", "open intake"));
+      a.href = url;
+      p.append(a);
+      document.querySelector("main").prepend(p);
+    });
     es.addEventListener("ticket", function (e) {
       var c = JSON.parse(e.data);
       if (live === "list") {
