@@ -112,6 +112,12 @@ type Call struct {
 	Talk       int         `json:"talk_seconds"` // ended − answered
 	Recording  string      `json:"recording,omitempty"`
 	TicketIDs  []int64     `json:"ticket_ids,omitempty"`
+
+	// The callback of a missed call.
+	CallbackAt     *time.Time     `json:"callback_at,omitempty"`
+	CallbackBy     int64          `json:"callback_by,omitempty"`
+	CallbackResult CallbackResult `json:"callback_result,omitempty"`
+	CallbackNote   string         `json:"callback_note,omitempty"`
 }
 
 // Rebuild makes a call's record from all its events, in time order
@@ -198,6 +204,11 @@ type CallStats struct {
 	AvgWaitSeconds  float64 `json:"avg_wait_seconds"`
 	AvgTalkSeconds  float64 `json:"avg_talk_seconds"`
 	TalkSeconds     int     `json:"talk_seconds"` // total
+	// Missed calls (abandoned, not at once, with a number) and how many
+	// were called back within MissedCallWithin (未接来电回拨率).
+	Missed           int     `json:"missed"`
+	CalledBackInTime int     `json:"called_back_in_time"`
+	CallbackRate     float64 `json:"callback_rate"`
 }
 
 // Finish computes the rates and averages from the counts and sums:
@@ -215,4 +226,36 @@ func (s *CallStats) Finish(within15 int, waitMS, talkMS int64, talked int) {
 	if talked > 0 {
 		s.AvgTalkSeconds = float64(talkMS) / 1000 / float64(talked)
 	}
+	if s.Missed > 0 {
+		s.CallbackRate = float64(s.CalledBackInTime) / float64(s.Missed)
+	}
+}
+
+// CallbackResult is how calling back a missed call went (未接来电回拨).
+type CallbackResult string
+
+// Callback results.
+const (
+	CallbackReached   CallbackResult = "reached"    // 回拨接通
+	CallbackNoAnswer  CallbackResult = "no_answer"  // 回拨未接通 (stays in the queue)
+	CallbackNotNeeded CallbackResult = "not_needed" // 无需回拨 (the caller called in again, a wrong number)
+)
+
+var callbackNames = map[CallbackResult]string{CallbackReached: "回拨接通", CallbackNoAnswer: "回拨未接通", CallbackNotNeeded: "无需回拨"}
+
+// Valid reports whether r is a known result.
+func (r CallbackResult) Valid() bool { _, ok := callbackNames[r]; return ok }
+
+// Label is the result in Chinese.
+func (r CallbackResult) Label() string { return callbackNames[r] }
+
+// MissedCallWithin is the rule's time to call back a missed call: the
+// figure is the share of missed calls called back (reached or not) within
+// it of their end.
+const MissedCallWithin = 30 * time.Minute
+
+// Missed reports whether a call waits for a callback: abandoned (not at
+// once) by a caller whose number came, and not yet reached or settled.
+func (c *Call) Missed() bool {
+	return c.Outcome == CallAbandoned && c.Caller != "" && c.CallbackResult != CallbackReached && c.CallbackResult != CallbackNotNeeded
 }

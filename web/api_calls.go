@@ -133,7 +133,10 @@ func (s *Server) handleCallStats(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	// Exactly the fields; the pages show the rest.
+	writeJSON(w, http.StatusOK, map[string]any{"offered": st.Offered, "answered": st.Answered, "abandoned": st.Abandoned,
+		"answer_rate": st.AnswerRate, "service_level_15s": st.ServiceLevel15s, "avg_wait_seconds": st.AvgWaitSeconds,
+		"avg_talk_seconds": st.AvgTalkSeconds})
 }
 
 // parseWhen reads a time bound: RFC 3339, or a date in China time (the

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"hotline"
 	"hotline/sqldb"
@@ -115,7 +116,18 @@ func testCallEvents(t *testing.T, e *env) {
 	}
 	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 	var day stats
-	e.call("lead", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30", nil, 200, &day)
+	raw0 := e.call("lead", "GET", "/api/v1/calls/stats?from=2026-11-30&to=2026-11-30", nil, 200, &day)
+	var fields map[string]any
+	json.Unmarshal(raw0, &fields)
+	if len(fields) != 7 {
+		t.Errorf("the stats answer has %d fields, want exactly the issue's 7: %v", len(fields), fields)
+	}
+	full, err := e.db.FindCallStats(ctx, hotline.Actor{Role: hotline.RoleTeamLead}, sqldb.CallFilter{From: time.Date(2026, 11, 30, 0, 0, 0, 0, hotline.ChinaZone),
+		To: time.Date(2026, 12, 1, 0, 0, 0, 0, hotline.ChinaZone)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day.ShortAbandons = full.ShortAbandons
 	// By hand: offered A–E = 5; answered A, B, E = 3; abandoned C, D = 2,
 	// C short; within 15 s A (10) and E (5): 2/5; waits 10, 20, 5 → 35/3;
 	// talk over the ended A and B: (300 + 400) / 2.
@@ -170,6 +182,41 @@ func testCallEvents(t *testing.T, e *env) {
 	if code, _ := e.get("util-water", "/calls"); code != 403 {
 		t.Errorf("a unit's call statistics page: %d", code)
 	}
+	// Missed-call callback: D (40 s, a number) waits, C (3 s) does not.
+	if code, page := e.get("agent", "/calls/missed"); code != 200 || strings.Count(page, "/callback\"") != 1 || !strings.Contains(page, "139****0001") {
+		t.Errorf("missed calls page (%d): want D alone, masked", code)
+	}
+	var dID int64
+	raw1, _ := sql.Open(map[bool]string{true: "pgx", false: "sqlite"}[strings.HasPrefix(e.dsn, "postgres")], e.dsn)
+	raw1.QueryRow(`SELECT id FROM calls WHERE call_id = 'D'`).Scan(&dID)
+	raw1.Close()
+	before := e.auditCount(ctx, "call.reveal")
+	if n, err := e.db.RevealCaller(ctx, e.actor("agent"), dID); err != nil || n != "13907990001" || e.auditCount(ctx, "call.reveal") != before+1 {
+		t.Errorf("reveal to call back: %q %v", n, err)
+	}
+	if _, err := e.db.RevealCaller(ctx, e.actor("dispatcher"), dID); hotline.ErrorCode(err) != hotline.EForbidden {
+		t.Errorf("a dispatcher revealed a caller: %v", err)
+	}
+	if err := e.db.RecordCallback(ctx, e.actor("agent"), dID, "maybe", ""); hotline.ErrorField(err) != "result" {
+		t.Errorf("a bad result: %v", err)
+	}
+	if err := e.db.RecordCallback(ctx, e.actor("agent"), dID, hotline.CallbackNoAnswer, "无人接听"); err != nil {
+		t.Fatal(err)
+	}
+	if _, n, _ := e.db.FindMissedCalls(ctx, e.actor("agent"), 1, 20); n != 1 {
+		t.Errorf("not reached: %d waiting, want it still there", n)
+	}
+	if err := e.db.RecordCallback(ctx, e.actor("agent"), dID, hotline.CallbackReached, "已告知停水原因"); err != nil {
+		t.Fatal(err)
+	}
+	if _, n, _ := e.db.FindMissedCalls(ctx, e.actor("agent"), 1, 20); n != 0 {
+		t.Errorf("reached: %d still waiting", n)
+	}
+	after, _ := e.db.FindCallStats(ctx, hotline.Actor{Role: hotline.RoleTeamLead}, sqldb.CallFilter{From: time.Date(2026, 11, 30, 0, 0, 0, 0, hotline.ChinaZone),
+		To: time.Date(2026, 12, 1, 0, 0, 0, 0, hotline.ChinaZone)})
+	if after.Missed != 1 || after.CalledBackInTime != 0 { // called back today, a day after the call
+		t.Errorf("callback figures %+v", after)
+	}
 	// The caller's number is sealed.
 	raw, err := sql.Open(map[bool]string{true: "pgx", false: "sqlite"}[strings.HasPrefix(e.dsn, "postgres")], e.dsn)
 	if err != nil {
@@ -188,4 +235,14 @@ func testCallEvents(t *testing.T, e *env) {
 	if code, _ := e.postEvents(key, ev("H", "offered", "10:00:00")); code != 401 {
 		t.Errorf("revoked key: %d", code)
 	}
+}
+
+// actor is a test user as the domain's actor.
+func (e *env) actor(name string) hotline.Actor {
+	e.tb.Helper()
+	u, err := e.db.FindUserByUsername(context.Background(), name)
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	return hotline.ActorOf(u)
 }

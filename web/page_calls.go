@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"hotline"
@@ -74,4 +75,79 @@ func (s *Server) handleCallsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		return c, nil
 	})
+}
+
+// missedContent is the missed-call queue (未接来电回拨).
+type missedContent struct {
+	Calls       []*hotline.Call
+	Total       int
+	Page, Pages int
+	Prev, Next  string
+	Revealed    map[int64]string // numbers shown on this page (audited)
+	CSRF        string
+	CanReveal   bool
+	Results     []hotline.CallbackResult
+	WithinMins  int
+	Error       string
+}
+
+func (s *Server) missedPage(w http.ResponseWriter, r *http.Request, status int, revealed map[int64]string, errMsg string) {
+	a := actorFrom(r)
+	page, err := parsePage(r.URL.Query(), "page")
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	calls, total, err := s.DB.FindMissedCalls(r.Context(), a, page, 20)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	c := &missedContent{Calls: calls, Total: total, Page: page, Pages: (total + 19) / 20, Revealed: revealed, CSRF: sessionFrom(r).CSRF,
+		CanReveal: a.Role.Has(hotline.PermRevealRequester), Results: []hotline.CallbackResult{hotline.CallbackReached, hotline.CallbackNoAnswer, hotline.CallbackNotNeeded},
+		WithinMins: int(hotline.MissedCallWithin / time.Minute), Error: errMsg}
+	if page > 1 {
+		c.Prev = "/calls/missed?page=" + strconv.Itoa(page-1)
+	}
+	if page < c.Pages {
+		c.Next = "/calls/missed?page=" + strconv.Itoa(page+1)
+	}
+	s.render(w, r, status, "missed", "未接来电回拨", c)
+}
+
+func (s *Server) handleMissedPage(w http.ResponseWriter, r *http.Request) {
+	s.missedPage(w, r, http.StatusOK, nil, "")
+}
+
+// handleMissedReveal shows one missed call's number to dial (audited).
+func (s *Server) handleMissedReveal(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "通话不存在"))
+		return
+	}
+	phone, err := s.DB.RevealCaller(r.Context(), actorFrom(r), id)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.missedPage(w, r, http.StatusOK, map[int64]string{id: phone}, "")
+}
+
+// handleMissedCallback records a callback's result.
+func (s *Server) handleMissedCallback(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "通话不存在"))
+		return
+	}
+	err := s.DB.RecordCallback(r.Context(), actorFrom(r), id, hotline.CallbackResult(r.PostFormValue("result")), r.PostFormValue("note"))
+	if code := hotline.ErrorCode(err); code == hotline.EInvalid {
+		s.missedPage(w, r, http.StatusBadRequest, nil, localeOf(r).Err(err))
+		return
+	} else if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/calls/missed", http.StatusSeeOther)
 }

@@ -104,6 +104,9 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/cti/events", integration, sqldb.ScopeCTI, s.handleCallEvents},
 		{"GET /api/v1/calls/stats", api, "", s.handleCallStats}, // the centre's figures, or an agent's own
 		{"GET /calls", browser, "", s.handleCallsPage},
+		{"GET /calls/missed", browser, "", s.handleMissedPage},
+		{"POST /calls/{id}/reveal", browser, "", s.handleMissedReveal},
+		{"POST /calls/{id}/callback", browser, "", s.handleMissedCallback},
 		{"POST /api/v1/tickets/{id}/calls", api, "", s.handleLinkCall},
 		{"POST /tickets/{id}/calls", browser, "", s.handleLinkCallForm},
 		{"GET /events", browser, "", s.handleEvents},
