@@ -45,7 +45,8 @@ func TestLoad(t *testing.T) {
 	}
 	// Calls behind the phone tickets, some abandoned.
 	st, err := db.FindCallStats(ctx, lead, sqldb.CallFilter{From: now.AddDate(0, 0, -90), To: now})
-	if err != nil || st.Offered < 100 || st.Answered == 0 || st.Abandoned == 0 || st.ShortAbandons == 0 || st.AvgTalkSeconds < 200 || st.AvgTalkSeconds > 520 {
+	if err != nil || st.Offered < 100 || st.Answered == 0 || st.Abandoned == 0 || st.ShortAbandons == 0 || st.AvgTalkSeconds < 200 || st.AvgTalkSeconds > 520 ||
+		st.Missed == 0 || st.CalledBackInTime == 0 || st.CalledBackInTime == st.Missed {
 		t.Errorf("demo call figures %+v (%v)", st, err)
 	}
 	// The issue-15 queues have work in them.

@@ -102,5 +102,33 @@ func (c *city) present(ctx context.Context, now time.Time) error {
 		}
 		forwarded++
 	}
-	return nil
+	return c.callBack(ctx, now)
+}
+
+// callBack has the agent call back the demo's missed calls as a centre
+// does, most within the rule's 30 minutes, some later; those of the last
+// two hours still wait.
+func (c *city) callBack(ctx context.Context, now time.Time) error {
+	agent := c.actors["agent"]
+	for {
+		missed, _, err := c.db.FindMissedCalls(ctx, agent, 1, 200)
+		if err != nil {
+			return err
+		}
+		done := 0
+		for _, m := range missed {
+			if m.EndedAt == nil || m.EndedAt.After(now.Add(-2*time.Hour)) {
+				continue
+			}
+			when := m.EndedAt.Add(time.Duration(6+m.ID*7%40) * time.Minute)
+			c.db.Now = func() time.Time { return when }
+			if err := c.db.RecordCallback(ctx, agent, m.ID, hotline.CallbackReached, "已回拨，来电人表示稍后再打或问题已解决"); err != nil {
+				return fmt.Errorf("demo callback: %w", err)
+			}
+			done++
+		}
+		if done == 0 {
+			return nil
+		}
+	}
 }
