@@ -31,15 +31,9 @@ func runAPIKey(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if cmd != "add" && cmd != "list" && cmd != "revoke" {
 		return fmt.Errorf("未知的 apikey 子命令 %q\n%s", cmd, apikeyUsage)
 	}
-	var pos []string
-	for rest := args[1:]; len(rest) > 0; {
-		if err := fs.Parse(rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos, rest = append(pos, fs.Arg(0)), fs.Args()[1:]
+	pos, err := parseMixed(fs, args[1:])
+	if err != nil {
+		return err
 	}
 	if want := map[string]int{"add": 0, "list": 0, "revoke": 1}[cmd]; len(pos) != want {
 		return fmt.Errorf("%s 需要 %d 个参数\n%s", cmd, want, apikeyUsage)

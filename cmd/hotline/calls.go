@@ -31,15 +31,9 @@ func runCalls(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var f dbFlags
 	fs := newFlagSet("calls import", callsUsage, stderr)
 	f.register(fs)
-	var pos []string
-	for rest := args[1:]; len(rest) > 0; {
-		if err := fs.Parse(rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos, rest = append(pos, fs.Arg(0)), fs.Args()[1:]
+	pos, err := parseMixed(fs, args[1:])
+	if err != nil {
+		return err
 	}
 	if len(pos) != 1 {
 		return fmt.Errorf("请指定 CDR 文件\n%s", callsUsage)

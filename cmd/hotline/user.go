@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -42,17 +43,9 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !ok {
 		return fmt.Errorf("未知的 user 子命令 %q\n%s", cmd, userUsage)
 	}
-	// Positional arguments first, flags after them (or the other way).
-	var pos []string
-	rest := args[1:]
-	for len(rest) > 0 {
-		if err := fs.Parse(rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos, rest = append(pos, fs.Arg(0)), fs.Args()[1:]
+	pos, err := parseMixed(fs, args[1:])
+	if err != nil {
+		return err
 	}
 	if len(pos) != n {
 		return fmt.Errorf("%s 需要 %d 个参数\n%s", cmd, n, userUsage)
@@ -117,4 +110,20 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "%s：%s，%s\n", u.Username, u.Role.Label(), map[bool]string{true: "启用", false: "停用"}[u.Active])
 	return nil
+}
+
+// parseMixed parses a subcommand's arguments with the positional ones
+// before, after or between the flags, and returns the positional ones.
+func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for rest := args; len(rest) > 0; {
+		if err := fs.Parse(rest); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, rest = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+	return pos, nil
 }
