@@ -108,9 +108,10 @@ type Call struct {
 	AnsweredAt *time.Time  `json:"answered_at,omitempty"`
 	EndedAt    *time.Time  `json:"ended_at,omitempty"`
 	Outcome    CallOutcome `json:"outcome"`
-	Wait       int         `json:"wait_seconds"` // answered (or ended, unanswered) − offered
-	Talk       int         `json:"talk_seconds"` // ended − answered
-	Recording  string      `json:"recording,omitempty"`
+	Wait       int         `json:"wait_seconds"`        // answered (or ended, unanswered) − offered
+	Talk       int         `json:"talk_seconds"`        // ended − answered
+	Recording  string      `json:"recording,omitempty"` // the PBX's path or URL
+	HasAudio   bool        `json:"has_audio"`           // a recording uploaded to us, to play
 	TicketIDs  []int64     `json:"ticket_ids,omitempty"`
 
 	// The callback of a missed call.
@@ -258,4 +259,16 @@ const MissedCallWithin = 30 * time.Minute
 // once) by a caller whose number came, and not yet reached or settled.
 func (c *Call) Missed() bool {
 	return c.Outcome == CallAbandoned && c.Caller != "" && c.CallbackResult != CallbackReached && c.CallbackResult != CallbackNotNeeded
+}
+
+// CanListen reports whether the actor may play a call's recording: the
+// inspectors, team leads and managers, and a call agent its own calls.
+func (a Actor) CanListen(c *Call) bool {
+	switch a.Role {
+	case RoleInspector, RoleTeamLead, RoleProjectManager, RoleOpsSupervisor:
+		return true
+	case RoleCallAgent:
+		return c.AgentID != 0 && c.AgentID == a.UserID
+	}
+	return false
 }

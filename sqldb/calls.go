@@ -358,7 +358,7 @@ func linkCall(ctx context.Context, tx *Tx, actor hotline.Actor, ticketID int64, 
 // loadCalls gives a ticket the calls it was accepted on, the caller masked.
 func (db *DB) loadCalls(ctx context.Context, tx *Tx, t *hotline.Ticket) error {
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.call_id, c.caller_phone, c.callee, c.queue, c.agent, COALESCE(c.agent_id, 0),
-			c.offered_at, c.answered_at, c.ended_at, c.outcome, c.wait_ms, c.talk_ms, c.recording
+			c.offered_at, c.answered_at, c.ended_at, c.outcome, c.wait_ms, c.talk_ms, c.recording, c.recording_key <> ''
 		FROM call_tickets l JOIN calls c ON c.id = l.call_id WHERE l.ticket_id = $1 ORDER BY c.offered_at`, t.ID)
 	if err != nil {
 		return err
@@ -369,7 +369,7 @@ func (db *DB) loadCalls(ctx context.Context, tx *Tx, t *hotline.Ticket) error {
 		var sealed string
 		var offered, wait, talk int64
 		if err := rows.Scan(&c.ID, &c.CallID, &sealed, &c.Callee, &c.Queue, &c.Agent, &c.AgentID, &offered,
-			nullTime{&c.AnsweredAt}, nullTime{&c.EndedAt}, &c.Outcome, &wait, &talk, &c.Recording); err != nil {
+			nullTime{&c.AnsweredAt}, nullTime{&c.EndedAt}, &c.Outcome, &wait, &talk, &c.Recording, &c.HasAudio); err != nil {
 			return err
 		}
 		phone, err := db.keys.Decrypt("caller_phone", sealed)

@@ -201,3 +201,46 @@ func (s *Server) handleLinkCallForm(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/tickets/"+strconv.FormatInt(id, 10)+"#calls", http.StatusSeeOther)
 }
+
+// handleUploadRecording is POST /api/v1/calls/{id}/recording (integration
+// key): the recording of the call with the platform's id, as the body
+// (audio/*) or the multipart field "file".
+func (s *Server) handleUploadRecording(w http.ResponseWriter, r *http.Request) {
+	var data []byte
+	var err error
+	if multipart(r) {
+		file, _, ferr := r.FormFile("file")
+		if ferr != nil {
+			s.error(w, r, hotline.Invalid("file", "请在 multipart 表单的 file 字段上传录音"))
+			return
+		}
+		defer file.Close()
+		data, err = io.ReadAll(file)
+	} else {
+		data, err = io.ReadAll(r.Body)
+	}
+	if err != nil {
+		s.error(w, r, hotline.Invalid("file", "录音读取失败（不能超过 %d MB）", sqldb.MaxRecordingBytes>>20))
+		return
+	}
+	if err := s.DB.StoreRecording(r.Context(), r.PathValue("id"), data); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"call_id": r.PathValue("id"), "bytes": len(data)})
+}
+
+// handleRecording plays a call's recording to those who may listen; a
+// playback is audited once (not each range the player asks for next).
+func (s *Server) handleRecording(w http.ResponseWriter, r *http.Request) {
+	rng := r.Header.Get("Range")
+	first := rng == "" || strings.HasPrefix(rng, "bytes=0-")
+	ctype, data, err := s.DB.OpenRecording(r.Context(), actorFrom(r), r.PathValue("id"), first)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+}

@@ -16,7 +16,8 @@ import (
 // TestBrowser_ScreenPop: the platform reports that the signed-in agent
 // answered a call; the agent's browser opens intake with the caller's
 // number and history (the log says how fast); the ticket saved there is
-// linked to the call.
+// linked to the call; when the call has ended and its recording arrived,
+// an inspector plays it on the ticket page, audited.
 func TestBrowser_ScreenPop(t *testing.T) {
 	exe := chromium(t)
 	e := MustServer(t)
@@ -78,5 +79,31 @@ func TestBrowser_ScreenPop(t *testing.T) {
 	e.call("lead", "GET", fmt.Sprintf("/api/v1/tickets/%d", tickets.Items[0].ID), nil, 200, &got)
 	if len(got.Calls) != 1 || got.Calls[0].CallID != "pop-1" || got.Calls[0].Outcome != hotline.CallTalking {
 		t.Errorf("linked calls %+v", got.Calls)
+	}
+
+	// The call ends and its recording arrives; an inspector plays it on
+	// the ticket page, and the playback is in the audit log.
+	if code, out := e.postEvents(key, map[string]any{"call_id": "pop-1", "event": "ended", "at": time.Now().Format(time.RFC3339)}); code != 200 {
+		t.Fatalf("end: %d %v", code, out)
+	}
+	if code := e.uploadRecording(key, "pop-1", wav()); code != 200 {
+		t.Fatalf("recording upload: %d", code)
+	}
+	e.addUser("qa", hotline.RoleInspector, 0)
+	if err := chromedp.Do(bctx, chromedp.Click(css(`form.logout button`)), chromedp.WaitVisible(css(`input[name=username]`))); err != nil {
+		t.Fatal(err)
+	}
+	browserLogin(t, bctx, e.srv.URL, "qa")
+	before := e.auditCount(t.Context(), "call.listen")
+	if err := chromedp.Do(bctx, chromedp.Navigate(fmt.Sprintf("%s/tickets/%d", e.srv.URL, got.ID)), chromedp.WaitVisible(css(`audio.recording`))); err != nil {
+		t.Fatalf("the ticket page's player: %v", err)
+	}
+	played, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`(async () => { const a = document.querySelector("audio.recording"); await a.play(); `+
+		`await new Promise(r => setTimeout(r, 300)); return !a.paused && a.duration > 0.9; })()`, chromedp.EvalAwaitPromise))
+	if err != nil || !played {
+		t.Errorf("the inspector's player: playing %v (%v)", played, err)
+	}
+	if n := e.auditCount(t.Context(), "call.listen"); n < before+1 {
+		t.Errorf("the playback is not in the audit log")
 	}
 }

@@ -4,16 +4,21 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"hotline"
+	"hotline/files"
 	"hotline/sqldb"
 	"hotline/sqldb/sqldbtest"
 )
@@ -245,4 +250,107 @@ func (e *env) actor(name string) hotline.Actor {
 		e.tb.Fatal(err)
 	}
 	return hotline.ActorOf(u)
+}
+
+// wav is a second of 8 kHz, 16-bit mono sound: a real WAV file.
+func wav() []byte {
+	const rate, n = 8000, 8000
+	var b bytes.Buffer
+	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("RIFF")
+	le(uint32(36 + n*2))
+	b.WriteString("WAVEfmt ")
+	le(uint32(16))
+	le(uint16(1))
+	le(uint16(1))
+	le(uint32(rate))
+	le(uint32(rate * 2))
+	le(uint16(2))
+	le(uint16(16))
+	b.WriteString("data")
+	le(uint32(n * 2))
+	for i := 0; i < n; i++ {
+		le(int16(3000 * math.Sin(float64(i)*2*math.Pi*440/rate)))
+	}
+	return b.Bytes()
+}
+
+// uploadRecording posts a recording body as the platform.
+func (e *env) uploadRecording(key, callID string, data []byte) int {
+	e.tb.Helper()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/calls/"+callID+"/recording", bytes.NewReader(data))
+	req.Header.Set("Content-Type", "audio/wav")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// Recordings: uploaded by the platform (audio only), played to the
+// inspectors, team leads, managers and the call's own agent, each playback
+// audited once; to anyone else the recording does not exist.
+func TestAPI_Recordings(t *testing.T) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d, func(t *testing.T) { testRecordings(t, MustServerOn(t, d)) })
+	}
+}
+
+func testRecordings(t *testing.T, e *env) {
+	ctx := context.Background()
+	e.addUser("agent2", hotline.RoleCallAgent, 0)
+	e.addUser("qa", hotline.RoleInspector, 0)
+	_, key, err := e.db.AddAPIKey(ctx, sqldb.SystemActor, "pbx", sqldb.ScopeCTI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out := e.postEvents(key, []any{ev("R", "offered", "10:00:00"), ev("R", "answered", "10:00:05", "agent", "agent"), ev("R", "ended", "10:03:05")}); code != 200 {
+		t.Fatalf("events: %d %v", code, out)
+	}
+	audio := wav()
+	for _, c := range []struct {
+		key, id string
+		body    []byte
+		want    int
+	}{{"", "R", audio, 401}, {key, "nope", audio, 404}, {key, "R", []byte("这不是录音"), 400}, {key, "R", nil, 400}, {key, "R", audio, 200}} {
+		if got := e.uploadRecording(c.key, c.id, c.body); got != c.want {
+			t.Errorf("upload to %s (%d bytes): %d, want %d", c.id, len(c.body), got, c.want)
+		}
+	}
+	before := e.auditCount(ctx, "call.listen")
+	for who, want := range map[string]int{"qa": 200, "lead": 200, "agent": 200, "agent2": 404, "dispatcher": 404, "util-water": 404} {
+		code, body := e.fetch(who, "GET", "/api/v1/calls/R/recording")
+		if code != want || (want == 200 && !bytes.Equal(body, audio)) {
+			t.Errorf("%s plays the recording: %d (%d bytes), want %d", who, code, len(body), want)
+		}
+	}
+	if n := e.auditCount(ctx, "call.listen"); n != before+3 {
+		t.Errorf("%d playbacks audited, want 3", n-before)
+	}
+	// The player's next ranges are the same playback.
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/calls/R/recording", nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens["qa"])
+	req.Header.Set("Range", "bytes=8000-")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 206 || e.auditCount(ctx, "call.listen") != before+3 {
+		t.Errorf("a later range: %d, audited again %v", resp.StatusCode, e.auditCount(ctx, "call.listen") != before+3)
+	}
+	// Sealed in the store.
+	root := e.db.Files.(files.Dir).Root
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if b, _ := os.ReadFile(path); bytes.Contains(b, []byte("RIFF")) {
+				t.Errorf("%s holds the recording in plain", path)
+			}
+		}
+		return nil
+	})
 }

@@ -241,10 +241,11 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 		"actionForm": newActionForm,
 		// snippet marks as safe the HTML zhsearch.SnippetHTML built from
 		// escaped text and <mark>.
-		"snippet": func(s string) template.HTML { return template.HTML(s) },
-		"percent": func(f float64) float64 { return f * 100 },
-		"div":     func(a, b int) float64 { return float64(a) / float64(b) },
-		"maxHits": func() int { return sqldb.MaxTicketHits },
+		"snippet":   func(s string) template.HTML { return template.HTML(s) },
+		"percent":   func(f float64) float64 { return f * 100 },
+		"div":       func(a, b int) float64 { return float64(a) / float64(b) },
+		"canListen": func(a hotline.Actor, c *hotline.Call) bool { return a.CanListen(c) },
+		"maxHits":   func() int { return sqldb.MaxTicketHits },
 		"kb": func(n int64) string {
 			if n < 1024 {
 				return fmt.Sprintf("%d B", n)

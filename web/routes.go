@@ -102,7 +102,9 @@ func (s *Server) routeTable() []route {
 
 		// Telephony (api_calls.go).
 		{"POST /api/v1/cti/events", integration, sqldb.ScopeCTI, s.handleCallEvents},
-		{"GET /api/v1/calls/stats", api, "", s.handleCallStats}, // the centre's figures, or an agent's own
+		{"POST /api/v1/calls/{id}/recording", integration, sqldb.ScopeCTI, s.handleUploadRecording},
+		{"GET /api/v1/calls/{id}/recording", api, "", s.handleRecording}, // inspectors, team leads, managers; an agent its own
+		{"GET /api/v1/calls/stats", api, "", s.handleCallStats},          // the centre's figures, or an agent's own
 		{"GET /calls", browser, "", s.handleCallsPage},
 		{"GET /calls/missed", browser, "", s.handleMissedPage},
 		{"POST /calls/{id}/reveal", browser, "", s.handleMissedReveal},

@@ -135,7 +135,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/attachments") {
 		limit = sqldb.MaxAttachmentBytes + 64<<10 // the file and the form around it
 	}
-	if r.Method == http.MethodPost && multipart(r) && !strings.HasPrefix(r.URL.Path, "/kb/") {
+	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/api/v1/calls/") && strings.HasSuffix(r.URL.Path, "/recording") {
+		limit = sqldb.MaxRecordingBytes + 64<<10
+	} else if r.Method == http.MethodPost && multipart(r) && !strings.HasPrefix(r.URL.Path, "/kb/") {
 		limit = maxUploadFiles*s.DB.FilePolicy.MaxBytes + 64<<10 // ticket attachments with their form
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
