@@ -79,6 +79,9 @@ func (db *DB) IngestCallEvents(ctx context.Context, source string, events []hotl
 		}
 		b.Calls++
 	}
+	if len(order) > 0 {
+		tx.changed(Change{Wall: true})
+	}
 	// A call answered now pops intake on its agent's browser; one answered
 	// long ago (a CDR, a replay) does not.
 	for _, id := range answered {

@@ -28,6 +28,8 @@ type Change struct {
 	// browser. Nothing of the caller.
 	Call  string `json:"call,omitempty"`
 	Agent int64  `json:"ag,omitempty"`
+	// Wall: a seat or a call changed — the team leads' live walls refresh.
+	Wall bool `json:"wall,omitempty"`
 }
 
 // VisibleTo reports whether the actor may learn of the ticket change.

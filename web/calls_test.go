@@ -354,3 +354,77 @@ func testRecordings(t *testing.T, e *env) {
 		return nil
 	})
 }
+
+// Seat status and the team lead's wall: an agent's own status, busy while
+// on a call, the calls waiting in the queue.
+func TestAPI_SeatWall(t *testing.T) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d, func(t *testing.T) { testSeatWall(t, MustServerOn(t, d)) })
+	}
+}
+
+func testSeatWall(t *testing.T, e *env) {
+	ctx := context.Background()
+	e.addUser("agent2", hotline.RoleCallAgent, 0)
+	_, key, err := e.db.AddAPIKey(ctx, sqldb.SystemActor, "pbx", sqldb.ScopeCTI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.SetSeat(ctx, e.actor("agent"), "lunch"); hotline.ErrorField(err) != "status" {
+		t.Errorf("a bad status: %v", err)
+	}
+	if err := e.db.SetSeat(ctx, e.actor("agent"), hotline.SeatBusy); hotline.ErrorField(err) != "status" {
+		t.Errorf("busy set by hand: %v", err)
+	}
+	if err := e.db.SetSeat(ctx, e.actor("dispatcher"), hotline.SeatReady); hotline.ErrorCode(err) != hotline.EForbidden {
+		t.Errorf("a dispatcher's seat: %v", err)
+	}
+	if err := e.db.SetSeat(ctx, e.actor("agent"), hotline.SeatBreak); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.SetSeat(ctx, e.actor("agent2"), hotline.SeatReady); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	at := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339) }
+	if code, out := e.postEvents(key, []any{
+		map[string]any{"call_id": "w1", "event": "offered", "at": at(-90 * time.Second), "caller": "13907990001"},
+		map[string]any{"call_id": "w1", "event": "answered", "at": at(-80 * time.Second), "agent": "agent2"},
+		map[string]any{"call_id": "w2", "event": "offered", "at": at(-40 * time.Second), "caller": "13907990002"},
+	}); code != 200 {
+		t.Fatalf("events: %d %v", code, out)
+	}
+	seats, q, err := e.db.FindSeats(ctx, e.actor("lead"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]hotline.SeatStatus{}
+	for _, s := range seats {
+		got[s.Username] = s.Status
+	}
+	if got["agent"] != hotline.SeatBreak || got["agent2"] != hotline.SeatBusy || q.Waiting != 1 || q.OldestSince == nil {
+		t.Errorf("wall %v, queue %+v", got, q)
+	}
+	code, page := e.get("lead", "/calls/wall")
+	if code != 200 || !strings.Contains(page, "seat-busy") || !strings.Contains(page, "小休") || !strings.Contains(page, "<b class=\"overdue\">1</b>") {
+		t.Errorf("the wall page (%d)", code)
+	}
+	if code, _ := e.get("agent", "/calls/wall"); code != 403 {
+		t.Errorf("an agent's wall: %d", code)
+	}
+	if code, page := e.get("agent", "/"); code != 200 || !strings.Contains(page, `<option value="break" selected>`) {
+		t.Errorf("the agent's header does not show its status (%d)", code)
+	}
+	// The call ends: the agent is no longer busy, and it counts today.
+	if code, _ := e.postEvents(key, map[string]any{"call_id": "w1", "event": "ended", "at": at(0)}); code != 200 {
+		t.Fatal(code)
+	}
+	seats, _, _ = e.db.FindSeats(ctx, e.actor("lead"))
+	for _, s := range seats {
+		d := now.In(hotline.ChinaZone)
+		sinceMidnight := now.Sub(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, hotline.ChinaZone))
+		if s.Username == "agent2" && (s.Status != hotline.SeatReady || (s.CallsToday != 1 && sinceMidnight > 2*time.Minute)) {
+			t.Errorf("agent2 after the call: %+v", s)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"hotline"
 )
 
 // ssePing keeps idle event streams (and proxies in between) alive.
@@ -69,6 +71,12 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		case c := <-changes:
 			if c.UserID == a.UserID && c.UserID != 0 && !valid() {
 				return
+			}
+			if c.Wall {
+				if a.Role.Has(hotline.PermCallStats) && !write("event: wall\ndata: {}\n\n") {
+					return
+				}
+				continue
 			}
 			if c.Call != "" {
 				if c.Agent == a.UserID { // the agent just answered it: a screen pop

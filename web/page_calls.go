@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"hotline"
@@ -150,4 +151,43 @@ func (s *Server) handleMissedCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/calls/missed", http.StatusSeeOther)
+}
+
+// wallContent is the team lead's live wall of seats (坐席监控).
+type wallContent struct {
+	Seats []*hotline.Seat
+	Queue *hotline.CallQueue
+	Now   time.Time
+}
+
+func (s *Server) handleWallPage(w http.ResponseWriter, r *http.Request) {
+	s.show(w, r, http.StatusOK, "wall", "坐席监控", func(rf *ref) (any, error) {
+		seats, q, err := s.DB.FindSeats(r.Context(), actorFrom(r))
+		return &wallContent{Seats: seats, Queue: q, Now: s.DB.Now()}, err
+	})
+}
+
+// handleSeatForm sets the agent's own seat status from the header.
+func (s *Server) handleSeatForm(w http.ResponseWriter, r *http.Request) {
+	if err := s.DB.SetSeat(r.Context(), actorFrom(r), hotline.SeatStatus(r.PostFormValue("status"))); err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	next := r.PostFormValue("next")
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// span says how long since t, as 3分12秒 or 1小时5分.
+func span(l *locale, since *time.Time, now time.Time) string {
+	if since == nil {
+		return ""
+	}
+	d := max(now.Sub(*since), 0).Round(time.Second)
+	if d >= time.Hour {
+		return l.Tf("%d小时%d分", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return l.Tf("%d分%d秒", int(d.Minutes()), int(d.Seconds())%60)
 }

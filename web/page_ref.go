@@ -245,6 +245,7 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 		"percent":   func(f float64) float64 { return f * 100 },
 		"div":       func(a, b int) float64 { return float64(a) / float64(b) },
 		"canListen": func(a hotline.Actor, c *hotline.Call) bool { return a.CanListen(c) },
+		"span":      func(since *time.Time) string { return span(l, since, s.DB.Now()) },
 		"maxHits":   func() int { return sqldb.MaxTicketHits },
 		"kb": func(n int64) string {
 			if n < 1024 {

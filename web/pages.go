@@ -29,8 +29,10 @@ type page struct {
 	User      *hotline.User
 	CSRF      string
 	CanAudit  bool
-	CanCalls  bool // the call figures: the centre's, or a call agent's own
-	ScreenPop bool // a call agent's pages open intake for the calls it answers
+	CanCalls  bool                 // the call figures: the centre's, or a call agent's own
+	ScreenPop bool                 // a call agent's pages open intake for the calls it answers
+	Seat      hotline.SeatStatus   // a call agent's seat status, set in the header
+	Seats     []hotline.SeatStatus // the choices
 	CanIntake bool
 	Admin     bool
 	Centre    bool
@@ -43,7 +45,7 @@ type page struct {
 }
 
 // pageNames are the page templates, each parsed with layout and parts.
-var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board", "calls", "missed",
+var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board", "calls", "missed", "wall",
 	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users",
 	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch", "dispatch_figures", "password"}
 
@@ -117,7 +119,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.Other = zh
 	}
 	switch name {
-	case "home", "tickets", "board":
+	case "home", "tickets", "board", "wall":
 		p.Live = "list"
 	case "ticket":
 		p.Live = "ticket:" + r.PathValue("id")
@@ -131,6 +133,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.Admin = sess.User.Role.Has(hotline.PermManageConfig)
 		p.CanCalls = sess.User.Role.Has(hotline.PermCallStats) || sess.User.Role == hotline.RoleCallAgent
 		p.ScreenPop = sess.User.Role == hotline.RoleCallAgent
+		if p.ScreenPop {
+			p.Seats = hotline.SeatStatuses
+			if p.Seat, _ = s.DB.SeatOf(r.Context(), sess.User.ID); p.Seat == "" {
+				p.Seat = hotline.SeatOffline
+			}
+		}
 	}
 	pages := s.pages
 	if s.dev {

@@ -107,6 +107,8 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/calls/stats", api, "", s.handleCallStats},          // the centre's figures, or an agent's own
 		{"GET /calls", browser, "", s.handleCallsPage},
 		{"GET /calls/missed", browser, "", s.handleMissedPage},
+		{"GET /calls/wall", browser, hotline.PermCallStats, s.handleWallPage},
+		{"POST /me/seat", browser, "", s.handleSeatForm},
 		{"POST /calls/{id}/reveal", browser, "", s.handleMissedReveal},
 		{"POST /calls/{id}/callback", browser, "", s.handleMissedCallback},
 		{"POST /api/v1/tickets/{id}/calls", api, "", s.handleLinkCall},

@@ -29,6 +29,11 @@
   tick();
   setInterval(tick, 30000);
 
+  // The seat status switches as soon as it is chosen.
+  document.querySelectorAll("form.seat select").forEach(function (sel) {
+    sel.addEventListener("change", function () { sel.form.submit(); });
+  });
+
   // Ctrl+Enter submits the intake form (as 提交派单).
   var intake = document.getElementById("intake");
   if (intake) {
@@ -140,6 +145,12 @@
   if ((live || pops) && window.EventSource) {
     var es = new EventSource("/events"), pending = null;
     es.addEventListener("open", function () { document.body.setAttribute("data-stream", "open"); });
+    // The team lead's wall refreshes as seats and calls change.
+    es.addEventListener("wall", function () {
+      if (live !== "list" || !document.querySelector("table.wall, .figures")) return;
+      clearTimeout(pending);
+      pending = setTimeout(refreshList, 500);
+    });
     // Screen pop: the call this agent just answered opens intake with the
     // caller's number and history — unless an appeal is being typed here,
     // which gets a link instead.
