@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"hotline"
 	"hotline/sqldb"
 )
 
@@ -73,4 +75,66 @@ func BenchmarkCallIngest(b *testing.B) {
 			b.ReportMetric(float64(per*8)/time.Since(began).Seconds(), "events/s")
 		})
 	}
+}
+
+// BenchmarkWall renders the team lead's wall (server time, no network) for
+// 50 agents with 30 days of calls behind them (60,000) while the platform
+// posts 20 events a second.
+func BenchmarkWall(b *testing.B) {
+	e := MustServer(b)
+	ctx := context.Background()
+	_, key, err := e.db.AddAPIKey(ctx, sqldb.SystemActor, "pbx", sqldb.ScopeCTI)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 50; i++ { // not logged in: the login limit would refuse 50 at once
+		if err := e.db.CreateUser(ctx, sqldb.SystemActor, &hotline.User{Username: fmt.Sprintf("seat%02d", i), Role: hotline.RoleCallAgent}, "hotline12345"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	start := time.Now().Add(-30 * 24 * time.Hour)
+	var batch []hotline.CallEvent
+	for i := 0; i < 60_000; i++ {
+		at, id, agent := start.Add(time.Duration(i)*43*time.Second), fmt.Sprintf("h%d", i), fmt.Sprintf("seat%02d", i%50)
+		batch = append(batch, hotline.CallEvent{CallID: id, Event: hotline.CallOffered, At: at, Caller: "13907990001"},
+			hotline.CallEvent{CallID: id, Event: hotline.CallAnswered, At: at.Add(9 * time.Second), Agent: agent},
+			hotline.CallEvent{CallID: id, Event: hotline.CallEnded, At: at.Add(300 * time.Second)})
+		if len(batch) >= 999 {
+			if _, err := e.db.IngestCallEvents(ctx, "bench", batch); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	stop := make(chan struct{})
+	var posted atomic.Int64
+	go func() { // 20 events a second: calls offered, answered and ended
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for n := 0; ; n++ {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			id, kind := fmt.Sprintf("live%d", n/3), []string{"offered", "answered", "ended"}[n%3]
+			ev := map[string]string{"call_id": id, "event": kind, "at": time.Now().Format(time.RFC3339Nano), "caller": "13907990002"}
+			if kind == "answered" {
+				ev["agent"] = fmt.Sprintf("seat%02d", n/3%50)
+			}
+			if code, _ := e.postEvents(key, ev); code == 200 {
+				posted.Add(1)
+			}
+		}
+	}()
+	began := time.Now()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if code, page := e.get("lead", "/calls/wall"); code != 200 || !strings.Contains(page, "seat49") {
+			b.Fatalf("wall: %d", code)
+		}
+	}
+	b.StopTimer()
+	close(stop)
+	b.ReportMetric(float64(posted.Load())/time.Since(began).Seconds(), "events/s")
 }
