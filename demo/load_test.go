@@ -49,6 +49,9 @@ func TestLoad(t *testing.T) {
 		st.Missed == 0 || st.CalledBackInTime == 0 || st.CalledBackInTime == st.Missed {
 		t.Errorf("demo call figures %+v (%v)", st, err)
 	}
+	if seats, _, err := db.FindSeats(ctx, lead); err != nil || len(seats) == 0 || seats[0].Status != hotline.SeatReady {
+		t.Errorf("demo seats %v (%v)", seats, err)
+	}
 	// The issue-15 queues have work in them.
 	for name, f := range map[string]sqldb.TicketFilter{
 		"退单待审核":   {ReturnReview: true},

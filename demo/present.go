@@ -102,7 +102,12 @@ func (c *city) present(ctx context.Context, now time.Time) error {
 		}
 		forwarded++
 	}
-	return c.callBack(ctx, now)
+	if err := c.callBack(ctx, now); err != nil {
+		return err
+	}
+	// The agent on duty is ready for the next call (坐席状态).
+	c.db.Now = func() time.Time { return now.Add(-20 * time.Minute) }
+	return c.db.SetSeat(ctx, c.actors["agent"], hotline.SeatReady)
 }
 
 // callBack has the agent call back the demo's missed calls as a centre
