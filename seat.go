@@ -20,7 +20,9 @@ var seatNames = map[SeatStatus]string{SeatReady: "示闲", SeatBreak: "小休", 
 var SeatStatuses = []SeatStatus{SeatReady, SeatBreak, SeatAfterCall, SeatOffline}
 
 // Settable reports whether an agent may choose s (busy comes by itself).
-func (s SeatStatus) Settable() bool { return s == SeatReady || s == SeatBreak || s == SeatAfterCall || s == SeatOffline }
+func (s SeatStatus) Settable() bool {
+	return s == SeatReady || s == SeatBreak || s == SeatAfterCall || s == SeatOffline
+}
 
 // Label is the status in Chinese.
 func (s SeatStatus) Label() string { return seatNames[s] }
