@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,6 +37,28 @@ func TestCallsImport(t *testing.T) {
 	want := `{"abandoned":1,"answer_rate":0.5,"answered":1,"avg_talk_seconds":360,"avg_wait_seconds":8,"offered":2,"service_level_15s":0.5}`
 	if status != 200 || strings.TrimSpace(body) != want {
 		t.Errorf("figures after the import: %d %s\nwant %s", status, body, want)
+	}
+	// A simulated day through the webhook, as fast as it goes.
+	added := runCLI(t, bin, "apikey", "add", "--name", "sim", "--data", data)
+	key := ""
+	for _, f := range strings.Fields(added) {
+		if strings.HasPrefix(f, "hk_") {
+			key = f
+		}
+	}
+	if out := runCLI(t, bin, "callsim", "--base", base, "--key", key, "--day", "2026-11-29", "--calls", "400", "--speed", "0", "--agents", "lead"); !strings.Contains(out, "已推送 400 个来电") {
+		t.Fatalf("callsim: %s", out)
+	}
+	var sim struct {
+		Offered, Answered, Abandoned int
+		AnswerRate                   float64 `json:"answer_rate"`
+		AvgTalk                      float64 `json:"avg_talk_seconds"`
+	}
+	_, raw := getStatus(t, base+"/api/v1/calls/stats?from=2026-11-29&to=2026-11-29", lead.token)
+	json.Unmarshal([]byte(raw), &sim)
+	t.Logf("a simulated day of 400 calls: %+v", sim)
+	if sim.Offered != 400 || sim.Answered+sim.Abandoned != 400 || sim.Abandoned == 0 || sim.AnswerRate < 0.7 || sim.AvgTalk < 250 || sim.AvgTalk > 500 {
+		t.Errorf("a simulated day: %+v", sim)
 	}
 	for _, f := range []string{"hotline.db", "hotline.db-wal"} {
 		if b, _ := os.ReadFile(filepath.Join(data, f)); strings.Contains(string(b), "13907990001") {

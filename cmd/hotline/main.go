@@ -6,6 +6,7 @@
 //	hotline user list|disable|enable|set-role|reset-password USERNAME
 //	hotline apikey add --name NAME --scope cti | list | revoke ID
 //	hotline calls import FILE.csv
+//	hotline callsim --base URL --key KEY --day YYYY-MM-DD [--calls N] [--speed X]
 //	hotline import categories|units FILE
 //	hotline keys init|rotate
 //	hotline audit verify
@@ -38,6 +39,7 @@ const usage = `hotline — 12345 政务服务便民热线平台
   hotline user list|disable|enable|set-role|reset-password USERNAME …       管理用户（停用、改角色、重置密码）
   hotline apikey add --name NAME --scope cti | list | revoke ID             接口密钥（话务平台推送事件用）
   hotline calls import FILE.csv                                             导入通话记录（CDR，可重复导入）
+  hotline callsim --base URL --key KEY --day YYYY-MM-DD [--calls N]         模拟一天的来电，推送到话务事件接口
   hotline import categories FILE                                            导入诉求分类（CSV：一级,二级,三级）
   hotline import units FILE                                                 导入承办单位（CSV：code,name,kind,parent_code）
   hotline keys init                                                         生成主密钥文件（或使用环境变量 HOTLINE_MASTER_KEY）
@@ -83,6 +85,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAPIKey(ctx, args[1:], stdout, stderr)
 	case "calls":
 		return runCalls(ctx, args[1:], stdout, stderr)
+	case "callsim":
+		return runCallsim(ctx, args[1:], stdout, stderr)
 	case "import":
 		if len(args) < 2 || (args[1] != "categories" && args[1] != "units") {
 			return fmt.Errorf("用法: hotline import categories|units FILE")
