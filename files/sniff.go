@@ -59,6 +59,7 @@ type Refusal struct {
 	Args   []any
 }
 
+// Error implements error.
 func (r *Refusal) Error() string { return fmt.Sprintf(r.Format, r.Args...) }
 
 // Check returns the sniffed type of an upload, or a *Refusal saying why it

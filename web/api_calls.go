@@ -192,11 +192,7 @@ func (s *Server) handleLinkCallForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.DB.LinkCall(r.Context(), actorFrom(r), id, r.PostFormValue("call_id")); err != nil {
-		if code := hotline.ErrorCode(err); code == hotline.EInternal || code == hotline.ENotFound {
-			s.errorPage(w, r, err)
-			return
-		}
-		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, localeOf(r).Tf("%s未成功：%s", hotline.ActionLinkCall.Label(), localeOf(r).Err(err)))
+		s.ticketFormError(w, r, hotline.ActionLinkCall, err)
 		return
 	}
 	http.Redirect(w, r, "/tickets/"+strconv.FormatInt(id, 10)+"#calls", http.StatusSeeOther)

@@ -118,11 +118,7 @@ func (s *Server) handleAttachmentForm(w http.ResponseWriter, r *http.Request) {
 		_, err = s.attach(r, id, ups)
 	}
 	if err != nil {
-		if code := hotline.ErrorCode(err); code == hotline.EInternal || code == hotline.ENotFound {
-			s.errorPage(w, r, err)
-			return
-		}
-		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, localeOf(r).Tf("%s未成功：%s", hotline.ActionAttach.Label(), localeOf(r).Err(err)))
+		s.ticketFormError(w, r, hotline.ActionAttach, err)
 		return
 	}
 	http.Redirect(w, r, "/tickets/"+strconv.FormatInt(id, 10)+"#attachments", http.StatusSeeOther)

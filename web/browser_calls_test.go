@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"hotline"
-	"hotline/sqldb"
 	"hotline/web"
 )
 
@@ -22,10 +21,7 @@ func TestBrowser_ScreenPop(t *testing.T) {
 	exe := chromium(t)
 	e := MustServer(t)
 	e.srv.Config.Handler.(*web.Server).SecureCookies = false
-	_, key, err := e.db.AddAPIKey(t.Context(), sqldb.SystemActor, "pbx", sqldb.ScopeCTI)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := e.ctiKey()
 	e.newTicket(map[string]any{"title": "上次来电：停水", "requester": map[string]any{"name": "钱七", "phone": "13907990001"}})
 	bctx, _ := startBrowser(t, exe)
 	type css = chromedp.CSS

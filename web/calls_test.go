@@ -23,6 +23,16 @@ import (
 	"hotline/sqldb/sqldbtest"
 )
 
+// ctiKey makes an integration key for call events and returns it.
+func (e *env) ctiKey() string {
+	e.tb.Helper()
+	_, key, err := e.db.AddAPIKey(context.Background(), sqldb.SystemActor, "pbx", sqldb.ScopeCTI)
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	return key
+}
+
 // postEvents posts call events with an integration key.
 func (e *env) postEvents(key string, body any) (int, map[string]any) {
 	e.tb.Helper()
@@ -304,10 +314,7 @@ func testRecordings(t *testing.T, e *env) {
 	ctx := context.Background()
 	e.addUser("agent2", hotline.RoleCallAgent, 0)
 	e.addUser("qa", hotline.RoleInspector, 0)
-	_, key, err := e.db.AddAPIKey(ctx, sqldb.SystemActor, "pbx", sqldb.ScopeCTI)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := e.ctiKey()
 	if code, out := e.postEvents(key, []any{ev("R", "offered", "10:00:00"), ev("R", "answered", "10:00:05", "agent", "agent"), ev("R", "ended", "10:03:05")}); code != 200 {
 		t.Fatalf("events: %d %v", code, out)
 	}
@@ -366,10 +373,7 @@ func TestAPI_SeatWall(t *testing.T) {
 func testSeatWall(t *testing.T, e *env) {
 	ctx := context.Background()
 	e.addUser("agent2", hotline.RoleCallAgent, 0)
-	_, key, err := e.db.AddAPIKey(ctx, sqldb.SystemActor, "pbx", sqldb.ScopeCTI)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := e.ctiKey()
 	if err := e.db.SetSeat(ctx, e.actor("agent"), "lunch"); hotline.ErrorField(err) != "status" {
 		t.Errorf("a bad status: %v", err)
 	}

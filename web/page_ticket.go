@@ -261,16 +261,11 @@ func (s *Server) handleActionForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		if code := hotline.ErrorCode(err); code == hotline.EInternal || code == hotline.ENotFound {
-			s.errorPage(w, r, err)
-			return
-		}
-		msg := localeOf(r).Tf("%s未成功：%s", a.Label(), localeOf(r).Err(err))
-		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, msg)
+		s.ticketFormError(w, r, a, err)
 		return
 	}
 	if _, err := s.attach(r, id, ups); err != nil {
-		s.ticketPage(w, r, statusOf[hotline.ErrorCode(err)], nil, localeOf(r).Tf("%s未成功：%s", hotline.ActionAttach.Label(), localeOf(r).Err(err)))
+		s.ticketFormError(w, r, hotline.ActionAttach, err)
 		return
 	}
 	next := "/tickets/" + strconv.FormatInt(id, 10)
@@ -278,4 +273,16 @@ func (s *Server) handleActionForm(w http.ResponseWriter, r *http.Request) {
 		next = "/" // a unit that returned the ticket no longer sees it
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// ticketFormError answers a ticket page's form that did not work: the
+// error page for a missing ticket or an internal error, otherwise the
+// ticket page again, saying what did not work and why.
+func (s *Server) ticketFormError(w http.ResponseWriter, r *http.Request, what hotline.Action, err error) {
+	code := hotline.ErrorCode(err)
+	if code == hotline.EInternal || code == hotline.ENotFound {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.ticketPage(w, r, statusOf[code], nil, localeOf(r).Tf("%s未成功：%s", what.Label(), localeOf(r).Err(err)))
 }

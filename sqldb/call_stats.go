@@ -1,0 +1,155 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"hotline"
+)
+
+// CallFilter selects calls for statistics: offered in [From, To), and
+// optionally answered by one agent or in one queue.
+type CallFilter struct {
+	From, To time.Time
+	AgentID  int64
+	Queue    string
+}
+
+// CallGroup is the figures of one agent, queue, day or half hour.
+type CallGroup struct {
+	Key string `json:"key"` // username, queue, YYYY-MM-DD or HH:MM (China time)
+	hotline.CallStats
+}
+
+// callFigures is the one aggregate behind every call figure (and its
+// columns' order for scanCallStats).
+const callFigures = `COUNT(*),
+	COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN outcome IN ('abandoned', 'short_abandon') THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN outcome = 'short_abandon' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND wait_ms <= 15000 THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN wait_ms ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN outcome = 'answered' THEN talk_ms ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN outcome = 'answered' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN outcome = 'abandoned' AND caller_key <> '' THEN 1 ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN outcome = 'abandoned' AND caller_key <> '' AND callback_at <= ended_at + 1800000 THEN 1 ELSE 0 END), 0)`
+
+// scanCallStats reads callFigures (after any leading columns in dest).
+func scanCallStats(row interface{ Scan(...any) error }, s *hotline.CallStats, lead ...any) error {
+	var within15, talked int64
+	var waitMS, talkMS int64
+	dest := append(lead, &s.Offered, &s.Answered, &s.Abandoned, &s.ShortAbandons, &within15, &waitMS, &talkMS, &talked,
+		&s.Missed, &s.CalledBackInTime)
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	s.Finish(int(within15), waitMS, talkMS, int(talked))
+	return nil
+}
+
+// Groupings of FindCallStatsBy.
+const (
+	ByAgent    = "agent"
+	ByQueue    = "queue"
+	ByDay      = "day"
+	ByInterval = "interval" // half hours of the day, over every day of the period
+)
+
+// FindCallStatsBy returns the figures of the period per agent, queue, day
+// or half hour, in key order, to those who may read FindCallStats.
+func (db *DB) FindCallStatsBy(ctx context.Context, actor hotline.Actor, f CallFilter, by string) ([]*CallGroup, error) {
+	where, args, err := callWhere(actor, f)
+	if err != nil {
+		return nil, err
+	}
+	const china = 8 * 3600 * 1000
+	key := map[string]string{ByAgent: "agent", ByQueue: "queue",
+		ByDay:      fmt.Sprintf("(offered_at + %d) / 86400000", china),
+		ByInterval: fmt.Sprintf("((offered_at + %d) %% 86400000) / 1800000", china)}[by]
+	if key == "" {
+		return nil, hotline.Invalid("by", "应为 agent、queue、day 或 interval")
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+key+`, `+callFigures+` FROM calls WHERE `+where+` GROUP BY 1 ORDER BY 1`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*CallGroup{}
+	for rows.Next() {
+		g := &CallGroup{}
+		var k any
+		if err := scanCallStats(rows, &g.CallStats, &k); err != nil {
+			return nil, err
+		}
+		switch by {
+		case ByDay:
+			g.Key = time.UnixMilli(asInt(k) * 86400000).UTC().Format("2006-01-02")
+		case ByInterval:
+			n := asInt(k)
+			g.Key = fmt.Sprintf("%02d:%02d", n/2, n%2*30)
+		default:
+			g.Key = fmt.Sprint(asString(k))
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+func asInt(v any) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case float64:
+		return int64(n)
+	case []byte:
+		var x int64
+		fmt.Sscan(string(n), &x)
+		return x
+	}
+	return 0
+}
+
+func asString(v any) string {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	return fmt.Sprint(v)
+}
+
+// callWhere checks who asks and builds the period's conditions.
+func callWhere(actor hotline.Actor, f CallFilter) (string, []any, error) {
+	if !actor.Role.Has(hotline.PermCallStats) && !(actor.Role == hotline.RoleCallAgent && f.AgentID == actor.UserID && f.AgentID != 0) {
+		return "", nil, hotline.Errorf(hotline.EForbidden, "%s无权查看话务统计", actor.Role.Label())
+	}
+	if f.From.IsZero() || f.To.IsZero() || !f.To.After(f.From) {
+		return "", nil, hotline.Invalid("to", "请给出统计时段：from 早于 to（RFC 3339 或 YYYY-MM-DD）")
+	}
+	where := []string{"offered_at >= $1", "offered_at < $2"}
+	args := []any{f.From.UnixMilli(), f.To.UnixMilli()}
+	if f.AgentID != 0 {
+		args = append(args, f.AgentID)
+		where = append(where, fmt.Sprintf("agent_id = $%d", len(args)))
+	}
+	if f.Queue != "" {
+		args = append(args, f.Queue)
+		where = append(where, fmt.Sprintf("queue = $%d", len(args)))
+	}
+	return strings.Join(where, " AND "), args, nil
+}
+
+// FindCallStats returns the call figures of a period (hotline.CallStats)
+// to those who may read them: the centre's managers, inspectors, analysts
+// and supervisors; a call agent only its own (AgentID = itself).
+func (db *DB) FindCallStats(ctx context.Context, actor hotline.Actor, f CallFilter) (*hotline.CallStats, error) {
+	where, args, err := callWhere(actor, f)
+	if err != nil {
+		return nil, err
+	}
+	s := &hotline.CallStats{}
+	if err := scanCallStats(db.read.QueryRowContext(ctx, `SELECT `+callFigures+` FROM calls WHERE `+where, args...), s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
