@@ -26,7 +26,10 @@ var importRules = map[string][]string{
 	"hotline/sqldb":    {"hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
 	"hotline/jobs":     {"hotline/web", "hotline/demo", "hotline/cmd"},
 	"hotline/web":      {"hotline/jobs", "hotline/demo", "hotline/cmd"},
-	"hotline/demo":     {"hotline/web", "hotline/cmd"},
+	// channel adapters turn outside input into the domain's intake and call
+	// storage like a handler.
+	"hotline/channel/cti": {"hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
+	"hotline/demo":        {"hotline/web", "hotline/cmd"},
 }
 
 // TestImportDirection reads every package's dependencies (go list -deps,

@@ -22,7 +22,8 @@ type CallBatch struct {
 // IngestCallEvents records call events from a telephony adapter (source:
 // "webhook", "esl", "cdr"): all of them checked first — a bad one is a 400
 // naming it and nothing is stored — then in one transaction each new
-// event stored (a repeated call id + event is ignored) and each call it
+// event stored (a repeated call id + event is ignored, but for the
+// recording the first one lacked) and each call it
 // touches rebuilt from all its events, in time order.
 func (db *DB) IngestCallEvents(ctx context.Context, source string, events []hotline.CallEvent) (CallBatch, error) {
 	var b CallBatch
@@ -46,6 +47,59 @@ func (db *DB) IngestCallEvents(ctx context.Context, source string, events []hotl
 		return b, err
 	}
 	defer tx.Rollback()
+	if b, err = db.ingest(ctx, tx, source, events); err != nil {
+		return b, err
+	}
+	return b, tx.Commit()
+}
+
+// StreamPosition is how far an event-stream adapter got: the run of the
+// switch (FreeSWITCH's Core-UUID, new at each start of the switch) and
+// the last event sequence number applied in it.
+type StreamPosition struct {
+	Stream string
+	Origin string
+	Seq    int64
+}
+
+// StreamPosition returns the stored position of a stream (zero before its
+// first event).
+func (db *DB) StreamPosition(ctx context.Context, stream string) (StreamPosition, error) {
+	p := StreamPosition{Stream: stream}
+	err := db.read.QueryRowContext(ctx, `SELECT origin, seq FROM cti_streams WHERE stream = $1`, stream).Scan(&p.Origin, &p.Seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	return p, err
+}
+
+// IngestCallStream applies the call events of a stream adapter's frames
+// up to pos, and stores pos with them in one transaction: events and
+// position land together or not at all. The events are checked by the
+// adapter (a bad one is left out there, not refused here).
+func (db *DB) IngestCallStream(ctx context.Context, pos StreamPosition, events []hotline.CallEvent) (CallBatch, error) {
+	var b CallBatch
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return b, err
+	}
+	defer tx.Rollback()
+	if len(events) > 0 {
+		if b, err = db.ingest(ctx, tx, "esl", events); err != nil {
+			return b, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO cti_streams (stream, origin, seq, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (stream) DO UPDATE SET origin = excluded.origin, seq = excluded.seq, updated_at = excluded.updated_at`,
+		pos.Stream, pos.Origin, pos.Seq, tx.now.UnixMilli()); err != nil {
+		return b, err
+	}
+	return b, tx.Commit()
+}
+
+// ingest stores checked events and rebuilds the calls they touch.
+func (db *DB) ingest(ctx context.Context, tx *Tx, source string, events []hotline.CallEvent) (CallBatch, error) {
+	var b CallBatch
 	if err := tx.refreshKeys(ctx); err != nil {
 		return b, err
 	}
@@ -53,7 +107,8 @@ func (db *DB) IngestCallEvents(ctx context.Context, source string, events []hotl
 	var order, answered []string
 	for _, e := range events {
 		res, err := tx.ExecContext(ctx, `INSERT INTO call_events (call_id, event, at, callee, queue, agent, recording, source, received_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (call_id, event) DO NOTHING`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (call_id, event) DO UPDATE SET recording = excluded.recording
+			WHERE call_events.recording = '' AND excluded.recording <> ''`,
 			e.CallID, e.Event, e.At.UnixMilli(), e.Callee, e.Queue, e.Agent, e.Recording, source, tx.now.UnixMilli())
 		if err != nil {
 			return b, err
@@ -94,7 +149,7 @@ func (db *DB) IngestCallEvents(ctx context.Context, source string, events []hotl
 			tx.changed(Change{Call: id, Agent: agent.Int64})
 		}
 	}
-	return b, tx.Commit()
+	return b, nil
 }
 
 // rebuildCall writes a call's record from all its stored events; caller,
@@ -215,27 +270,17 @@ func linkCall(ctx context.Context, tx *Tx, actor hotline.Actor, ticketID int64, 
 
 // loadCalls gives a ticket the calls it was accepted on, the caller masked.
 func (db *DB) loadCalls(ctx context.Context, tx *Tx, t *hotline.Ticket) error {
-	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.call_id, c.caller_phone, c.callee, c.queue, c.agent, COALESCE(c.agent_id, 0),
-			c.offered_at, c.answered_at, c.ended_at, c.outcome, c.wait_ms, c.talk_ms, c.recording, c.recording_key <> ''
+	rows, err := tx.QueryContext(ctx, `SELECT `+callColumns+`
 		FROM call_tickets l JOIN calls c ON c.id = l.call_id WHERE l.ticket_id = $1 ORDER BY c.offered_at`, t.ID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		c := &hotline.Call{}
-		var sealed string
-		var offered, wait, talk int64
-		if err := rows.Scan(&c.ID, &c.CallID, &sealed, &c.Callee, &c.Queue, &c.Agent, &c.AgentID, &offered,
-			nullTime{&c.AnsweredAt}, nullTime{&c.EndedAt}, &c.Outcome, &wait, &talk, &c.Recording, &c.HasAudio); err != nil {
+		c, err := db.scanCall(rows)
+		if err != nil {
 			return err
 		}
-		phone, err := db.keys.Decrypt("caller_phone", sealed)
-		if err != nil {
-			return fmt.Errorf("call %d: %w", c.ID, err)
-		}
-		o := fromMS(offered)
-		c.OfferedAt, c.Caller, c.Wait, c.Talk = &o, hotline.MaskPhone(phone), int(wait/1000), int(talk/1000)
 		t.Calls = append(t.Calls, c)
 	}
 	return rows.Err()

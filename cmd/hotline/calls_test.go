@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"hotline/channel/cti/ctitest"
 )
 
 // A day's CDR file: good rows imported, a bad row reported by line and
@@ -64,5 +67,42 @@ func TestCallsImport(t *testing.T) {
 		if b, _ := os.ReadFile(filepath.Join(data, f)); strings.Contains(string(b), "13907990001") {
 			t.Errorf("a caller's number in plaintext in %s", f)
 		}
+	}
+}
+
+// serve --cti connects to the switch's event socket: the recorded frames
+// become call figures, and the password stays out of the log.
+func TestServe_FreeSWITCH(t *testing.T) {
+	bin := buildBinary(t)
+	data := t.TempDir()
+	runCLI(t, bin, "keys", "init", "--data", data)
+	runCLI(t, bin, "user", "add", "--data", data, "--username", "lead", "--role", "team_lead", "--password", "hotline12345")
+	sw := ctitest.StartSwitch(t, "S3cret-ESL", ctitest.RecordedFrames(t, "../../channel/cti/testdata/freeswitch_events.txt"))
+	cmd := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0", "--cti", "freeswitch://"+sw.Addr()+"?password=S3cret-ESL")
+	var log strings.Builder
+	cmd.Stderr = &log
+	base := startCmd(t, cmd)
+	lead := login(t, base, "lead")
+	var body string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if _, body = getStatus(t, base+"/api/v1/calls/stats?from=2026-11-30&to=2026-11-30", lead.token); strings.Contains(body, `"offered":3`) {
+			break
+		}
+	}
+	want := `{"abandoned":2,"answer_rate":0.3333333333333333,"answered":1,"avg_talk_seconds":299.5,"avg_wait_seconds":12.25,"offered":3,"service_level_15s":0.3333333333333333}`
+	if strings.TrimSpace(body) != want {
+		t.Errorf("figures from the event socket: %s\nwant %s", body, want)
+	}
+	_, metrics := getStatus(t, base+"/metrics", "")
+	if !strings.Contains(metrics, `hotline_cti_connected{stream="freeswitch"} 1`) {
+		t.Errorf("no connected gauge in /metrics")
+	}
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	if !strings.Contains(log.String(), "telephony event socket connected") || strings.Contains(log.String(), "S3cret-ESL") {
+		t.Errorf("the event socket's log (connected, without its password):\n%s", log.String())
+	}
+	if out, err := exec.Command(bin, "serve", "--data", data, "--cti", "freeswitch://pbx:8021").CombinedOutput(); err == nil || !strings.Contains(string(out), "缺少 password") {
+		t.Errorf("a --cti without password: %v %s", err, out)
 	}
 }

@@ -72,7 +72,9 @@ func startServer(t *testing.T, bin, data string) (string, *exec.Cmd) {
 func startCmd(t *testing.T, cmd *exec.Cmd) string {
 	t.Helper()
 	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = io.Discard
+	if cmd.Stderr == nil {
+		cmd.Stderr = io.Discard
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/channel/cti"
 	"hotline/demo"
 	"hotline/files"
 	"hotline/jobs"
@@ -35,6 +36,7 @@ type serveOptions struct {
 	returnReview    int // working hours the centre has to review a return request
 	attachMaxMB     int
 	attachTypes     string
+	cti             string // the telephony event socket, freeswitch://HOST:8021?password=…
 }
 
 // newServeFlags registers every serve setting: the flags are also the
@@ -58,6 +60,7 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.IntVar(&o.returnReview, "return-review-hours", o.returnReview, "退单申请的审核时限（工作小时）")
 	fs.IntVar(&o.attachMaxMB, "attachment-max-mb", 10, "单个附件的大小上限（MB）")
 	fs.StringVar(&o.attachTypes, "attachment-types", strings.Join(files.DefaultTypes, ","), "允许的附件类型（按内容识别的 MIME 类型，逗号分隔）")
+	fs.StringVar(&o.cti, "cti", "", "话务平台事件接口：freeswitch://主机:8021?password=密码（FreeSWITCH mod_event_socket）；不设则只用 webhook 和 CDR 导入")
 	return fs, o
 }
 
@@ -88,6 +91,11 @@ func (o *serveOptions) validate() error {
 	}
 	if len(o.policy().Types) == 0 {
 		return fmt.Errorf("attachment_types：至少允许一种类型")
+	}
+	if o.cti != "" {
+		if _, err := cti.ParseFreeSWITCH(o.cti); err != nil {
+			return err
+		}
 	}
 	if o.returnReview < 1 || o.returnReview > 80 {
 		return fmt.Errorf("return_review_hours：应为 1 到 80 个工作小时，而不是 %d", o.returnReview)
@@ -178,6 +186,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start((&jobs.Sweeper{DB: db, Interval: *sweep, Logger: logger, Metrics: m}).Run)
 	start((&jobs.TicketIndexer{DB: db, Logger: logger, Metrics: m}).Run)
 	start((&jobs.DispatchRetrainer{DB: db, Logger: logger}).Run)
+	if o.cti != "" {
+		fsw, _ := cti.ParseFreeSWITCH(o.cti) // checked in validate
+		fsw.DB, fsw.Logger = db, logger
+		m.Gauges("hotline_cti_connected", "Whether the telephony event socket is connected (1) or not (0).", "stream", func() (map[string]float64, error) {
+			up := 0.0
+			if fsw.Stats().Connected {
+				up = 1
+			}
+			return map[string]float64{fsw.Stream(): up}, nil
+		})
+		start(fsw.Run)
+	}
 	start(func(ctx context.Context) {
 		began := time.Now()
 		if err := db.LoadKBIndex(ctx); err != nil {
