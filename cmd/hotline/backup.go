@@ -44,6 +44,10 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// The attachments after the snapshot: a file is written before the row
 	// that names it is committed, and never changed, so every file the
 	// snapshot names is there (and a few newer ones may be too).
+	if f.inObjectStore() {
+		fmt.Fprintln(stdout, "附件和录音在对象存储中（加密存放），不随本备份复制：请用对象存储自身的版本或复制策略备份该桶")
+		return nil
+	}
 	n, err := copyFiles(f.attachmentDir(), fs.Arg(0)+".attachments")
 	if err != nil {
 		return fmt.Errorf("备份附件: %w", err)
@@ -121,7 +125,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := os.WriteFile(target, b, 0o600); err != nil {
 		return err
 	}
-	if st, err := os.Stat(in + ".attachments"); err == nil && st.IsDir() {
+	if st, err := os.Stat(in + ".attachments"); err == nil && st.IsDir() && !f.inObjectStore() {
 		n, err := copyFiles(in+".attachments", f.attachmentDir())
 		if err != nil {
 			return fmt.Errorf("恢复附件: %w", err)

@@ -1,7 +1,10 @@
 package main_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,7 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
+
 	"hotline/channel/cti/ctitest"
+	"hotline/files"
+	"hotline/files/filestest"
 )
 
 // A day's CDR file: good rows imported, a bad row reported by line and
@@ -104,5 +111,56 @@ func TestServe_FreeSWITCH(t *testing.T) {
 	}
 	if out, err := exec.Command(bin, "serve", "--data", data, "--cti", "freeswitch://pbx:8021").CombinedOutput(); err == nil || !strings.Contains(string(out), "缺少 password") {
 		t.Errorf("a --cti without password: %v %s", err, out)
+	}
+}
+
+// With --attachments s3://…, recordings (and attachments) live in the
+// object store, sealed: uploaded by the platform, played to an inspector.
+func TestServe_RecordingsInObjectStore(t *testing.T) {
+	bin := buildBinary(t)
+	data := t.TempDir()
+	runCLI(t, bin, "keys", "init", "--data", data)
+	runCLI(t, bin, "user", "add", "--data", data, "--username", "inspector", "--role", "inspector", "--password", "hotline12345")
+	store := filestest.S3(t, "hotline", "pingxiang")
+	key := ""
+	for _, f := range strings.Fields(runCLI(t, bin, "apikey", "add", "--name", "pbx", "--data", data)) {
+		if strings.HasPrefix(f, "hk_") {
+			key = f
+		}
+	}
+	base := startCmd(t, exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0", "--attachments", store))
+	if status, out := post(t, base+"/api/v1/cti/events", key, []map[string]string{
+		{"call_id": "s3-1", "event": "offered", "at": "2026-11-30T09:00:00+08:00", "caller": "13907990001"},
+		{"call_id": "s3-1", "event": "ended", "at": "2026-11-30T09:00:40+08:00"}}); status != 200 {
+		t.Fatalf("events: %d %v", status, out)
+	}
+	audio := append([]byte("RIFF\x24\x00\x00\x00WAVEfmt "), bytes.Repeat([]byte("plain-audio-marker"), 50)...)
+	req, _ := http.NewRequest("POST", base+"/api/v1/calls/s3-1/recording", bytes.NewReader(audio))
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "audio/wav")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("upload: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	s3, err := files.OpenS3(context.Background(), store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for obj := range s3.Client.ListObjects(context.Background(), "hotline", minio.ListObjectsOptions{Prefix: "pingxiang/", Recursive: true}) {
+		b, err := s3.Get(context.Background(), strings.TrimPrefix(obj.Key, "pingxiang/"))
+		if err != nil || bytes.Contains(b, []byte("plain-audio-marker")) {
+			t.Errorf("object %s: readable audio or %v", obj.Key, err)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("%d objects in the bucket, want the one recording", n)
+	}
+	inspector := login(t, base, "inspector")
+	status, played := getStatus(t, base+"/api/v1/calls/s3-1/recording", inspector.token)
+	if status != 200 || played != string(audio) {
+		t.Errorf("playback from the object store: %d, %d bytes", status, len(played))
 	}
 }

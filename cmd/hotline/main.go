@@ -22,9 +22,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"hotline"
+	"hotline/files"
 	"hotline/keyring"
 	"hotline/sqldb"
 	"hotline/zhsearch"
@@ -128,10 +130,23 @@ func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.keyFile, "key-file", "", "主密钥文件（默认 DATA_DIR/master.key；环境变量 HOTLINE_MASTER_KEY 优先）")
 	fs.StringVar(&f.cipher, "cipher", "aes-256-gcm", "个人信息加密算法：aes-256-gcm 或 sm4-gcm（国密）")
 	fs.StringVar(&f.auditHash, "audit-hash", "sha256", "审计日志哈希链算法：sha256 或 sm3（国密）")
-	fs.StringVar(&f.attachments, "attachments", "", "工单附件目录（加密存放；默认 DATA_DIR/attachments）")
+	fs.StringVar(&f.attachments, "attachments", "", "附件和录音的存放处（加密存放）：目录（默认 DATA_DIR/attachments），"+
+		"或 S3 兼容对象存储 s3://访问密钥:私钥@主机:端口/桶[/前缀][?tls=false]（密钥也可用 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY）")
 }
 
-// attachmentDir is where ticket attachments are kept.
+// inObjectStore reports whether attachments are kept in S3-compatible
+// object storage rather than a directory.
+func (f *dbFlags) inObjectStore() bool { return strings.HasPrefix(f.attachments, "s3://") }
+
+// fileStore opens where attachments and recordings are kept.
+func (f *dbFlags) fileStore(ctx context.Context) (files.Store, error) {
+	if f.inObjectStore() {
+		return files.OpenS3(ctx, f.attachments)
+	}
+	return files.Dir{Root: f.attachmentDir()}, nil
+}
+
+// attachmentDir is where ticket attachments are kept (a directory).
 func (f *dbFlags) attachmentDir() string {
 	if f.attachments != "" {
 		return f.attachments

@@ -131,7 +131,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	db.LookupLimits = limits
 	db.Rules.ReturnReview = hotline.Limit{Value: o.returnReview, Unit: hotline.WorkingHours}
 	db.FilePolicy = o.policy()
-	db.Files = files.Dir{Root: f.attachmentDir()}
+	if db.Files, err = f.fileStore(ctx); err != nil {
+		return err
+	}
 	if *withDemo {
 		password := envOr("HOTLINE_DEMO_PASSWORD", "hotline12345")
 		loaded, err := demo.Loaded(ctx, db)
