@@ -31,6 +31,7 @@ func (db *DB) scanCall(row interface{ Scan(...any) error }) (*hotline.Call, erro
 	}
 	o := fromMS(offered)
 	c.OfferedAt, c.Caller, c.Wait, c.Talk = &o, hotline.MaskPhone(phone), int((wait+500)/1000), int((talk+500)/1000)
+	c.HasAudio = c.HasAudio || db.Recordings.Allows(c.Recording)
 	return c, nil
 }
 

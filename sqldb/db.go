@@ -49,6 +49,9 @@ type DB struct {
 	// uploads are refused. FilePolicy is what is accepted.
 	Files      files.Store
 	FilePolicy files.Policy
+	// Recordings reads the recordings the telephony platform keeps and
+	// names by reference; its zero value reads none.
+	Recordings files.Refs
 
 	keys        *keyring.Keyring
 	keysVersion atomic.Int64

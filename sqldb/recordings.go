@@ -30,12 +30,9 @@ func (db *DB) StoreRecording(ctx context.Context, callRef string, data []byte) e
 	} else if len(data) > MaxRecordingBytes {
 		return hotline.Invalid("file", "录音不能超过 %d MB", MaxRecordingBytes>>20)
 	}
-	ctype := http.DetectContentType(data)
-	if i := strings.IndexByte(ctype, ';'); i >= 0 {
-		ctype = ctype[:i]
-	}
-	if !strings.HasPrefix(ctype, "audio/") {
-		return hotline.Invalid("file", "不是音频文件（%s）：请上传 WAV、MP3 或 OGG 录音", ctype)
+	ctype := audioType(data)
+	if ctype == "" {
+		return hotline.Invalid("file", "不是音频文件（%s）：请上传 WAV、MP3 或 OGG 录音", http.DetectContentType(data))
 	}
 	var id int64
 	var old string
@@ -73,30 +70,60 @@ func (db *DB) StoreRecording(ctx context.Context, callRef string, data []byte) e
 	return nil
 }
 
-// OpenRecording returns a call's (by the platform's id) uploaded recording to one who may listen
-// (hotline.Actor.CanListen; anyone else: not found), and writes the
-// playback to the audit log unless audit is false (the later parts of one
-// playback).
+// OpenRecording returns a call's (by the platform's id) recording — the
+// one uploaded to us, or else the one the platform keeps, by reference
+// (DB.Recordings) — to one who may listen (hotline.Actor.CanListen;
+// anyone else: not found), and writes the playback to the audit log
+// unless audit is false (the later parts of one playback).
 func (db *DB) OpenRecording(ctx context.Context, actor hotline.Actor, callRef string, audit bool) (string, []byte, error) {
 	c := &hotline.Call{}
 	var key, ctype string
 	var id int64
-	err := db.read.QueryRowContext(ctx, `SELECT id, call_id, COALESCE(agent_id, 0), recording_key, recording_type FROM calls WHERE call_id = $1`, callRef).
-		Scan(&id, &c.CallID, &c.AgentID, &key, &ctype)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && (key == "" || !actor.CanListen(c))) {
-		return "", nil, hotline.Errorf(hotline.ENotFound, "录音不存在")
+	err := db.read.QueryRowContext(ctx, `SELECT id, call_id, COALESCE(agent_id, 0), recording_key, recording_type, recording FROM calls WHERE call_id = $1`, callRef).
+		Scan(&id, &c.CallID, &c.AgentID, &key, &ctype, &c.Recording)
+	missing := hotline.Errorf(hotline.ENotFound, "录音不存在")
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (key == "" && !db.Recordings.Allows(c.Recording) || !actor.CanListen(c))) {
+		return "", nil, missing
 	} else if err != nil {
 		return "", nil, err
+	}
+	var data []byte
+	if key != "" {
+		sealed, err := db.Files.Get(ctx, key)
+		if err != nil {
+			return "", nil, err
+		}
+		if data, err = db.keys.DecryptBytes(recordingField, sealed); err != nil {
+			return "", nil, err
+		}
+	} else {
+		data, err = db.Recordings.Open(ctx, c.Recording, MaxRecordingBytes)
+		if errors.Is(err, files.ErrNotFound) {
+			return "", nil, hotline.Errorf(hotline.ENotFound, "话务平台上找不到这段录音")
+		} else if err != nil {
+			return "", nil, hotline.Errorf(hotline.EInternal, "取不到话务平台的录音：%v", err)
+		}
+		if ctype = audioType(data); ctype == "" {
+			return "", nil, hotline.Errorf(hotline.ENotFound, "话务平台给出的录音不是音频文件")
+		}
 	}
 	if audit {
 		if err := db.audit(ctx, actor, "call.listen", fmt.Sprintf("call:%d %s", id, c.CallID), ""); err != nil {
 			return "", nil, err
 		}
 	}
-	sealed, err := db.Files.Get(ctx, key)
-	if err != nil {
-		return "", nil, err
+	return ctype, data, nil
+}
+
+// audioType is the sniffed type of audio bytes, "" when they are not
+// audio.
+func audioType(data []byte) string {
+	ctype := http.DetectContentType(data)
+	if i := strings.IndexByte(ctype, ';'); i >= 0 {
+		ctype = ctype[:i]
 	}
-	data, err := db.keys.DecryptBytes(recordingField, sealed)
-	return ctype, data, err
+	if !strings.HasPrefix(ctype, "audio/") {
+		return ""
+	}
+	return ctype
 }

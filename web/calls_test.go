@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -429,6 +430,61 @@ func testSeatWall(t *testing.T, e *env) {
 		sinceMidnight := now.Sub(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, hotline.ChinaZone))
 		if s.Username == "agent2" && (s.Status != hotline.SeatReady || (s.CallsToday != 1 && sinceMidnight > 2*time.Minute)) {
 			t.Errorf("agent2 after the call: %+v", s)
+		}
+	}
+}
+
+// Recordings the platform keeps and names by reference: played from the
+// configured directory or base URL (audited like an upload); a reference
+// outside them, or to something that is not audio, plays nothing.
+func TestAPI_RecordingReferences(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "2026-11-30"), 0o700)
+	os.WriteFile(filepath.Join(dir, "2026-11-30", "d1.wav"), wav(), 0o600)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not audio at all"), 0o600)
+	outside := filepath.Join(t.TempDir(), "secret.wav")
+	os.WriteFile(outside, wav(), 0o600)
+	os.Symlink(outside, filepath.Join(dir, "link.wav"))
+	pbx := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer pbx.Close()
+	e.db.Recordings = files.Refs{Dir: dir}
+	key := e.ctiKey()
+	refs := map[string]string{"d1": filepath.Join(dir, "2026-11-30", "d1.wav"), "d2": "2026-11-30/d1.wav", "d3": outside,
+		"d4": dir + "/../" + filepath.Base(filepath.Dir(outside)) + "/secret.wav", "d5": filepath.Join(dir, "notes.txt"),
+		"d6": filepath.Join(dir, "link.wav"), "d7": pbx.URL + "/2026-11-30/d1.wav", "d8": "http://elsewhere.example/2026-11-30/d1.wav",
+		"d9": filepath.Join(dir, "missing.wav")}
+	var events []any
+	for id, ref := range refs {
+		events = append(events, ev(id, "offered", "11:00:00"), ev(id, "answered", "11:00:05", "agent", "agent"), ev(id, "ended", "11:02:05", "recording", ref))
+	}
+	if code, out := e.postEvents(key, events); code != 200 {
+		t.Fatalf("events: %d %v", code, out)
+	}
+	ctx := context.Background()
+	play := func(id string) int {
+		code, body := e.fetch("lead", "GET", "/api/v1/calls/"+id+"/recording")
+		if code == 200 && !bytes.Equal(body, wav()) {
+			t.Errorf("%s played other bytes", id)
+		}
+		return code
+	}
+	before := e.auditCount(ctx, "call.listen")
+	for id, want := range map[string]int{"d1": 200, "d2": 200, "d3": 404, "d4": 404, "d5": 404, "d6": 404, "d7": 404, "d8": 404, "d9": 404} {
+		if got := play(id); got != want {
+			t.Errorf("reference %s (%s) plays %d, want %d", id, refs[id], got, want)
+		}
+	}
+	if n := e.auditCount(ctx, "call.listen"); n != before+2 {
+		t.Errorf("%d playbacks audited, want 2", n-before)
+	}
+	if code, _ := e.fetch("dispatcher", "GET", "/api/v1/calls/d1/recording"); code != 404 {
+		t.Errorf("a dispatcher plays a referenced recording: %d", code)
+	}
+	e.db.Recordings = files.Refs{BaseURL: pbx.URL + "/"}
+	for id, want := range map[string]int{"d7": 200, "d8": 404, "d1": 404} {
+		if got := play(id); got != want {
+			t.Errorf("with the base URL, %s plays %d, want %d", id, got, want)
 		}
 	}
 }

@@ -37,6 +37,7 @@ type serveOptions struct {
 	attachMaxMB     int
 	attachTypes     string
 	cti             string // the telephony event socket, freeswitch://HOST:8021?password=…
+	recordings      string // where the platform keeps the recordings it names: a directory or a base URL
 }
 
 // newServeFlags registers every serve setting: the flags are also the
@@ -61,7 +62,16 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.IntVar(&o.attachMaxMB, "attachment-max-mb", 10, "单个附件的大小上限（MB）")
 	fs.StringVar(&o.attachTypes, "attachment-types", strings.Join(files.DefaultTypes, ","), "允许的附件类型（按内容识别的 MIME 类型，逗号分隔）")
 	fs.StringVar(&o.cti, "cti", "", "话务平台事件接口：freeswitch://主机:8021?password=密码（FreeSWITCH mod_event_socket）；不设则只用 webhook 和 CDR 导入")
+	fs.StringVar(&o.recordings, "recordings", "", "话务平台自存录音的位置（事件中的 recording 按此读取播放）：目录（如 /var/lib/freeswitch/recordings）或 http(s) 基础地址；其外的路径或地址一律不读")
 	return fs, o
+}
+
+// refs is where the platform's own recordings are read.
+func (o *serveOptions) refs() files.Refs {
+	if strings.HasPrefix(o.recordings, "http://") || strings.HasPrefix(o.recordings, "https://") {
+		return files.Refs{BaseURL: o.recordings}
+	}
+	return files.Refs{Dir: o.recordings}
 }
 
 // policy is the attachment policy the settings say.
@@ -134,6 +144,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if db.Files, err = f.fileStore(ctx); err != nil {
 		return err
 	}
+	db.Recordings = o.refs()
 	if *withDemo {
 		password := envOr("HOTLINE_DEMO_PASSWORD", "hotline12345")
 		loaded, err := demo.Loaded(ctx, db)
