@@ -114,11 +114,26 @@ type Call struct {
 	HasAudio   bool        `json:"has_audio"`           // a recording uploaded to us, to play
 	TicketIDs  []int64     `json:"ticket_ids,omitempty"`
 
+	// Log is the call's events as they were received (FindCall only).
+	Log []CallLogEntry `json:"events,omitempty"`
+
 	// The callback of a missed call.
 	CallbackAt     *time.Time     `json:"callback_at,omitempty"`
 	CallbackBy     int64          `json:"callback_by,omitempty"`
 	CallbackResult CallbackResult `json:"callback_result,omitempty"`
 	CallbackNote   string         `json:"callback_note,omitempty"`
+}
+
+// CallLogEntry is one event of a call as it was received: from which
+// adapter (webhook, esl, cdr) and when, so that a late or repeated event
+// can be told.
+type CallLogEntry struct {
+	Event      CallEventKind `json:"event"`
+	At         time.Time     `json:"at"`
+	Agent      string        `json:"agent,omitempty"`
+	Recording  string        `json:"recording,omitempty"`
+	Source     string        `json:"source"`
+	ReceivedAt time.Time     `json:"received_at"`
 }
 
 // Rebuild makes a call's record from all its events, in time order

@@ -198,6 +198,26 @@ func testCallEvents(t *testing.T, e *env) {
 	if code, _ := e.get("util-water", "/calls"); code != 403 {
 		t.Errorf("a unit's call statistics page: %d", code)
 	}
+	// One call's page: the record, the events as received, the ticket
+	// accepted on it; the list of the period's calls links to it.
+	code, page = e.get("lead", "/calls/A")
+	for _, want := range []string{"139****0001", "话务平台推送", tk.Number, "进入队列", "300 秒", "录音在话务平台：/rec/A.wav"} {
+		if code != 200 || !strings.Contains(page, want) {
+			t.Errorf("call page (%d) lacks %q", code, want)
+		}
+	}
+	for who, want := range map[string]int{"agent": 200, "agent2": 404, "util-water": 404, "dispatcher": 404} {
+		if code, _ := e.get(who, "/calls/A"); code != want {
+			t.Errorf("%s opens call A's page: %d, want %d", who, code, want)
+		}
+	}
+	code, page = e.get("lead", "/calls?from=2026-11-30&to=2026-11-30&outcome=short_abandon")
+	if code != 200 || !strings.Contains(page, `href="/calls/C"`) || strings.Contains(page, `href="/calls/A"`) || !strings.Contains(page, "共 1 个") {
+		t.Errorf("the list of short abandons (%d)", code)
+	}
+	if code, _ := e.get("lead", "/calls?from=2026-11-30&to=2026-11-30&outcome=lost"); code != 400 {
+		t.Errorf("a bad outcome: %d", code)
+	}
 	// Missed-call callback: D (40 s, a number) waits, C (3 s) does not.
 	if code, page := e.get("agent", "/calls/missed"); code != 200 || strings.Count(page, "/callback\"") != 1 || !strings.Contains(page, "139****0001") {
 		t.Errorf("missed calls page (%d): want D alone, masked", code)

@@ -19,7 +19,15 @@ type callsContent struct {
 	Agents    []*sqldb.CallGroup
 	Intervals []*sqldb.CallGroup
 	Days      []*sqldb.CallGroup
+	Queues    []*sqldb.CallGroup
 	Peak      int // the busiest half hour's offered calls, the bars' full width
+	// The period's calls, one page, of one outcome when Outcome is set.
+	Calls       []*hotline.Call
+	Outcome     string
+	Outcomes    []hotline.CallOutcome
+	Total       int
+	Page, Pages int
+	Prev, Next  string
 }
 
 func (s *Server) handleCallsPage(w http.ResponseWriter, r *http.Request) {
@@ -74,7 +82,12 @@ func (s *Server) handleCallsPage(w http.ResponseWriter, r *http.Request) {
 		for _, g := range c.Intervals {
 			c.Peak = max(c.Peak, g.Offered)
 		}
-		return c, nil
+		if !c.Own {
+			if c.Queues, err = s.DB.FindCallStatsBy(r.Context(), a, f, sqldb.ByQueue); err != nil {
+				return nil, err
+			}
+		}
+		return c, s.callList(r, c, f)
 	})
 }
 

@@ -201,6 +201,14 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 			}
 			return ""
 		},
+		"clock":     func(t time.Time) string { return t.In(hotline.ChinaZone).Format("2006-01-02 15:04:05") },
+		"callEvent": func(k hotline.CallEventKind) string { return l.T(callEventNames[k]) },
+		"callSource": func(src string) string {
+			if n, ok := callSourceNames[src]; ok {
+				return l.T(n)
+			}
+			return src
+		},
 		"iso": func(t *time.Time) string {
 			if t == nil {
 				return ""

@@ -107,6 +107,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/calls/stats", api, "", s.handleCallStats},          // the centre's figures, or an agent's own
 		{"GET /calls", browser, "", s.handleCallsPage},
 		{"GET /calls/missed", browser, "", s.handleMissedPage},
+		{"GET /calls/{id}", browser, "", s.handleCallPage}, // by the platform's call id
 		{"GET /calls/wall", browser, hotline.PermCallStats, s.handleWallPage},
 		{"POST /me/seat", browser, "", s.handleSeatForm},
 		{"POST /calls/{id}/reveal", browser, "", s.handleMissedReveal},
