@@ -20,6 +20,9 @@ type Options struct {
 	Tickets  int       // how many tickets to make
 	Now      time.Time // the present; tickets lie in the 90 days before
 	Seed     uint64
+	// CallsPerDay is the centre's calls on a working day in the call
+	// history (zero: only the stories' calls).
+	CallsPerDay int
 }
 
 // Loaded reports whether the database already holds a city.
@@ -54,6 +57,9 @@ func Load(ctx context.Context, db *sqldb.DB, o Options) error {
 	if err := c.users(ctx, o.Password); err != nil {
 		return err
 	}
+	if err := c.callAgentUsers(ctx, o.Password); err != nil {
+		return err
+	}
 	if err := c.catalogue(ctx); err != nil {
 		return err
 	}
@@ -61,6 +67,9 @@ func Load(ctx context.Context, db *sqldb.DB, o Options) error {
 		return err
 	}
 	if err := c.tickets(ctx, o); err != nil {
+		return err
+	}
+	if err := c.callHistory(ctx, o.Now, o.CallsPerDay, o.Seed); err != nil {
 		return err
 	}
 	if err := c.present(ctx, o.Now); err != nil {

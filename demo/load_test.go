@@ -22,7 +22,7 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, hotline.ChinaZone)
-	if err := demo.Load(ctx, db, demo.Options{Password: "hotline12345", Tickets: 300, Now: now, Seed: 12345}); err != nil {
+	if err := demo.Load(ctx, db, demo.Options{Password: "hotline12345", Tickets: 300, Now: now, Seed: 12345, CallsPerDay: 120}); err != nil {
 		t.Fatal(err)
 	}
 	if err := demo.Load(ctx, db, demo.Options{Password: "x", Tickets: 10, Now: now}); err != nil {
@@ -48,6 +48,21 @@ func TestLoad(t *testing.T) {
 	if err != nil || st.Offered < 100 || st.Answered == 0 || st.Abandoned == 0 || st.ShortAbandons == 0 || st.AvgTalkSeconds < 200 || st.AvgTalkSeconds > 520 ||
 		st.Missed == 0 || st.CalledBackInTime == 0 || st.CalledBackInTime == st.Missed {
 		t.Errorf("demo call figures %+v (%v)", st, err)
+	}
+	// The call history: every one of the 90 days and today, every call
+	// agent, nothing still ringing or talking.
+	days, err := db.FindCallStatsBy(ctx, lead, sqldb.CallFilter{From: now.AddDate(0, 0, -91), To: now}, sqldb.ByDay)
+	if err != nil || len(days) != 91 || days[0].Key != now.AddDate(0, 0, -90).Format("2006-01-02") || days[90].Key != "2026-11-27" {
+		t.Errorf("call history over %d days (%v), from %v", len(days), err, days[0].Key)
+	}
+	agents, _ := db.FindCallStatsBy(ctx, lead, sqldb.CallFilter{From: now.AddDate(0, 0, -91), To: now}, sqldb.ByAgent)
+	if len(agents) != 14+1 { // 14 call agents, and the unanswered calls' empty key
+		t.Errorf("%d agents answered calls", len(agents)-1)
+	}
+	for _, o := range []string{"ringing", "talking"} {
+		if _, n, err := db.FindCalls(ctx, lead, sqldb.CallFilter{From: now.AddDate(0, 0, -91), To: now.Add(time.Hour)}, o, 1, 1); n != 0 || err != nil {
+			t.Errorf("%d calls %s in the demo (%v)", n, o, err)
+		}
 	}
 	if seats, _, err := db.FindSeats(ctx, lead); err != nil || len(seats) == 0 || seats[0].Status != hotline.SeatReady {
 		t.Errorf("demo seats %v (%v)", seats, err)

@@ -125,7 +125,7 @@ func (c *city) callBack(ctx context.Context, now time.Time) error {
 			if m.EndedAt == nil || m.EndedAt.After(now.Add(-2*time.Hour)) {
 				continue
 			}
-			when := m.EndedAt.Add(time.Duration(6+m.ID*7%40) * time.Minute)
+			when := m.EndedAt.Add(time.Duration(4+m.ID*7%34) * time.Minute)
 			c.db.Now = func() time.Time { return when }
 			if err := c.db.RecordCallback(ctx, agent, m.ID, hotline.CallbackReached, "已回拨，来电人表示稍后再打或问题已解决"); err != nil {
 				return fmt.Errorf("demo callback: %w", err)

@@ -56,7 +56,7 @@ func TestCallsImport(t *testing.T) {
 			key = f
 		}
 	}
-	if out := runCLI(t, bin, "callsim", "--base", base, "--key", key, "--day", "2026-11-29", "--calls", "400", "--speed", "0", "--agents", "lead"); !strings.Contains(out, "已推送 400 个来电") {
+	if out := runCLI(t, bin, "callsim", "--base", base, "--key", key, "--day", "2026-11-29", "--calls", "400", "--speed", "0", "--agents", "lead,a2,a3,a4,a5,a6"); !strings.Contains(out, "已推送 400 个来电") {
 		t.Fatalf("callsim: %s", out)
 	}
 	var sim struct {

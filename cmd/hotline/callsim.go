@@ -7,30 +7,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
 	"hotline"
+	"hotline/wfm"
 )
 
 const callsimUsage = `用法:
   hotline callsim --base URL --key KEY --day 2026-11-30 [--calls 1500] [--speed 60] [--agents agent,agent2] [--seed 1]
-按一天的话务曲线（上午、下午高峰，夜间低谷）生成来电：泊松到达、对数正态通话时长（约 300–450 秒）、
-按耐心放弃（含 5 秒内的短时放弃），把 offered/answered/ended 事件按时间顺序推送到 /api/v1/cti/events。
+按一天的话务曲线（上午、下午高峰，夜间低谷）生成来电：泊松到达，按话务量排当班坐席，来电排队由最先空闲的坐席接听，
+对数正态通话时长（约 300–450 秒）加话后处理，等不及的来电人放弃（含 5 秒内的短时放弃），把 offered/answered/ended 事件按时间顺序推送到 /api/v1/cti/events。
 --speed 60 表示 1 分钟模拟 1 小时；0 表示不等待，尽快推送。`
-
-// hourly is the share of a day's calls in each hour (a 12345 centre's
-// profile: quiet at night, peaks at 9–11 and 14–17).
-var hourly = [24]float64{0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.6, 3.2, 6.0, 8.0, 8.4, 7.2, 4.8, 4.6, 6.8, 7.6, 7.4, 6.2, 4.4, 3.6, 3.2, 2.6, 1.8, 1.2}
-
-type simEvent struct {
-	at time.Time
-	ev map[string]string
-}
 
 // runCallsim plays a simulated day of calls against a server's webhook.
 func runCallsim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -42,7 +32,8 @@ func runCallsim(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	dayFlag := fs.String("day", time.Now().In(hotline.ChinaZone).Format("2006-01-02"), "模拟的日期")
 	calls := fs.Int("calls", 1500, "来电数")
 	speed := fs.Float64("speed", 60, "倍速（0：尽快）")
-	agents := fs.String("agents", "agent", "接听的坐席用户名，逗号分隔")
+	agents := fs.String("agents", "agent,agent02,agent03,agent04,agent05,agent06,agent07,agent08,agent09,agent10,agent11,agent12,agent13,agent14",
+		"接听的坐席用户名，逗号分隔（默认演示城市的 14 名话务员）")
 	seed := fs.Uint64("seed", 1, "随机种子（同一种子同一天）")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -58,7 +49,7 @@ func runCallsim(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("--calls 应为 1 到 100000")
 	}
 	names := strings.Split(*agents, ",")
-	events := simulateDay(day, *calls, names, rand.New(rand.NewPCG(*seed, uint64(day.Unix()))))
+	events := wfm.SimulateDay(wfm.Day{Start: day, Calls: *calls, Agents: names, Prefix: "sim"}, rand.New(rand.NewPCG(*seed, uint64(day.Unix()))))
 	start := time.Now()
 	var sent, batch int
 	var pending []map[string]string
@@ -85,7 +76,7 @@ func runCallsim(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	for _, e := range events {
 		if *speed > 0 { // wait until the event's simulated time comes
-			due := start.Add(time.Duration(float64(e.at.Sub(day)) / *speed))
+			due := start.Add(time.Duration(float64(e.At.Sub(day)) / *speed))
 			if wait := time.Until(due); wait > 0 {
 				if err := flush(); err != nil {
 					return err
@@ -97,7 +88,7 @@ func runCallsim(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				}
 			}
 		}
-		pending = append(pending, e.ev)
+		pending = append(pending, webhookEvent(e))
 		if len(pending) == 500 {
 			if err := flush(); err != nil {
 				return err
@@ -111,53 +102,13 @@ func runCallsim(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// simulateDay makes a day's calls: arrivals by the hourly profile (a
-// Poisson process within each hour), a wait set by how busy the hour is,
-// callers who give up when their patience (exponential, mean 150 s; one in
-// forty at once) runs out first, log-normal talk around 5½ minutes.
-func simulateDay(day time.Time, n int, agents []string, rng *rand.Rand) []simEvent {
-	var total float64
-	for _, h := range hourly {
-		total += h
-	}
-	var out []simEvent
-	id := 0
-	for h, share := range hourly {
-		k := int(math.Round(float64(n) * share / total))
-		if h == 23 {
-			k = n - id
-		}
-		at := day.Add(time.Duration(h) * time.Hour)
-		rate := float64(k) / 3600 // per second
-		for i := 0; i < k; i++ {
-			at = at.Add(time.Duration(rng.ExpFloat64() / rate * float64(time.Second)))
-			if end := day.Add(time.Duration(h+1) * time.Hour); !at.Before(end) {
-				at = end.Add(-time.Duration(k-i) * time.Second)
-			}
-			id++
-			callID := fmt.Sprintf("sim-%s-%05d", day.Format("20060102"), id)
-			caller := fmt.Sprintf("1%d%09d", 3+rng.IntN(7), rng.IntN(1_000_000_000))
-			busy := share / 8.4 // 1 at the peak
-			wait := time.Duration((2 + rng.ExpFloat64()*15*busy) * float64(time.Second))
-			patience := time.Duration(rng.ExpFloat64() * 150 * float64(time.Second))
-			if rng.IntN(40) == 0 {
-				patience = time.Duration(1+rng.IntN(4)) * time.Second // a short abandon
-			}
-			offered := map[string]string{"call_id": callID, "event": "offered", "at": at.Format(time.RFC3339Nano), "caller": caller, "callee": "12345", "queue": "12345"}
-			out = append(out, simEvent{at, offered})
-			if patience < wait {
-				end := at.Add(patience)
-				out = append(out, simEvent{end, map[string]string{"call_id": callID, "event": "ended", "at": end.Format(time.RFC3339Nano)}})
-				continue
-			}
-			answered := at.Add(wait)
-			talk := time.Duration(math.Exp(5.8+0.45*rng.NormFloat64()) * float64(time.Second)) // median ≈ 330 s
-			ended := answered.Add(talk)
-			out = append(out,
-				simEvent{answered, map[string]string{"call_id": callID, "event": "answered", "at": answered.Format(time.RFC3339Nano), "agent": agents[id%len(agents)]}},
-				simEvent{ended, map[string]string{"call_id": callID, "event": "ended", "at": ended.Format(time.RFC3339Nano), "recording": "/recordings/" + callID + ".wav"}})
+// webhookEvent is an event as the webhook takes it.
+func webhookEvent(e hotline.CallEvent) map[string]string {
+	m := map[string]string{"call_id": e.CallID, "event": string(e.Event), "at": e.At.Format(time.RFC3339Nano)}
+	for k, v := range map[string]string{"caller": e.Caller, "callee": e.Callee, "queue": e.Queue, "agent": e.Agent, "recording": e.Recording} {
+		if v != "" {
+			m[k] = v
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
-	return out
+	return m
 }
