@@ -42,6 +42,29 @@ func (s *story) call(ctx context.Context, agent string) error {
 			hotline.CallEvent{CallID: ref + "-s", Event: hotline.CallOffered, At: at, Caller: fmt.Sprintf("1%010d", 3_900_000_000+id), Callee: "12345", Queue: "12345"},
 			hotline.CallEvent{CallID: ref + "-s", Event: hotline.CallEnded, At: at.Add(2 * time.Second)})
 	}
+	// Received as they happened: the platform pushes each event at once.
+	last := events[0].At
+	for _, e := range events {
+		if e.At.After(last) {
+			last = e.At
+		}
+	}
+	saved := s.c.db.Now
+	s.c.db.Now = func() time.Time { return last }
 	_, err := s.c.db.IngestCallEvents(ctx, "demo", events)
+	s.c.db.Now = saved
+	s.callRef = ref
 	return err
+}
+
+// create saves the story's ticket as the agent, linked to the call it
+// was taken on (as intake does after a screen pop).
+func (s *story) create(ctx context.Context, agent hotline.Actor, submit bool) error {
+	if err := s.c.db.CreateTicket(ctx, agent, s.t, submit); err != nil {
+		return err
+	}
+	if s.callRef == "" {
+		return nil
+	}
+	return s.c.db.LinkCall(ctx, agent, s.t.ID, s.callRef)
 }

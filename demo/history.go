@@ -1,9 +1,13 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"hotline"
@@ -91,4 +95,87 @@ func completeBy(evs []hotline.CallEvent, now time.Time) []hotline.CallEvent {
 		}
 	}
 	return out
+}
+
+// seatsNow sets the seats as the calls of the last hour leave them: an
+// agent whose last call ended within the hour is ready since its
+// after-call work ended (or still in it), one in four of them on a
+// break; the others are off duty.
+func (c *city) seatsNow(ctx context.Context, now time.Time) error {
+	lead := c.actors["lead"]
+	for i, a := range callAgents {
+		agent := c.actors[a[0]]
+		calls, _, err := c.db.FindCalls(ctx, lead, sqldb.CallFilter{From: now.Add(-time.Hour), To: now, AgentID: agent.UserID}, "", 1, 1)
+		if err != nil {
+			return err
+		}
+		if len(calls) == 0 || calls[0].EndedAt == nil {
+			continue
+		}
+		free := calls[0].EndedAt.Add(wfm.WrapUp)
+		status, since := hotline.SeatReady, free
+		switch {
+		case free.After(now):
+			status, since = hotline.SeatAfterCall, *calls[0].EndedAt
+		case i%4 == 3 && now.Sub(free) > 5*time.Minute:
+			status, since = hotline.SeatBreak, free.Add(2*time.Minute)
+		}
+		c.db.Now = func() time.Time { return since }
+		if err := c.db.SetSeat(ctx, agent, status); err != nil {
+			return fmt.Errorf("demo seat %s: %w", a[0], err)
+		}
+	}
+	return nil
+}
+
+// recordings uploads a recording for the stories' answered calls of the
+// last week, so that an inspector can play one (a synthesised tone of a
+// few seconds: the demo has no voices).
+func (c *city) recordings(ctx context.Context, now time.Time) error {
+	lead := c.actors["lead"]
+	audio := toneWAV(3)
+	for page := 1; ; page++ {
+		calls, total, err := c.db.FindCalls(ctx, lead, sqldb.CallFilter{From: now.AddDate(0, 0, -7), To: now}, string(hotline.CallAnsweredOK), page, 200)
+		if err != nil {
+			return err
+		}
+		for _, call := range calls {
+			if strings.HasPrefix(call.CallID, "demo-") {
+				if err := c.db.StoreRecording(ctx, call.CallID, audio); err != nil {
+					return fmt.Errorf("demo recording: %w", err)
+				}
+			}
+		}
+		if page*200 >= total {
+			return nil
+		}
+	}
+}
+
+// toneWAV is a WAV file (8 kHz, 16-bit mono) of a soft two-tone signal.
+func toneWAV(seconds int) []byte {
+	const rate = 8000
+	n := rate * seconds
+	var b bytes.Buffer
+	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("RIFF")
+	le(uint32(36 + n*2))
+	b.WriteString("WAVEfmt ")
+	le(uint32(16))
+	le(uint16(1))
+	le(uint16(1))
+	le(uint32(rate))
+	le(uint32(rate * 2))
+	le(uint16(2))
+	le(uint16(16))
+	b.WriteString("data")
+	le(uint32(n * 2))
+	for i := 0; i < n; i++ {
+		f := 440.0
+		if i/(rate/2)%2 == 1 {
+			f = 554.0
+		}
+		le(int16(2500 * math.Sin(float64(i)*2*math.Pi*f/rate)))
+	}
+	return b.Bytes()
 }

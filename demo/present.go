@@ -105,9 +105,16 @@ func (c *city) present(ctx context.Context, now time.Time) error {
 	if err := c.callBack(ctx, now); err != nil {
 		return err
 	}
-	// The agent on duty is ready for the next call (坐席状态).
+	if err := c.recordings(ctx, now); err != nil {
+		return err
+	}
+	// The agent on duty is ready for the next call (坐席状态), the others
+	// as their calls leave them.
 	c.db.Now = func() time.Time { return now.Add(-20 * time.Minute) }
-	return c.db.SetSeat(ctx, c.actors["agent"], hotline.SeatReady)
+	if err := c.db.SetSeat(ctx, c.actors["agent"], hotline.SeatReady); err != nil {
+		return err
+	}
+	return c.seatsNow(ctx, now)
 }
 
 // callBack has the agent call back the demo's missed calls as a centre

@@ -41,9 +41,10 @@ type story struct {
 	rng       *rand.Rand
 	now, end  time.Time
 	t         *hotline.Ticket
-	done      bool  // ran out of time: the ticket stays where it is
-	serial    int   // the story's number, for what must not draw from rng
-	catalogue int64 // the lead unit the dispatch catalogue names
+	done      bool   // ran out of time: the ticket stays where it is
+	serial    int    // the story's number, for what must not draw from rng
+	catalogue int64  // the lead unit the dispatch catalogue names
+	callRef   string // the call the ticket was taken on (phone tickets)
 }
 
 // wait moves the clock on by up to max hours, stopping the story when that
@@ -135,7 +136,7 @@ func (s *story) run(ctx context.Context) error {
 		}
 	}
 	if kind == hotline.Consult && rng.IntN(3) > 0 {
-		if err := c.db.CreateTicket(ctx, agent, s.t, false); err != nil {
+		if err := s.create(ctx, agent, false); err != nil {
 			return err
 		}
 		s.wait(1)
@@ -143,9 +144,9 @@ func (s *story) run(ctx context.Context) error {
 	}
 	recent := s.end.Sub(s.now) < 36*time.Hour
 	if recent && rng.IntN(4) == 0 { // a web message the agent has not yet submitted
-		return c.db.CreateTicket(ctx, agent, s.t, false)
+		return s.create(ctx, agent, false)
 	}
-	if err := c.db.CreateTicket(ctx, agent, s.t, true); err != nil {
+	if err := s.create(ctx, agent, true); err != nil {
 		return err
 	}
 	if s.t.Channel != hotline.ChannelPhone && s.t.ID%3 == 0 { // the citizen's own photo with a web message

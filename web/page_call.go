@@ -45,7 +45,7 @@ func (s *Server) callList(r *http.Request, c *callsContent, f sqldb.CallFilter) 
 
 var callEventNames = map[hotline.CallEventKind]string{hotline.CallOffered: "进入队列", hotline.CallAnswered: "接听", hotline.CallEnded: "挂断"}
 
-var callSourceNames = map[string]string{"webhook": "话务平台推送", "esl": "FreeSWITCH 事件接口", "cdr": "CDR 导入"}
+var callSourceNames = map[string]string{"webhook": "话务平台推送", "esl": "FreeSWITCH 事件接口", "cdr": "CDR 导入", "demo": "演示数据"}
 
 // callContent is the page of one call (通话详情).
 type callContent struct {
