@@ -87,13 +87,16 @@ type RotationProgress struct {
 	Done        int   `json:"done"`
 	Remaining   int   `json:"remaining"`
 	Attachments int   `json:"attachments"` // attachment files sealed again, after the tickets
+	Calls       int   `json:"calls"`       // callers' numbers of call records sealed again
+	Recordings  int   `json:"recordings"`  // uploaded call recordings sealed again
 }
 
 // RotateBatch is how many tickets one rotation transaction re-encrypts.
 const RotateBatch = 500
 
 // RotateDataKey makes a new data key the active one and re-encrypts every
-// requester under it, a batch per short transaction, so the service keeps
+// requester under it (then the attachments, the callers of the call
+// records and the uploaded recordings), a batch per short transaction, so the service keeps
 // running: readers open old and new values alike until the last old one is
 // gone, then the old keys are retired. progress is called after each batch.
 func (db *DB) RotateDataKey(ctx context.Context, actor hotline.Actor, progress func(RotationProgress)) (RotationProgress, error) {
@@ -138,6 +141,13 @@ func (db *DB) RotateDataKey(ctx context.Context, actor hotline.Actor, progress f
 	}
 	n, err := db.resealAttachments(ctx, p.KeyID)
 	p.Attachments = n
+	if err != nil {
+		return p, err
+	}
+	if p.Calls, err = db.rotateCalls(ctx, p.KeyID); err != nil {
+		return p, err
+	}
+	p.Recordings, err = db.resealRecordings(ctx, p.KeyID)
 	return p, err
 }
 

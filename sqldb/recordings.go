@@ -10,6 +10,7 @@ import (
 
 	"hotline"
 	"hotline/files"
+	"hotline/keyring"
 )
 
 // MaxRecordingBytes bounds an uploaded recording (about an hour of 8 kHz
@@ -56,7 +57,8 @@ func (db *DB) StoreRecording(ctx context.Context, callRef string, data []byte) e
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE calls SET recording_key = $1, recording_type = $2 WHERE id = $3`, key, ctype, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE calls SET recording_key = $1, recording_type = $2, recording_key_id = $3 WHERE id = $4`,
+		key, ctype, keyring.BlobKeyID(sealed), id); err != nil {
 		db.Files.Delete(ctx, key)
 		return err
 	}

@@ -103,3 +103,35 @@ func TestBrowser_ScreenPop(t *testing.T) {
 		t.Errorf("the playback is not in the audit log")
 	}
 }
+
+// TestBrowser_WallTicks: on the team lead's wall the current call's
+// duration runs by itself, without a reload or an event.
+func TestBrowser_WallTicks(t *testing.T) {
+	exe := chromium(t)
+	e := MustServer(t)
+	e.srv.Config.Handler.(*web.Server).SecureCookies = false
+	key := e.ctiKey()
+	now := time.Now()
+	if code, out := e.postEvents(key, []any{
+		map[string]any{"call_id": "w-1", "event": "offered", "at": now.Add(-70 * time.Second).Format(time.RFC3339), "caller": "13907990001"},
+		map[string]any{"call_id": "w-1", "event": "answered", "at": now.Add(-65 * time.Second).Format(time.RFC3339), "agent": "agent"}}); code != 200 {
+		t.Fatalf("events: %d %v", code, out)
+	}
+	bctx, _ := startBrowser(t, exe)
+	type css = chromedp.CSS
+	browserLogin(t, bctx, e.srv.URL, "lead")
+	if err := chromedp.Do(bctx, chromedp.Navigate(e.srv.URL+"/calls/wall"), chromedp.WaitVisible(css(`table.wall`))); err != nil {
+		t.Fatal(err)
+	}
+	// The text of the call's duration, now and once it has changed.
+	changed, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`(async () => {
+		const el = document.querySelector("table.wall tr.seat-busy td:nth-child(4) [data-since]");
+		if (!el) return ["no running call on the wall"];
+		const first = el.textContent;
+		for (let i = 0; i < 40 && el.textContent === first; i++) await new Promise(r => setTimeout(r, 100));
+		return [first, el.textContent];
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil || len(changed) != 2 || changed[0] == changed[1] || !strings.HasPrefix(changed[0], "1分") {
+		t.Errorf("the running call's duration: %q (%v)", changed, err)
+	}
+}

@@ -371,6 +371,21 @@ func testRecordings(t *testing.T, e *env) {
 	if resp.StatusCode != 206 || e.auditCount(ctx, "call.listen") != before+3 {
 		t.Errorf("a later range: %d, audited again %v", resp.StatusCode, e.auditCount(ctx, "call.listen") != before+3)
 	}
+	// A rotation of the data key seals the caller and the recording again.
+	p, err := e.db.RotateDataKey(ctx, e.actor("admin"), nil)
+	if err != nil || p.Calls != 1 || p.Recordings != 1 {
+		t.Errorf("rotation %+v (%v): want the call's caller and its recording sealed again", p, err)
+	}
+	raw, _ := sql.Open(map[bool]string{true: "pgx", false: "sqlite"}[strings.HasPrefix(e.dsn, "postgres")], e.dsn)
+	var old int
+	raw.QueryRow(`SELECT COUNT(*) FROM calls WHERE (caller_phone <> '' AND key_id <> $1) OR (recording_key <> '' AND recording_key_id <> $1)`, p.KeyID).Scan(&old)
+	raw.Close()
+	if code, body := e.fetch("qa", "GET", "/api/v1/calls/R/recording"); old != 0 || code != 200 || !bytes.Equal(body, audio) {
+		t.Errorf("after the rotation: %d calls under an old key; playback %d", old, code)
+	}
+	if c, err := e.db.FindCall(ctx, e.actor("lead"), "R"); err != nil || c.Caller != "139****0001" {
+		t.Errorf("the caller after the rotation: %+v %v", c, err)
+	}
 	// Sealed in the store.
 	root := e.db.Files.(files.Dir).Root
 	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

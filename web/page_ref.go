@@ -209,11 +209,16 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 			}
 			return src
 		},
-		"iso": func(t *time.Time) string {
-			if t == nil {
-				return ""
+		"iso": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				return v.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+			case *time.Time:
+				if v != nil {
+					return v.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+				}
 			}
-			return t.UTC().Format(time.RFC3339)
+			return ""
 		},
 		"remaining": func(t *time.Time) string { return remaining(l, t, s.DB.Now()) },
 		// reviewDue is a return request's review limit, as the "due" template shows a deadline.

@@ -164,3 +164,40 @@ func TestServe_RecordingsInObjectStore(t *testing.T) {
 		t.Errorf("playback from the object store: %d, %d bytes", status, len(played))
 	}
 }
+
+// hotline keys rotate seals the call records' callers and the uploaded
+// recordings again (and the attachments), and they still open.
+func TestKeysRotate_Calls(t *testing.T) {
+	bin := buildBinary(t)
+	data := t.TempDir()
+	runCLI(t, bin, "keys", "init", "--data", data)
+	runCLI(t, bin, "user", "add", "--data", data, "--username", "lead", "--role", "team_lead", "--password", "hotline12345")
+	cdr := filepath.Join(data, "cdr.csv")
+	os.WriteFile(cdr, []byte("call_id,caller,queue,agent,offered_at,answered_at,ended_at\n"+
+		"k-1,13907990001,12345,lead,2026-11-30 09:00:00,2026-11-30 09:00:08,2026-11-30 09:06:08\n"+
+		"k-2,13907990002,12345,,2026-11-30 09:10:00,,2026-11-30 09:10:30\n"), 0o600)
+	runCLI(t, bin, "calls", "import", "--data", data, cdr)
+	key := ""
+	for _, f := range strings.Fields(runCLI(t, bin, "apikey", "add", "--name", "pbx", "--data", data)) {
+		if strings.HasPrefix(f, "hk_") {
+			key = f
+		}
+	}
+	base, cmd := startServer(t, bin, data)
+	audio := append([]byte("RIFF\x24\x00\x00\x00WAVEfmt "), bytes.Repeat([]byte{1, 2, 3, 4}, 100)...)
+	req, _ := http.NewRequest("POST", base+"/api/v1/calls/k-1/recording", bytes.NewReader(audio))
+	req.Header.Set("Authorization", "Bearer "+key)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("upload: %v %v", resp, err)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	if out := runCLI(t, bin, "keys", "rotate", "--data", data); !strings.Contains(out, "2 条话务记录、1 段录音已重新加密") {
+		t.Errorf("rotate: %s", out)
+	}
+	base, _ = startServer(t, bin, data)
+	lead := login(t, base, "lead")
+	if status, body := getStatus(t, base+"/api/v1/calls/k-1/recording", lead.token); status != 200 || body != string(audio) {
+		t.Errorf("the recording after the rotation: %d", status)
+	}
+}

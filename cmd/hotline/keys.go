@@ -101,6 +101,9 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
+	if db.Files, err = f.fileStore(ctx); err != nil { // attachments and recordings are sealed again too
+		return err
+	}
 	p, err := db.RotateDataKey(ctx, sqldb.SystemActor, func(p sqldb.RotationProgress) {
 		fmt.Fprintf(stdout, "\r已重新加密 %d 张工单，剩余 %d", p.Done, p.Remaining)
 	})
@@ -108,7 +111,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return describe(err)
 	}
-	fmt.Fprintf(stdout, "数据密钥已轮换为 #%d，%d 张工单已重新加密。\n", p.KeyID, p.Done)
+	fmt.Fprintf(stdout, "数据密钥已轮换为 #%d：%d 张工单、%d 个附件、%d 条话务记录、%d 段录音已重新加密。\n", p.KeyID, p.Done, p.Attachments, p.Calls, p.Recordings)
 	return nil
 }
 

@@ -29,6 +29,29 @@
   tick();
   setInterval(tick, 30000);
 
+  // Running durations on the seat wall: <span data-since="RFC3339"> in an
+  // element with data-now (the server's time when it rendered), the same
+  // words as the server's span(); the browser's clock may differ.
+  var skew = 0, seenNow = "";
+  function span(ms) {
+    var s = Math.max(0, Math.round(ms / 1000)), m = Math.floor(s / 60);
+    if (m >= 60) return EN ? Math.floor(m / 60) + "h " + m % 60 + "m" : Math.floor(m / 60) + "小时" + m % 60 + "分";
+    return EN ? m + "m " + s % 60 + "s" : m + "分" + s % 60 + "秒";
+  }
+  function ticks() {
+    var box = document.querySelector("[data-now]");
+    if (!box) return;
+    if (box.getAttribute("data-now") !== seenNow) {
+      seenNow = box.getAttribute("data-now");
+      skew = Date.parse(seenNow) - Date.now();
+    }
+    var now = Date.now() + skew;
+    box.querySelectorAll("[data-since]").forEach(function (el) {
+      el.textContent = span(now - Date.parse(el.getAttribute("data-since")));
+    });
+  }
+  if (document.querySelector("[data-now]")) setInterval(ticks, 1000);
+
   // The seat status switches as soon as it is chosen.
   document.querySelectorAll("form.seat select").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.submit(); });
