@@ -37,7 +37,7 @@ func webhookEquivalent() []hotline.CallEvent {
 
 var admin = sqldb.SystemActor
 
-func openWithAgent(t *testing.T, dialect string) (*sqldb.DB, int64) {
+func openWithAgent(t testing.TB, dialect string) (*sqldb.DB, int64) {
 	t.Helper()
 	db := sqldbtest.Open(t, sqldbtest.DSN(t, dialect))
 	u := &hotline.User{Username: "agent", DisplayName: "话务员", Role: hotline.RoleCallAgent}
@@ -48,7 +48,7 @@ func openWithAgent(t *testing.T, dialect string) (*sqldb.DB, int64) {
 }
 
 // runAdapter runs an adapter until the test ends or stop is called.
-func runAdapter(t *testing.T, db *sqldb.DB, addr, password string) (*cti.FreeSWITCH, func()) {
+func runAdapter(t testing.TB, db *sqldb.DB, addr, password string) (*cti.FreeSWITCH, func()) {
 	f := &cti.FreeSWITCH{Addr: addr, Password: password, DB: db, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
