@@ -159,7 +159,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				return fmt.Errorf("载入演示数据: %w", err)
 			}
 		}
-		fmt.Fprintf(stdout, "演示账号：admin, agent, dispatcher, inspector, callback, lead, manager, analyst, supervisor，"+
+		fmt.Fprintf(stdout, "演示账号：admin, agent（另有话务员 agent02…agent14）, dispatcher, inspector, callback, lead, manager, analyst, supervisor，"+
 			"以及以单位编码命名的单位账号（如 util-water, anyuan）；密码 %s\n", passwordHint(password))
 	}
 	ln, err := net.Listen("tcp", *addr)
