@@ -75,7 +75,8 @@ func (db *DB) StreamPosition(ctx context.Context, stream string) (StreamPosition
 
 // IngestCallStream applies the call events of a stream adapter's frames
 // up to pos, and stores pos with them in one transaction: events and
-// position land together or not at all. The events are checked by the
+// position land together or not at all. Within one run of the switch the
+// position only moves on (two adapters on one switch leave the furthest). The events are checked by the
 // adapter (a bad one is left out there, not refused here).
 func (db *DB) IngestCallStream(ctx context.Context, pos StreamPosition, events []hotline.CallEvent) (CallBatch, error) {
 	var b CallBatch
@@ -90,7 +91,8 @@ func (db *DB) IngestCallStream(ctx context.Context, pos StreamPosition, events [
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO cti_streams (stream, origin, seq, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (stream) DO UPDATE SET origin = excluded.origin, seq = excluded.seq, updated_at = excluded.updated_at`,
+		ON CONFLICT (stream) DO UPDATE SET origin = excluded.origin, seq = excluded.seq, updated_at = excluded.updated_at
+		WHERE cti_streams.origin <> excluded.origin OR cti_streams.seq < excluded.seq`,
 		pos.Stream, pos.Origin, pos.Seq, tx.now.UnixMilli()); err != nil {
 		return b, err
 	}
