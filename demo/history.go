@@ -1,11 +1,9 @@
 package demo
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
+	_ "embed"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -128,12 +126,17 @@ func (c *city) seatsNow(ctx context.Context, now time.Time) error {
 	return nil
 }
 
+// recordingWAV is the demo's recording: three seconds of a soft two-tone
+// signal (8 kHz, 16-bit mono WAV); the demo has no voices.
+//
+//go:embed recording.wav
+var recordingWAV []byte
+
 // recordings uploads a recording for the stories' answered calls of the
-// last week, so that an inspector can play one (a synthesised tone of a
-// few seconds: the demo has no voices).
+// last week, so that an inspector can play one.
 func (c *city) recordings(ctx context.Context, now time.Time) error {
 	lead := c.actors["lead"]
-	audio := toneWAV(3)
+	audio := recordingWAV
 	for page := 1; ; page++ {
 		calls, total, err := c.db.FindCalls(ctx, lead, sqldb.CallFilter{From: now.AddDate(0, 0, -7), To: now}, string(hotline.CallAnsweredOK), page, 200)
 		if err != nil {
@@ -150,32 +153,4 @@ func (c *city) recordings(ctx context.Context, now time.Time) error {
 			return nil
 		}
 	}
-}
-
-// toneWAV is a WAV file (8 kHz, 16-bit mono) of a soft two-tone signal.
-func toneWAV(seconds int) []byte {
-	const rate = 8000
-	n := rate * seconds
-	var b bytes.Buffer
-	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
-	b.WriteString("RIFF")
-	le(uint32(36 + n*2))
-	b.WriteString("WAVEfmt ")
-	le(uint32(16))
-	le(uint16(1))
-	le(uint16(1))
-	le(uint32(rate))
-	le(uint32(rate * 2))
-	le(uint16(2))
-	le(uint16(16))
-	b.WriteString("data")
-	le(uint32(n * 2))
-	for i := 0; i < n; i++ {
-		f := 440.0
-		if i/(rate/2)%2 == 1 {
-			f = 554.0
-		}
-		le(int16(2500 * math.Sin(float64(i)*2*math.Pi*f/rate)))
-	}
-	return b.Bytes()
 }

@@ -57,63 +57,10 @@ func (db *DB) rotateCalls(ctx context.Context, keyID int64) (int, error) {
 	}
 }
 
-// resealRecordings seals the uploaded recordings again under keyID, one
-// file at a time: written back under its key, then the row says so.
+// resealRecordings seals the uploaded recordings again under keyID
+// (resealFiles).
 func (db *DB) resealRecordings(ctx context.Context, keyID int64) (int, error) {
-	if db.Files == nil {
-		return 0, nil
-	}
-	done := 0
-	for {
-		rows, err := db.read.QueryContext(ctx, `SELECT id, recording_key FROM calls WHERE recording_key <> '' AND recording_key_id <> $1 ORDER BY id LIMIT 100`, keyID)
-		if err != nil {
-			return done, err
-		}
-		type file struct {
-			id  int64
-			key string
-		}
-		var batch []file
-		for rows.Next() {
-			var f file
-			if err := rows.Scan(&f.id, &f.key); err != nil {
-				rows.Close()
-				return done, err
-			}
-			batch = append(batch, f)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(batch) == 0 {
-			return done, err
-		}
-		for _, f := range batch {
-			sealed, err := db.Files.Get(ctx, f.key)
-			if err != nil {
-				return done, fmt.Errorf("recording of call %d: %w", f.id, err)
-			}
-			plain, err := db.keys.DecryptBytes(recordingField, sealed)
-			if err != nil {
-				return done, fmt.Errorf("recording of call %d: %w", f.id, err)
-			}
-			if sealed, err = db.keys.EncryptBytes(recordingField, plain); err != nil {
-				return done, err
-			}
-			if err := db.Files.Put(ctx, f.key, sealed); err != nil {
-				return done, err
-			}
-			tx, err := db.begin(ctx)
-			if err != nil {
-				return done, err
-			}
-			_, err = tx.ExecContext(ctx, `UPDATE calls SET recording_key_id = $1 WHERE id = $2 AND recording_key = $3`, keyID, f.id, f.key)
-			if err == nil {
-				err = tx.Commit()
-			}
-			tx.Rollback()
-			if err != nil {
-				return done, err
-			}
-			done++
-		}
-	}
+	return db.resealFiles(ctx, keyID, "recording of call",
+		`SELECT id, recording_key FROM calls WHERE recording_key <> '' AND recording_key_id <> $1 ORDER BY id LIMIT 100`,
+		[]string{recordingField}, `UPDATE calls SET recording_key_id = $1 WHERE id = $2`)
 }

@@ -245,27 +245,40 @@ func (db *DB) OpenTicketAttachment(ctx context.Context, actor hotline.Actor, id 
 }
 
 // resealAttachments seals every attachment file (and thumbnail) made under
-// an older data key again under keyID, in place: each file is replaced by
-// rename, then its row names the new key; a file that cannot be read
-// stops the run, to be repeated.
+// an older data key again under keyID (resealFiles).
 func (db *DB) resealAttachments(ctx context.Context, keyID int64) (int, error) {
+	return db.resealFiles(ctx, keyID, "attachment",
+		`SELECT id, storage_key, thumb_key FROM ticket_attachments WHERE key_id <> $1 ORDER BY id LIMIT 100`,
+		[]string{attachmentField, thumbnailField}, `UPDATE ticket_attachments SET key_id = $1 WHERE id = $2`)
+}
+
+// resealFiles seals again under keyID, in place, the files a query lists
+// (list: an id, then one store key per field, "" for none; sealed under
+// an older key): each file is replaced by rename, then update ($1 key,
+// $2 id) makes its row name the new key; a file that cannot be read stops
+// the run, to be repeated.
+func (db *DB) resealFiles(ctx context.Context, keyID int64, what, list string, fields []string, update string) (int, error) {
 	if db.Files == nil {
 		return 0, nil
 	}
 	done := 0
 	for {
-		rows, err := db.read.QueryContext(ctx, `SELECT id, storage_key, thumb_key FROM ticket_attachments WHERE key_id <> $1 ORDER BY id LIMIT 100`, keyID)
+		rows, err := db.read.QueryContext(ctx, list, keyID)
 		if err != nil {
 			return done, err
 		}
 		type file struct {
-			id         int64
-			key, thumb string
+			id   int64
+			keys []string
 		}
 		var batch []file
 		for rows.Next() {
-			var f file
-			if err := rows.Scan(&f.id, &f.key, &f.thumb); err != nil {
+			f := file{keys: make([]string, len(fields))}
+			dest := []any{&f.id}
+			for i := range f.keys {
+				dest = append(dest, &f.keys[i])
+			}
+			if err := rows.Scan(dest...); err != nil {
 				rows.Close()
 				return done, err
 			}
@@ -276,22 +289,22 @@ func (db *DB) resealAttachments(ctx context.Context, keyID int64) (int, error) {
 			return done, err
 		}
 		for _, f := range batch {
-			for _, part := range []struct{ key, field string }{{f.key, attachmentField}, {f.thumb, thumbnailField}} {
-				if part.key == "" {
+			for i, key := range f.keys {
+				if key == "" {
 					continue
 				}
-				sealed, err := db.Files.Get(ctx, part.key)
+				sealed, err := db.Files.Get(ctx, key)
 				if err != nil {
-					return done, fmt.Errorf("attachment %d: %w", f.id, err)
+					return done, fmt.Errorf("%s %d: %w", what, f.id, err)
 				}
-				plain, err := db.keys.DecryptBytes(part.field, sealed)
+				plain, err := db.keys.DecryptBytes(fields[i], sealed)
 				if err != nil {
-					return done, fmt.Errorf("attachment %d: %w", f.id, err)
+					return done, fmt.Errorf("%s %d: %w", what, f.id, err)
 				}
-				if sealed, err = db.keys.EncryptBytes(part.field, plain); err != nil {
+				if sealed, err = db.keys.EncryptBytes(fields[i], plain); err != nil {
 					return done, err
 				}
-				if err := db.Files.Put(ctx, part.key, sealed); err != nil {
+				if err := db.Files.Put(ctx, key, sealed); err != nil {
 					return done, err
 				}
 			}
@@ -299,7 +312,7 @@ func (db *DB) resealAttachments(ctx context.Context, keyID int64) (int, error) {
 			if err != nil {
 				return done, err
 			}
-			_, err = tx.ExecContext(ctx, `UPDATE ticket_attachments SET key_id = $1 WHERE id = $2`, keyID, f.id)
+			_, err = tx.ExecContext(ctx, update, keyID, f.id)
 			if err == nil {
 				err = tx.Commit()
 			}

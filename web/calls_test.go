@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -285,25 +284,11 @@ func (e *env) actor(name string) hotline.Actor {
 
 // wav is a second of 8 kHz, 16-bit mono sound: a real WAV file.
 func wav() []byte {
-	const rate, n = 8000, 8000
-	var b bytes.Buffer
-	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
-	b.WriteString("RIFF")
-	le(uint32(36 + n*2))
-	b.WriteString("WAVEfmt ")
-	le(uint32(16))
-	le(uint16(1))
-	le(uint16(1))
-	le(uint32(rate))
-	le(uint32(rate * 2))
-	le(uint16(2))
-	le(uint16(16))
-	b.WriteString("data")
-	le(uint32(n * 2))
-	for i := 0; i < n; i++ {
-		le(int16(3000 * math.Sin(float64(i)*2*math.Pi*440/rate)))
+	b, err := os.ReadFile("../demo/recording.wav") // the demo's three seconds of tone
+	if err != nil {
+		panic(err)
 	}
-	return b.Bytes()
+	return b
 }
 
 // uploadRecording posts a recording body as the platform.

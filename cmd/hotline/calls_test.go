@@ -49,13 +49,7 @@ func TestCallsImport(t *testing.T) {
 		t.Errorf("figures after the import: %d %s\nwant %s", status, body, want)
 	}
 	// A simulated day through the webhook, as fast as it goes.
-	added := runCLI(t, bin, "apikey", "add", "--name", "sim", "--data", data)
-	key := ""
-	for _, f := range strings.Fields(added) {
-		if strings.HasPrefix(f, "hk_") {
-			key = f
-		}
-	}
+	key := addAPIKey(t, bin, data, "sim")
 	if out := runCLI(t, bin, "callsim", "--base", base, "--key", key, "--day", "2026-11-29", "--calls", "400", "--speed", "0", "--agents", "lead,a2,a3,a4,a5,a6"); !strings.Contains(out, "已推送 400 个来电") {
 		t.Fatalf("callsim: %s", out)
 	}
@@ -122,12 +116,7 @@ func TestServe_RecordingsInObjectStore(t *testing.T) {
 	runCLI(t, bin, "keys", "init", "--data", data)
 	runCLI(t, bin, "user", "add", "--data", data, "--username", "inspector", "--role", "inspector", "--password", "hotline12345")
 	store := filestest.S3(t, "hotline", "pingxiang")
-	key := ""
-	for _, f := range strings.Fields(runCLI(t, bin, "apikey", "add", "--name", "pbx", "--data", data)) {
-		if strings.HasPrefix(f, "hk_") {
-			key = f
-		}
-	}
+	key := addAPIKey(t, bin, data, "pbx")
 	base := startCmd(t, exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0", "--attachments", store))
 	if status, out := post(t, base+"/api/v1/cti/events", key, []map[string]string{
 		{"call_id": "s3-1", "event": "offered", "at": "2026-11-30T09:00:00+08:00", "caller": "13907990001"},
@@ -177,12 +166,7 @@ func TestKeysRotate_Calls(t *testing.T) {
 		"k-1,13907990001,12345,lead,2026-11-30 09:00:00,2026-11-30 09:00:08,2026-11-30 09:06:08\n"+
 		"k-2,13907990002,12345,,2026-11-30 09:10:00,,2026-11-30 09:10:30\n"), 0o600)
 	runCLI(t, bin, "calls", "import", "--data", data, cdr)
-	key := ""
-	for _, f := range strings.Fields(runCLI(t, bin, "apikey", "add", "--name", "pbx", "--data", data)) {
-		if strings.HasPrefix(f, "hk_") {
-			key = f
-		}
-	}
+	key := addAPIKey(t, bin, data, "pbx")
 	base, cmd := startServer(t, bin, data)
 	audio := append([]byte("RIFF\x24\x00\x00\x00WAVEfmt "), bytes.Repeat([]byte{1, 2, 3, 4}, 100)...)
 	req, _ := http.NewRequest("POST", base+"/api/v1/calls/k-1/recording", bytes.NewReader(audio))
@@ -200,4 +184,17 @@ func TestKeysRotate_Calls(t *testing.T) {
 	if status, body := getStatus(t, base+"/api/v1/calls/k-1/recording", lead.token); status != 200 || body != string(audio) {
 		t.Errorf("the recording after the rotation: %d", status)
 	}
+}
+
+// addAPIKey makes an integration key (scope cti) from the command line
+// and returns it.
+func addAPIKey(t *testing.T, bin, data, name string) string {
+	t.Helper()
+	for _, f := range strings.Fields(runCLI(t, bin, "apikey", "add", "--name", name, "--scope", "cti", "--data", data)) {
+		if strings.HasPrefix(f, "hk_") {
+			return f
+		}
+	}
+	t.Fatal("apikey add printed no key")
+	return ""
 }

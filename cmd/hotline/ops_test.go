@@ -142,13 +142,7 @@ func TestBackupRestoreAndAuditVerify(t *testing.T) {
 	}
 
 	// An integration key made from the command line while the server runs.
-	added := runCLI(t, bin, "apikey", "add", "--name", "pbx", "--scope", "cti", "--data", data)
-	apiKey := ""
-	for _, f := range strings.Fields(added) {
-		if strings.HasPrefix(f, "hk_") {
-			apiKey = f
-		}
-	}
+	apiKey := addAPIKey(t, bin, data, "pbx")
 	event := map[string]string{"call_id": "cli-1", "event": "offered", "at": "2026-11-30T09:00:00+08:00", "caller": "13907990001"}
 	if status, res := post(t, base+"/api/v1/cti/events", apiKey, event); apiKey == "" || status != 200 || res["accepted"] != 1.0 {
 		t.Errorf("event with the CLI's key %q: %d %v", apiKey, status, res)
