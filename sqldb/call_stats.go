@@ -54,11 +54,30 @@ const (
 	ByAgent    = "agent"
 	ByQueue    = "queue"
 	ByDay      = "day"
+	ByMonth    = "month"    // calendar months, China time
 	ByInterval = "interval" // half hours of the day, over every day of the period
 )
 
-// FindCallStatsBy returns the figures of the period per agent, queue, day
-// or half hour, in key order, to those who may read FindCallStats.
+// monthKey is an SQL expression numbering the calendar months (China
+// time) of [from, to) by offered_at, 0 for the first, and the months'
+// names.
+func monthKey(from, to time.Time) (string, []string) {
+	local := from.In(hotline.ChinaZone)
+	m := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, hotline.ChinaZone)
+	var b strings.Builder
+	var names []string
+	b.WriteString("CASE")
+	for i := 0; m.Before(to); i++ {
+		names = append(names, m.Format("2006-01"))
+		m = m.AddDate(0, 1, 0)
+		fmt.Fprintf(&b, " WHEN offered_at < %d THEN %d", m.UnixMilli(), i)
+	}
+	b.WriteString(" END")
+	return b.String(), names
+}
+
+// FindCallStatsBy returns the figures of the period per agent, queue, day,
+// month or half hour, in key order, to those who may read FindCallStats.
 func (db *DB) FindCallStatsBy(ctx context.Context, actor hotline.Actor, f CallFilter, by string) ([]*CallGroup, error) {
 	where, args, err := callWhere(actor, f)
 	if err != nil {
@@ -68,8 +87,15 @@ func (db *DB) FindCallStatsBy(ctx context.Context, actor hotline.Actor, f CallFi
 	key := map[string]string{ByAgent: "agent", ByQueue: "queue",
 		ByDay:      fmt.Sprintf("(offered_at + %d) / 86400000", china),
 		ByInterval: fmt.Sprintf("((offered_at + %d) %% 86400000) / 1800000", china)}[by]
+	var months []string
+	if by == ByMonth {
+		if f.To.Sub(f.From) > 5*366*24*time.Hour {
+			return nil, hotline.Invalid("to", "按月统计的时段不能超过五年")
+		}
+		key, months = monthKey(f.From, f.To)
+	}
 	if key == "" {
-		return nil, hotline.Invalid("by", "应为 agent、queue、day 或 interval")
+		return nil, hotline.Invalid("by", "应为 agent、queue、day、month 或 interval")
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+key+`, `+callFigures+` FROM calls WHERE `+where+` GROUP BY 1 ORDER BY 1`, args...)
 	if err != nil {
@@ -86,6 +112,8 @@ func (db *DB) FindCallStatsBy(ctx context.Context, actor hotline.Actor, f CallFi
 		switch by {
 		case ByDay:
 			g.Key = time.UnixMilli(asInt(k) * 86400000).UTC().Format("2006-01-02")
+		case ByMonth:
+			g.Key = months[asInt(k)]
 		case ByInterval:
 			n := asInt(k)
 			g.Key = fmt.Sprintf("%02d:%02d", n/2, n%2*30)

@@ -508,3 +508,30 @@ func TestAPI_RecordingReferences(t *testing.T) {
 		}
 	}
 }
+
+// Calls by calendar month, China time: a call at 23:50 on 31 October and
+// one ten minutes past midnight fall in two months.
+func TestCalls_ByMonth(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	key := e.ctiKey()
+	if code, out := e.postEvents(key, []any{
+		map[string]any{"call_id": "m1", "event": "offered", "at": "2026-10-31T23:50:00+08:00", "caller": "13907990001"},
+		map[string]any{"call_id": "m1", "event": "ended", "at": "2026-10-31T23:50:30+08:00"},
+		map[string]any{"call_id": "m2", "event": "offered", "at": "2026-11-01T00:10:00+08:00", "caller": "13907990002"},
+		map[string]any{"call_id": "m2", "event": "answered", "at": "2026-11-01T00:10:04+08:00", "agent": "agent"},
+		map[string]any{"call_id": "m2", "event": "ended", "at": "2026-11-01T00:15:04+08:00"}}); code != 200 {
+		t.Fatalf("events: %d %v", code, out)
+	}
+	groups, err := e.db.FindCallStatsBy(context.Background(), e.actor("lead"),
+		sqldb.CallFilter{From: time.Date(2026, 10, 1, 0, 0, 0, 0, hotline.ChinaZone), To: time.Date(2026, 12, 1, 0, 0, 0, 0, hotline.ChinaZone)}, sqldb.ByMonth)
+	if err != nil || len(groups) != 2 || groups[0].Key != "2026-10" || groups[0].Abandoned != 1 || groups[1].Key != "2026-11" || groups[1].Answered != 1 {
+		t.Fatalf("by month: %v %+v", err, groups)
+	}
+	code, page := e.get("lead", "/calls?from=2026-10-01&to=2026-11-30")
+	if code != 200 || !strings.Contains(page, "按月") || !strings.Contains(page, "<td>2026-10</td><td>1</td><td>0</td><td>1</td>") {
+		t.Errorf("the page's months (%d)", code)
+	}
+	if code, page := e.get("lead", "/calls?from=2026-11-01&to=2026-11-30"); code != 200 || strings.Contains(page, "按月") {
+		t.Errorf("one month has no month table (%d)", code)
+	}
+}

@@ -19,6 +19,7 @@ type callsContent struct {
 	Agents    []*sqldb.CallGroup
 	Intervals []*sqldb.CallGroup
 	Days      []*sqldb.CallGroup
+	Months    []*sqldb.CallGroup
 	Queues    []*sqldb.CallGroup
 	Peak      int // the busiest half hour's offered calls, the bars' full width
 	// The period's calls, one page, of one outcome when Outcome is set.
@@ -76,6 +77,11 @@ func (s *Server) handleCallsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		if to.Sub(from) > 24*time.Hour {
 			if c.Days, err = s.DB.FindCallStatsBy(r.Context(), a, f, sqldb.ByDay); err != nil {
+				return nil, err
+			}
+		}
+		if from.In(hotline.ChinaZone).Format("2006-01") != to.Add(-time.Millisecond).In(hotline.ChinaZone).Format("2006-01") {
+			if c.Months, err = s.DB.FindCallStatsBy(r.Context(), a, f, sqldb.ByMonth); err != nil {
 				return nil, err
 			}
 		}
