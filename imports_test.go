@@ -26,6 +26,8 @@ var importRules = map[string][]string{
 	"hotline/sqldb":    {"hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
 	"hotline/jobs":     {"hotline/web", "hotline/demo", "hotline/cmd"},
 	"hotline/web":      {"hotline/jobs", "hotline/demo", "hotline/cmd"},
+	// quality inspection: cards, the inspection state machine, sampling (pure).
+	"hotline/quality": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd", "hotline/channel", "hotline/wfm"},
 	// the workforce engine: traffic, staffing, rosters (pure).
 	"hotline/wfm": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd", "hotline/channel"},
 	// channel adapters turn outside input into the domain's intake and call

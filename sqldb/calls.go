@@ -217,7 +217,14 @@ func (db *DB) rebuildCall(ctx context.Context, tx *Tx, callID, caller string) er
 			updated_at = excluded.updated_at`,
 		callID, sealedPhone, phoneKey, db.keys.ActiveKeyID(), c.Callee, c.Queue, c.Agent, agentID,
 		c.OfferedAt.UnixMilli(), ms(c.AnsweredAt), ms(c.EndedAt), c.Outcome, wait, talk, c.Recording, tx.now.UnixMilli())
-	return err
+	if err != nil || c.Outcome != hotline.CallAnsweredOK || agentID == nil {
+		return err
+	}
+	var row int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM calls WHERE call_id = $1`, callID).Scan(&row); err != nil {
+		return err
+	}
+	return openNewAgentInspection(ctx, tx, row, agentID.(int64), *c.AnsweredAt)
 }
 
 // LinkCall links a call (by the platform's call id) to a ticket it was

@@ -86,6 +86,9 @@ func (db *DB) createTicket(ctx context.Context, tx *Tx, actor hotline.Actor, t *
 	if err := insertEvent(ctx, tx, accept); err != nil {
 		return err
 	}
+	if err := openFullInspections(ctx, tx, t, accept); err != nil {
+		return err
+	}
 	t.CoUnitIDs = []int64{}
 	t.Events = []*hotline.Event{accept}
 	if submit {
@@ -194,6 +197,9 @@ func (db *DB) applyAction(ctx context.Context, tx *Tx, actor hotline.Actor, id i
 		return nil, err
 	}
 	if err := insertEvent(ctx, tx, ev); err != nil {
+		return nil, err
+	}
+	if err := openFullInspections(ctx, tx, t, ev); err != nil {
 		return nil, err
 	}
 	switch cmd.Action {

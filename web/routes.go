@@ -118,6 +118,14 @@ func (s *Server) routeTable() []route {
 		{"GET /intake", browser, "", s.handleIntakePage},
 		{"POST /intake", browser, "", s.handleIntakeForm},
 
+		// Quality inspection (api_quality.go).
+		{"GET /api/v1/inspections", api, "", s.handleInspections}, // quality staff and managers; an agent its own
+		{"GET /api/v1/inspections/{id}", api, "", s.handleInspection},
+		{"POST /api/v1/inspections/{id}/{action}", api, "", s.handleInspectionAction},
+		{"GET /api/v1/quality/scorecards", api, "", s.handleScorecards},
+		{"POST /api/v1/quality/scorecards", api, "", s.handleSaveScorecard},
+		{"GET /api/v1/quality/coverage", api, "", s.handleCoverage},
+
 		// Reference data and the centre's rules (api_reference.go, page_admin.go).
 		{"GET /api/v1/units", api, "", s.handleUnits},
 		{"POST /api/v1/units", api, "", s.handleCreateUnit},

@@ -1,0 +1,138 @@
+package quality_test
+
+import (
+	"testing"
+	"time"
+
+	"hotline"
+	"hotline/quality"
+)
+
+func TestDefaultCards(t *testing.T) {
+	for _, c := range quality.DefaultCards() {
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s: %v", c.Name, err)
+		}
+		fatal := 0
+		for _, it := range c.Items {
+			if it.Fatal {
+				fatal++
+			}
+		}
+		if fatal == 0 {
+			t.Errorf("%s has no fatal item", c.Name)
+		}
+	}
+}
+
+func TestScorecard_Validate(t *testing.T) {
+	base := func() quality.Scorecard {
+		return quality.Scorecard{Name: "卡", Target: quality.TargetCall, PassScore: 80, Items: []quality.Item{
+			{Key: "a", Section: "S", Name: "A", Points: 60}, {Key: "b", Section: "S", Name: "B", Points: 40}, {Key: "f", Section: "S", Name: "F", Fatal: true}}}
+	}
+	for _, c := range []struct {
+		field string
+		edit  func(*quality.Scorecard)
+	}{
+		{"", func(*quality.Scorecard) {}},
+		{"name", func(c *quality.Scorecard) { c.Name = " " }},
+		{"target", func(c *quality.Scorecard) { c.Target = "email" }},
+		{"pass_score", func(c *quality.Scorecard) { c.PassScore = 0 }},
+		{"items", func(c *quality.Scorecard) { c.Items[0].Points = 50 }},
+		{"items[1].key", func(c *quality.Scorecard) { c.Items[1].Key = "a" }},
+		{"items[2].points", func(c *quality.Scorecard) { c.Items[2].Points = 5 }},
+		{"items[0].name", func(c *quality.Scorecard) { c.Items[0].Section = "" }},
+	} {
+		card := base()
+		c.edit(&card)
+		if got := hotline.ErrorField(card.Validate()); got != c.field {
+			t.Errorf("want field %q, got %q", c.field, got)
+		}
+	}
+}
+
+func TestScorecard_Score(t *testing.T) {
+	card := quality.DefaultCards()[0]
+	marks, o, err := card.Score(nil)
+	if err != nil || o.Score != 100 || !o.Passed || len(marks) != len(card.Items) {
+		t.Fatalf("nothing marked: %+v %v", o, err)
+	}
+	_, o, _ = card.Score([]quality.Mark{{Key: "elements", Points: 5}, {Key: "answer", Points: 10}})
+	if o.Score != 75 || o.Passed || o.Fatal {
+		t.Errorf("25 points off: %+v (pass at 80)", o)
+	}
+	_, o, _ = card.Score([]quality.Mark{{Key: "privacy", Failed: true}})
+	if o.Score != 0 || !o.Fatal || o.Passed {
+		t.Errorf("a fatal item: %+v", o)
+	}
+	for _, m := range []quality.Mark{{Key: "nope"}, {Key: "greeting", Points: 11}, {Key: "greeting", Points: -1}, {Key: "privacy", Points: 3}, {Key: "greeting", Failed: true}} {
+		if _, _, err := card.Score([]quality.Mark{m}); err == nil {
+			t.Errorf("mark %+v accepted", m)
+		}
+	}
+}
+
+// The inspection's state machine: who may do what, in which state.
+func TestInspection_Check(t *testing.T) {
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, hotline.ChinaZone)
+	agent := hotline.Actor{UserID: 7, Role: hotline.RoleCallAgent}
+	other := hotline.Actor{UserID: 8, Role: hotline.RoleCallAgent}
+	qa := hotline.Actor{UserID: 2, Role: hotline.RoleInspector}
+	analyst := hotline.Actor{UserID: 3, Role: hotline.RoleAnalyst}
+	lead := hotline.Actor{UserID: 4, Role: hotline.RoleTeamLead}
+	for _, c := range []struct {
+		status quality.Status
+		who    hotline.Actor
+		action string
+		late   bool
+		want   string // error code, "" for allowed
+	}{
+		{quality.StatusPending, qa, quality.ActScore, false, ""},
+		{quality.StatusPending, lead, quality.ActScore, false, ""},
+		{quality.StatusPending, agent, quality.ActScore, false, hotline.EForbidden},
+		{quality.StatusScored, qa, quality.ActScore, false, ""},
+		{quality.StatusAcknowledged, qa, quality.ActScore, false, hotline.EConflict},
+		{quality.StatusObjected, qa, quality.ActScore, false, hotline.EConflict},
+		{quality.StatusPending, agent, quality.ActAcknowledge, false, hotline.EConflict},
+		{quality.StatusScored, agent, quality.ActAcknowledge, false, ""},
+		{quality.StatusScored, other, quality.ActAcknowledge, false, hotline.EForbidden},
+		{quality.StatusScored, agent, quality.ActObject, false, ""},
+		{quality.StatusScored, agent, quality.ActObject, true, hotline.EConflict},
+		{quality.StatusObjected, agent, quality.ActObject, false, hotline.EConflict},
+		{quality.StatusObjected, analyst, quality.ActDecide, false, ""},
+		{quality.StatusObjected, lead, quality.ActDecide, false, hotline.EForbidden},
+		{quality.StatusScored, analyst, quality.ActDecide, false, hotline.EConflict},
+		{quality.StatusDecided, analyst, quality.ActDecide, false, hotline.EConflict},
+	} {
+		in := &quality.Inspection{AgentID: 7, Status: c.status}
+		by := now.Add(time.Hour)
+		if c.late {
+			by = now.Add(-time.Hour)
+		}
+		err := in.Check(c.who, c.action, now, by)
+		if got := hotline.ErrorCode(err); (c.want == "") != (err == nil) || err != nil && got != c.want {
+			t.Errorf("%s by %s in %s: %v, want %q", c.action, c.who.Role, c.status, err, c.want)
+		}
+	}
+}
+
+func TestFullReason(t *testing.T) {
+	unsat := &hotline.Ticket{Rating: hotline.Unsatisfied}
+	for _, c := range []struct {
+		t      *hotline.Ticket
+		action hotline.Action
+		want   quality.Reason
+	}{
+		{unsat, hotline.ActionCallback, quality.ReasonUnsatisfied},
+		{&hotline.Ticket{Rating: hotline.Satisfied}, hotline.ActionCallback, ""},
+		{unsat, hotline.ActionReopen, quality.ReasonReopened},
+		{&hotline.Ticket{AppealKind: hotline.Complaint}, hotline.ActionAccept, quality.ReasonComplaint},
+		{&hotline.Ticket{AppealKind: hotline.Consult}, hotline.ActionAccept, ""},
+		{unsat, hotline.ActionArchive, ""},
+	} {
+		r, ok := quality.FullReason(c.t, &hotline.Event{Action: c.action})
+		if ok != (c.want != "") || ok && r != c.want {
+			t.Errorf("%s: %q %v, want %q", c.action, r, ok, c.want)
+		}
+	}
+}

@@ -1,0 +1,145 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"hotline"
+	"hotline/quality"
+	"hotline/sqldb"
+)
+
+// inspectionFilter reads the list's query: ticket_id, call_id, agent,
+// status, reason, page, page_size.
+func inspectionFilter(r *http.Request) (sqldb.InspectionFilter, error) {
+	q := r.URL.Query()
+	f := sqldb.InspectionFilter{CallRef: strings.TrimSpace(q.Get("call_id")), Agent: strings.TrimSpace(q.Get("agent")),
+		Status: quality.Status(q.Get("status")), Reason: quality.Reason(q.Get("reason"))}
+	if v := q.Get("ticket_id"); v != "" {
+		id, ok := parseID(v)
+		if !ok {
+			return f, hotline.Invalid("ticket_id", "工单编号应为正整数")
+		}
+		f.TicketID = id
+	}
+	page, err := parsePage(q, "page")
+	if err != nil {
+		return f, err
+	}
+	f.Page = page
+	if v := q.Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			return f, hotline.Invalid("page_size", "每页条数应为 1 到 200")
+		}
+		f.Size = n
+	}
+	return f, nil
+}
+
+// handleInspections is GET /api/v1/inspections: {"items": [...], "total"}.
+func (s *Server) handleInspections(w http.ResponseWriter, r *http.Request) {
+	f, err := inspectionFilter(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	items, total, err := s.DB.Quality().FindInspections(r.Context(), actorFrom(r), f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": total})
+}
+
+// handleInspection is GET /api/v1/inspections/{id}.
+func (s *Server) handleInspection(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "质检任务不存在"))
+		return
+	}
+	in, err := s.DB.Quality().FindInspection(r.Context(), actorFrom(r), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, in)
+}
+
+// handleInspectionAction is POST /api/v1/inspections/{id}/{action}:
+// result (the inspector's score: card_id, marks, comment, typical_case),
+// acknowledge, object {text}, decide {uphold, text, marks}.
+func (s *Server) handleInspectionAction(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "质检任务不存在"))
+		return
+	}
+	var cmd sqldb.InspectionCommand
+	if r.ContentLength != 0 { // acknowledge needs no body
+		if err := decode(r, &cmd); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	cmd.Action = map[string]string{"result": quality.ActScore, "acknowledge": quality.ActAcknowledge, "object": quality.ActObject,
+		"decide": quality.ActDecide}[r.PathValue("action")]
+	if cmd.Action == "" {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "没有这个质检操作"))
+		return
+	}
+	in, err := s.DB.Quality().ActOnInspection(r.Context(), actorFrom(r), id, cmd)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, in)
+}
+
+// handleScorecards is GET /api/v1/quality/scorecards: the active cards.
+func (s *Server) handleScorecards(w http.ResponseWriter, r *http.Request) {
+	cards, err := s.DB.Quality().FindScorecards(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": cards})
+}
+
+// handleSaveScorecard is POST /api/v1/quality/scorecards: a new version.
+func (s *Server) handleSaveScorecard(w http.ResponseWriter, r *http.Request) {
+	var c quality.Scorecard
+	if err := decode(r, &c); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.DB.Quality().SaveScorecard(r.Context(), actorFrom(r), &c); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, c)
+}
+
+// handleCoverage is GET /api/v1/quality/coverage?from=&to=: the coverage
+// of unsatisfied tickets by inspections.
+func (s *Server) handleCoverage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	from, err := parseWhen("from", q.Get("from"), false)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	to, err := parseWhen("to", q.Get("to"), true)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	c, err := s.DB.Quality().UnsatisfiedCoverage(r.Context(), actorFrom(r), from, to)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}

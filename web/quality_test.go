@@ -1,0 +1,158 @@
+package web_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"hotline"
+	"hotline/quality"
+	"hotline/sqldb/sqldbtest"
+)
+
+// concluded walks a new ticket to concluded, as the agent accepted it.
+func (e *env) concluded(extra map[string]any) hotline.Ticket {
+	e.tb.Helper()
+	tk := e.newTicket(extra)
+	id := fmt.Sprint(tk.ID)
+	for _, s := range []struct {
+		who, action string
+		body        any
+	}{{"agent", "submit", nil}, {"dispatcher", "dispatch", map[string]any{"lead_unit_id": e.units["util-water"]}},
+		{"util-water", "acknowledge", nil}, {"util-water", "reply", map[string]string{"content": "管道已修复，供水恢复"}},
+		{"dispatcher", "review", map[string]any{"approve": true, "comment": "同意"}}} {
+		e.call(s.who, "POST", "/api/v1/tickets/"+id+"/"+s.action, s.body, 200, nil)
+	}
+	return tk
+}
+
+type inspectionList struct {
+	Items []quality.Inspection
+	Total int
+}
+
+// Full inspection: every ticket rated 不满意 through the callback API has
+// an inspection task at once; the coverage figure is 100% and drops when a
+// task is deleted behind the product's back (it is computed, not stored).
+func TestQuality_UnsatisfiedCoverage(t *testing.T) {
+	for _, d := range sqldbtest.Dialects() {
+		t.Run(d, func(t *testing.T) { testUnsatisfiedCoverage(t, MustServerOn(t, d)) })
+	}
+}
+
+func testUnsatisfiedCoverage(t *testing.T, e *env) {
+	e.addUser("qa", hotline.RoleInspector, 0)
+	var ids []int64
+	for i, rating := range []string{"unsatisfied", "satisfied", "unsatisfied", "basically_satisfied", "unsatisfied"} {
+		tk := e.concluded(nil)
+		e.call("callback", "POST", fmt.Sprintf("/api/v1/tickets/%d/callback", tk.ID),
+			map[string]any{"reached": true, "rating": rating, "resolved": rating != "unsatisfied", "note": fmt.Sprint("回访", i)}, 200, nil)
+		if rating == "unsatisfied" {
+			ids = append(ids, tk.ID)
+			var got inspectionList
+			e.call("qa", "GET", fmt.Sprintf("/api/v1/inspections?ticket_id=%d&reason=unsatisfied", tk.ID), nil, 200, &got)
+			if got.Total != 1 || got.Items[0].Reason != quality.ReasonUnsatisfied || got.Items[0].Status != quality.StatusPending ||
+				got.Items[0].Agent != "agent" || got.Items[0].InspectorID == 0 {
+				t.Fatalf("the inspection of unsatisfied ticket %d right after the callback: %+v", tk.ID, got)
+			}
+		}
+	}
+	var all inspectionList
+	e.call("qa", "GET", "/api/v1/inspections?reason=unsatisfied", nil, 200, &all)
+	if all.Total != 3 {
+		t.Errorf("%d inspections of unsatisfied tickets, want 3", all.Total)
+	}
+	today := time.Now().In(hotline.ChinaZone).Format("2006-01-02")
+	var cov quality.Coverage
+	e.call("qa", "GET", "/api/v1/quality/coverage?from="+today+"&to="+today, nil, 200, &cov)
+	if cov.Due != 3 || cov.Covered != 3 || cov.Rate != 1 || len(cov.Missing) != 0 {
+		t.Errorf("coverage %+v, want 3 of 3", cov)
+	}
+	raw, _ := sql.Open(map[bool]string{true: "pgx", false: "sqlite"}[strings.HasPrefix(e.dsn, "postgres")], e.dsn)
+	defer raw.Close()
+	if _, err := raw.Exec(`DELETE FROM inspections WHERE ticket_id = $1`, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	e.call("qa", "GET", "/api/v1/quality/coverage?from="+today+"&to="+today, nil, 200, &cov)
+	if cov.Due != 3 || cov.Covered != 2 || cov.Rate != 2.0/3 || len(cov.Missing) != 1 || cov.Missing[0] != ids[1] {
+		t.Errorf("coverage after a task was deleted: %+v", cov)
+	}
+	e.call("util-water", "GET", "/api/v1/quality/coverage?from="+today+"&to="+today, nil, 403, nil)
+	e.call("util-water", "GET", "/api/v1/inspections", nil, 403, nil)
+}
+
+// An inspection's life: scored with a fatal item, the agent objects in
+// time, the analyst upholds it and the score changes, with its history;
+// nobody else may do these steps, and a late objection is refused.
+func TestQuality_ScoreObjectDecide(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	e.addUser("qa", hotline.RoleInspector, 0)
+	e.addUser("ana", hotline.RoleAnalyst, 0)
+	e.addUser("agent2", hotline.RoleCallAgent, 0)
+	var got inspectionList
+	tk := e.newTicket(map[string]any{"appeal_kind": "complaint"}) // a complaint: inspected in full
+	e.call("lead", "GET", fmt.Sprintf("/api/v1/inspections?ticket_id=%d", e.newTicket(map[string]any{"appeal_kind": "help"}).ID), nil, 200, &got)
+	if got.Total != 0 {
+		t.Errorf("a request for help inspected in full: %+v", got)
+	}
+	e.call("qa", "GET", fmt.Sprintf("/api/v1/inspections?ticket_id=%d", tk.ID), nil, 200, &got)
+	if got.Total != 1 || got.Items[0].Reason != quality.ReasonComplaint {
+		t.Fatalf("a complaint's inspection: %+v", got)
+	}
+	id := fmt.Sprint(got.Items[0].ID)
+	var bad apiError
+	e.call("qa", "POST", "/api/v1/inspections/"+id+"/result", map[string]any{"marks": []map[string]any{{"key": "content", "points": 40}}}, 400, &bad)
+	if bad.Error.Field != "marks[0].points" {
+		t.Errorf("points over the item's: %+v", bad)
+	}
+	e.call("agent", "POST", "/api/v1/inspections/"+id+"/result", map[string]any{}, 403, nil)
+	var in quality.Inspection
+	e.call("qa", "POST", "/api/v1/inspections/"+id+"/result", map[string]any{"marks": []map[string]any{
+		{"key": "content", "points": 15, "comment": "缺少发生时间"}, {"key": "privacy", "failed": true, "comment": "内容写明了来电人号码"}},
+		"typical_case": "bad"}, 200, &in)
+	if in.Status != quality.StatusScored || in.Score != 0 || !in.Fatal || in.Passed || len(in.Marks) != 8 || in.Objection == nil || in.Objection.DueAt.IsZero() {
+		t.Fatalf("scored: %+v", in)
+	}
+	e.call("agent2", "POST", "/api/v1/inspections/"+id+"/object", map[string]any{"text": "不是我"}, 404, nil) // not its own: not there
+	e.call("agent", "POST", "/api/v1/inspections/"+id+"/object", map[string]any{}, 400, &bad)
+	e.call("agent", "POST", "/api/v1/inspections/"+id+"/object", map[string]any{"text": "号码是来电人要求写入的联系方式"}, 200, &in)
+	if in.Status != quality.StatusObjected {
+		t.Fatalf("objected: %+v", in)
+	}
+	e.call("qa", "POST", "/api/v1/inspections/"+id+"/result", map[string]any{}, 409, nil) // the score changes only through the decision
+	e.call("lead", "POST", "/api/v1/inspections/"+id+"/decide", map[string]any{"uphold": true, "text": "x"}, 403, nil)
+	e.call("ana", "POST", "/api/v1/inspections/"+id+"/decide", map[string]any{"uphold": true, "text": "来电人同意留号，不属泄露",
+		"marks": []map[string]any{{"key": "content", "points": 15}}}, 200, &in)
+	if in.Status != quality.StatusDecided || in.Score != 90 || in.Fatal || !in.Passed || in.Objection.ScoreBefore != 0 || !in.Objection.Upheld {
+		t.Errorf("decided: %+v %+v", in, in.Objection)
+	}
+	if n := e.auditCount(context.Background(), "inspection.decide"); n != 1 {
+		t.Errorf("%d decisions audited", n)
+	}
+
+	// Another: acknowledged; and one whose time to object has passed.
+	tk2 := e.newTicket(map[string]any{"appeal_kind": "complaint"})
+	e.call("qa", "GET", fmt.Sprintf("/api/v1/inspections?ticket_id=%d", tk2.ID), nil, 200, &got)
+	id2 := fmt.Sprint(got.Items[0].ID)
+	e.call("qa", "POST", "/api/v1/inspections/"+id2+"/result", map[string]any{}, 200, &in)
+	if in.Score != 100 || !in.Passed {
+		t.Errorf("nothing marked: full marks, got %+v", in)
+	}
+	raw, _ := sql.Open("sqlite", e.dsn)
+	raw.Exec(`UPDATE inspections SET objection_due_at = $1 WHERE id = $2`, time.Now().Add(-time.Minute).UnixMilli(), in.ID)
+	raw.Close()
+	e.call("agent", "POST", "/api/v1/inspections/"+id2+"/object", map[string]any{"text": "迟到的申诉"}, 409, nil)
+	e.call("agent", "POST", "/api/v1/inspections/"+id2+"/acknowledge", nil, 200, &in)
+	if in.Status != quality.StatusAcknowledged {
+		t.Errorf("acknowledged: %+v", in)
+	}
+	var mine inspectionList
+	e.call("agent", "GET", "/api/v1/inspections", nil, 200, &mine)
+	e.call("agent2", "GET", "/api/v1/inspections", nil, 200, &got)
+	if mine.Total != 2 || got.Total != 0 {
+		t.Errorf("own inspections: agent %d, agent2 %d", mine.Total, got.Total)
+	}
+}
