@@ -80,6 +80,7 @@ const (
 type Inspection struct {
 	ID          int64     `json:"id"`
 	TicketID    int64     `json:"ticket_id,omitempty"`
+	Number      string    `json:"ticket_number,omitempty"`
 	CallID      string    `json:"call_id,omitempty"` // the platform's id
 	AgentID     int64     `json:"agent_id,omitempty"`
 	Agent       string    `json:"agent,omitempty"` // username

@@ -24,12 +24,13 @@ type InspectionFilter struct {
 	Page, Size  int
 }
 
-const inspectionColumns = `i.id, COALESCE(i.ticket_id, 0), COALESCE(c.call_id, ''), COALESCE(i.agent_id, 0), COALESCE(u.username, ''),
+const inspectionColumns = `i.id, COALESCE(i.ticket_id, 0), COALESCE(t.number, ''), COALESCE(c.call_id, ''), COALESCE(i.agent_id, 0), COALESCE(u.username, ''),
 	i.reason, i.status, COALESCE(i.inspector_id, 0), i.due_at, i.created_at, COALESCE(i.card_id, 0), i.marks, i.comment, i.typical_case,
 	i.score, i.fatal, i.passed, i.scored_at, i.objection, i.objected_at, i.objection_due_at, COALESCE(i.decided_by, 0), i.decided_at,
 	i.upheld, i.decision, i.score_before`
 
-const inspectionFrom = ` FROM inspections i LEFT JOIN calls c ON c.id = i.call_id LEFT JOIN users u ON u.id = i.agent_id`
+const inspectionFrom = ` FROM inspections i LEFT JOIN calls c ON c.id = i.call_id LEFT JOIN users u ON u.id = i.agent_id
+	LEFT JOIN tickets t ON t.id = i.ticket_id`
 
 func scanInspection(row interface{ Scan(...any) error }) (*quality.Inspection, error) {
 	in := &quality.Inspection{}
@@ -38,7 +39,7 @@ func scanInspection(row interface{ Scan(...any) error }) (*quality.Inspection, e
 	var objDue *int64
 	var objAt *time.Time
 	o := &quality.Objection{}
-	if err := row.Scan(&in.ID, &in.TicketID, &in.CallID, &in.AgentID, &in.Agent, &in.Reason, &in.Status, &in.InspectorID, &due, &created,
+	if err := row.Scan(&in.ID, &in.TicketID, &in.Number, &in.CallID, &in.AgentID, &in.Agent, &in.Reason, &in.Status, &in.InspectorID, &due, &created,
 		&in.CardID, &marks, &in.Comment, &in.TypicalCase, &in.Score, &in.Fatal, &in.Passed, nullTime{&in.ScoredAt},
 		&o.Reason, nullTime{&objAt}, &objDue, &o.DecidedBy, nullTime{&o.DecidedAt}, &o.Upheld, &o.Decision, &o.ScoreBefore); err != nil {
 		return nil, err
@@ -270,4 +271,30 @@ func (q *Quality) cardFor(ctx context.Context, tx *Tx, in *quality.Inspection, i
 		return nil, hotline.Invalid("card_id", "没有这张质检评分表")
 	}
 	return c, err
+}
+
+// CardFor returns the scorecard an inspection is (or will be) scored on.
+func (q *Quality) CardFor(ctx context.Context, in *quality.Inspection) (*quality.Scorecard, error) {
+	tx, err := q.db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := q.cardFor(ctx, tx, in, in.CardID)
+	if err != nil {
+		return nil, err
+	}
+	return c, tx.Commit()
+}
+
+// NextInspection returns the id of the oldest pending task of the
+// inspector (or nobody's), 0 when none waits.
+func (q *Quality) NextInspection(ctx context.Context, actor hotline.Actor) (int64, error) {
+	var id int64
+	err := q.db.read.QueryRowContext(ctx, `SELECT id FROM inspections WHERE status = 'pending' AND (inspector_id = $1 OR inspector_id IS NULL)
+		ORDER BY due_at, id LIMIT 1`, actor.UserID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/quality"
 	"hotline/sqldb"
 )
 
@@ -34,6 +35,7 @@ type page struct {
 	Seat      hotline.SeatStatus   // a call agent's seat status, set in the header
 	Seats     []hotline.SeatStatus // the choices
 	CanIntake bool
+	Quality   bool // the inspection pages: the quality staff's, or an agent's own
 	Admin     bool
 	Centre    bool
 	Flash     string
@@ -47,7 +49,8 @@ type page struct {
 // pageNames are the page templates, each parsed with layout and parts.
 var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board", "calls", "call", "missed", "wall",
 	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users",
-	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch", "dispatch_figures", "password"}
+	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch", "dispatch_figures", "password",
+	"quality/list", "quality/inspection"}
 
 // parseTemplates parses every page in every locale at start: a broken
 // template stops the server from starting rather than failing a user
@@ -133,6 +136,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.Admin = sess.User.Role.Has(hotline.PermManageConfig)
 		p.CanCalls = sess.User.Role.Has(hotline.PermCallStats) || sess.User.Role == hotline.RoleCallAgent
 		p.ScreenPop = sess.User.Role == hotline.RoleCallAgent
+		p.Quality = (&quality.Inspection{}).CanSee(hotline.ActorOf(sess.User)) || sess.User.Role.Can(hotline.ActionAccept)
 		if p.ScreenPop {
 			p.Seats = hotline.SeatStatuses
 			if p.Seat, _ = s.DB.SeatOf(r.Context(), sess.User.ID); p.Seat == "" {

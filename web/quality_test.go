@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -154,5 +155,51 @@ func TestQuality_ScoreObjectDecide(t *testing.T) {
 	e.call("agent2", "GET", "/api/v1/inspections", nil, 200, &got)
 	if mine.Total != 2 || got.Total != 0 {
 		t.Errorf("own inspections: agent %d, agent2 %d", mine.Total, got.Total)
+	}
+}
+
+// The pages: the list with the coverage tile, a task beside its ticket,
+// scored through the form (unchanged items full marks, a fatal item),
+// then on to the next task; the agent sees its own and objects.
+func TestQuality_Pages(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	e.addUser("qa", hotline.RoleInspector, 0)
+	first := e.newTicket(map[string]any{"appeal_kind": "complaint", "title": "投诉窗口态度"})
+	e.newTicket(map[string]any{"appeal_kind": "complaint", "title": "第二件投诉"})
+	code, page := e.get("qa", "/quality")
+	if code != 200 || strings.Count(page, `href="/quality/inspections/`) != 2 || !strings.Contains(page, "本月不满意工单质检覆盖率") {
+		t.Fatalf("list (%d)", code)
+	}
+	var got inspectionList
+	e.call("qa", "GET", fmt.Sprintf("/api/v1/inspections?ticket_id=%d", first.ID), nil, 200, &got)
+	id := got.Items[0].ID
+	code, page = e.get("qa", fmt.Sprintf("/quality/inspections/%d", id))
+	if code != 200 || !strings.Contains(page, "投诉窗口态度") || !strings.Contains(page, `name="points.content"`) || !strings.Contains(page, `name="failed.privacy"`) {
+		t.Fatalf("inspection page (%d)", code)
+	}
+	qa, qaCSRF := loggedIn(t, e, "qa")
+	form := url.Values{"csrf_token": {qaCSRF}, "points.content": {"20"}, "comment.content": {"缺地点"}, "typical_case": {"bad"}}
+	code, loc := postForm(t, qa, e.srv.URL+fmt.Sprintf("/quality/inspections/%d/score", id), form)
+	if code != 303 || !strings.Contains(loc, "/quality/inspections/") || strings.Contains(loc, fmt.Sprintf("/inspections/%d?", id)) {
+		t.Errorf("scored: %d → %s (want the next task)", code, loc)
+	}
+	in, err := e.db.Quality().FindInspection(context.Background(), e.actor("qa"), id)
+	if err != nil || in.Score != 95 || !in.Passed || in.TypicalCase != "bad" || in.Status != quality.StatusScored {
+		t.Errorf("after the form: %+v %v", in, err)
+	}
+	code, _ = postForm(t, qa, e.srv.URL+fmt.Sprintf("/quality/inspections/%d/score", id), url.Values{"csrf_token": {qaCSRF}, "failed.privacy": {"1"}})
+	if in, _ := e.db.Quality().FindInspection(context.Background(), e.actor("qa"), id); code != 303 || !in.Fatal || in.Score != 0 {
+		t.Errorf("a fatal item by the form: %d %+v", code, in)
+	}
+	if code, page := e.get("agent", "/quality"); code != 200 || !strings.Contains(page, "我的质检") {
+		t.Errorf("the agent's own list (%d)", code)
+	}
+	agent, agentCSRF := loggedIn(t, e, "agent")
+	code, _ = postForm(t, agent, e.srv.URL+fmt.Sprintf("/quality/inspections/%d/object", id), url.Values{"csrf_token": {agentCSRF}, "text": {"号码是来电人要求写的"}})
+	if in, _ := e.db.Quality().FindInspection(context.Background(), e.actor("qa"), id); code != 303 || in.Status != quality.StatusObjected {
+		t.Errorf("the agent's objection by the form: %d %+v", code, in)
+	}
+	if code, _ := e.get("util-water", fmt.Sprintf("/quality/inspections/%d", id)); code != 404 {
+		t.Errorf("a unit opens an inspection: %d", code)
 	}
 }

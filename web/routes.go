@@ -125,6 +125,9 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/quality/scorecards", api, "", s.handleScorecards},
 		{"POST /api/v1/quality/scorecards", api, "", s.handleSaveScorecard},
 		{"GET /api/v1/quality/coverage", api, "", s.handleCoverage},
+		{"GET /quality", browser, "", s.handleQualityPage},
+		{"GET /quality/inspections/{id}", browser, "", s.handleInspectionPage},
+		{"POST /quality/inspections/{id}/{action}", browser, "", s.handleInspectionForm},
 
 		// Reference data and the centre's rules (api_reference.go, page_admin.go).
 		{"GET /api/v1/units", api, "", s.handleUnits},

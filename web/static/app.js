@@ -52,6 +52,13 @@
   }
   if (document.querySelector("[data-now]")) setInterval(ticks, 1000);
 
+  // Ctrl+Enter submits a form that asks for it (the scorecard).
+  document.querySelectorAll("form[data-ctrl-enter]").forEach(function (f) {
+    f.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); f.requestSubmit(); }
+    });
+  });
+
   // The seat status switches as soon as it is chosen.
   document.querySelectorAll("form.seat select").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.submit(); });

@@ -53,3 +53,4 @@ CREATE INDEX inspections_agent ON inspections (agent_id, created_at);
 CREATE INDEX inspections_ticket ON inspections (ticket_id, reason);
 CREATE INDEX inspections_call ON inspections (call_id, reason);
 CREATE INDEX inspections_created ON inspections (created_at);
+CREATE INDEX inspections_inspector ON inspections (inspector_id, status, due_at);

@@ -1,0 +1,190 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"hotline"
+	"hotline/quality"
+	"hotline/sqldb"
+)
+
+// qualityListContent is the inspection list (质检): an inspector's tasks,
+// or an agent's own inspections.
+type qualityListContent struct {
+	Items       []*quality.Inspection
+	Total       int
+	Page, Pages int
+	Prev, Next  string
+	F           url.Values
+	Statuses    []quality.Status
+	Reasons     []quality.Reason
+	Own         bool // an agent's own inspections
+	CanInspect  bool
+	Coverage    *quality.Coverage // this month's unsatisfied tickets
+	Now         time.Time
+}
+
+func (s *Server) handleQualityPage(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	s.show(w, r, http.StatusOK, "quality/list", "质检", func(rf *ref) (any, error) {
+		f, err := inspectionFilter(r)
+		if err != nil {
+			return nil, err
+		}
+		if f.Size == 0 {
+			f.Size = 30
+		}
+		c := &qualityListContent{F: r.URL.Query(), Statuses: quality.Statuses, Reasons: quality.Reasons, Now: s.DB.Now(),
+			Own: !(&quality.Inspection{}).CanSee(a), CanInspect: quality.CanInspect(a)}
+		if c.Items, c.Total, err = s.DB.Quality().FindInspections(r.Context(), a, f); err != nil {
+			return nil, err
+		}
+		c.Page, c.Pages = max(f.Page, 1), (c.Total+f.Size-1)/f.Size
+		link := func(p int) string {
+			q := r.URL.Query()
+			q.Set("page", strconv.Itoa(p))
+			return "/quality?" + q.Encode()
+		}
+		if c.Page > 1 {
+			c.Prev = link(c.Page - 1)
+		}
+		if c.Page < c.Pages {
+			c.Next = link(c.Page + 1)
+		}
+		if !c.Own {
+			now := s.DB.Now().In(hotline.ChinaZone)
+			month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, hotline.ChinaZone)
+			if c.Coverage, err = s.DB.Quality().UnsatisfiedCoverage(r.Context(), a, month, month.AddDate(0, 1, 0)); err != nil {
+				return nil, err
+			}
+		}
+		return c, nil
+	})
+}
+
+// inspectionContent is one inspection's page: the call and the ticket
+// beside the scorecard.
+type inspectionContent struct {
+	In        *quality.Inspection
+	Card      *quality.Scorecard
+	Marks     map[string]quality.Mark
+	Ticket    *hotline.Ticket
+	Call      *hotline.Call
+	Actor     hotline.Actor
+	CanScore  bool
+	CanAnswer bool // the agent may acknowledge or object
+	CanDecide bool
+	CSRF      string
+	Error     string
+}
+
+func (s *Server) inspectionPage(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
+	a := actorFrom(r)
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "质检任务不存在"))
+		return
+	}
+	s.show(w, r, status, "quality/inspection", "质检", func(rf *ref) (any, error) {
+		in, err := s.DB.Quality().FindInspection(r.Context(), a, id)
+		if err != nil {
+			return nil, err
+		}
+		c := &inspectionContent{In: in, Actor: a, CSRF: sessionFrom(r).CSRF, Error: errMsg, Marks: map[string]quality.Mark{}}
+		if c.Card, err = s.DB.Quality().CardFor(r.Context(), in); err != nil {
+			return nil, err
+		}
+		for _, m := range in.Marks {
+			c.Marks[m.Key] = m
+		}
+		by := s.DB.Now()
+		if in.Objection != nil {
+			by = in.Objection.DueAt
+		}
+		now := s.DB.Now()
+		c.CanScore = in.Check(a, quality.ActScore, now, by) == nil
+		c.CanAnswer = in.Check(a, quality.ActAcknowledge, now, by) == nil
+		c.CanDecide = in.Check(a, quality.ActDecide, now, by) == nil
+		if in.TicketID != 0 {
+			if t, err := s.DB.FindTicketByID(r.Context(), a, in.TicketID); err == nil {
+				c.Ticket = t
+			}
+		}
+		if in.CallID != "" {
+			if call, err := s.DB.FindCall(r.Context(), a, in.CallID); err == nil {
+				c.Call = call
+			}
+		}
+		return c, nil
+	})
+}
+
+func (s *Server) handleInspectionPage(w http.ResponseWriter, r *http.Request) {
+	s.inspectionPage(w, r, http.StatusOK, "")
+}
+
+// handleInspectionForm takes the page's forms: score (the card's fields
+// points.KEY, failed.KEY, comment.KEY), acknowledge, object, decide.
+func (s *Server) handleInspectionForm(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "质检任务不存在"))
+		return
+	}
+	action := r.PathValue("action")
+	cmd := sqldb.InspectionCommand{Action: action, Comment: r.PostFormValue("comment"), TypicalCase: r.PostFormValue("typical_case"),
+		Text: r.PostFormValue("text")}
+	if action == quality.ActDecide {
+		up := r.PostFormValue("uphold") == "1"
+		if v := r.PostFormValue("uphold"); v == "1" || v == "0" {
+			cmd.Uphold = &up
+		}
+	}
+	if action == quality.ActScore || action == quality.ActDecide && cmd.Uphold != nil && *cmd.Uphold {
+		in, err := s.DB.Quality().FindInspection(r.Context(), a, id)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		card, err := s.DB.Quality().CardFor(r.Context(), in)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		for _, it := range card.Items {
+			m := quality.Mark{Key: it.Key, Points: it.Points, Comment: r.PostFormValue("comment." + it.Key)}
+			if it.Fatal {
+				m.Points, m.Failed = 0, r.PostFormValue("failed."+it.Key) != ""
+			} else if v := strings.TrimSpace(r.PostFormValue("points." + it.Key)); v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					s.inspectionPage(w, r, http.StatusBadRequest, localeOf(r).Tf("“%s”的得分应为 0 到 %d", it.Name, it.Points))
+					return
+				}
+				m.Points = n
+			}
+			cmd.Marks = append(cmd.Marks, m)
+		}
+	}
+	_, err := s.DB.Quality().ActOnInspection(r.Context(), a, id, cmd)
+	if code := hotline.ErrorCode(err); code == hotline.EInvalid || code == hotline.EConflict {
+		s.inspectionPage(w, r, http.StatusBadRequest, localeOf(r).Err(err))
+		return
+	} else if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	if action == quality.ActScore {
+		// On to the next task: an inspection takes a minute, not five.
+		if next, err := s.DB.Quality().NextInspection(r.Context(), a); err == nil && next != 0 {
+			http.Redirect(w, r, "/quality/inspections/"+strconv.FormatInt(next, 10)+"?scored="+strconv.FormatInt(id, 10), http.StatusSeeOther)
+			return
+		}
+	}
+	http.Redirect(w, r, "/quality/inspections/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
+}
