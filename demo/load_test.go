@@ -8,6 +8,7 @@ import (
 
 	"hotline"
 	"hotline/demo"
+	"hotline/quality"
 	"hotline/sqldb"
 	"hotline/sqldb/sqldbtest"
 )
@@ -63,6 +64,16 @@ func TestLoad(t *testing.T) {
 		if _, n, err := db.FindCalls(ctx, lead, sqldb.CallFilter{From: now.AddDate(0, 0, -91), To: now.Add(time.Hour)}, o, 1, 1); n != 0 || err != nil {
 			t.Errorf("%d calls %s in the demo (%v)", n, o, err)
 		}
+	}
+	// Inspections of the complaints and unsatisfied callbacks, worked
+	// through: pending, acknowledged, objected and decided ones.
+	for _, st := range []quality.Status{quality.StatusPending, quality.StatusAcknowledged, quality.StatusDecided} {
+		if _, n, err := db.Quality().FindInspections(ctx, lead, sqldb.InspectionFilter{Status: st}); err != nil || n == 0 {
+			t.Errorf("no demo inspection %s (%v)", st, err)
+		}
+	}
+	if cov, err := db.Quality().UnsatisfiedCoverage(ctx, lead, now.AddDate(0, 0, -91), now); err != nil || cov.Due == 0 || cov.Rate != 1 {
+		t.Errorf("demo coverage of unsatisfied tickets %+v (%v)", cov, err)
 	}
 	if seats, _, err := db.FindSeats(ctx, lead); err != nil || len(seats) == 0 || seats[0].Status != hotline.SeatReady {
 		t.Errorf("demo seats %v (%v)", seats, err)
