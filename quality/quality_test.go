@@ -1,6 +1,7 @@
 package quality_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -134,5 +135,64 @@ func TestFullReason(t *testing.T) {
 		if ok != (c.want != "") || ok && r != c.want {
 			t.Errorf("%s: %q %v, want %q", c.action, r, ok, c.want)
 		}
+	}
+}
+
+// The draw: the same seed gives the same sample whatever the order of the
+// candidates; another seed another; each agent gets its share (5% of 200
+// calls is 10, of 20 is 1, of 7 still 1); adding an agent changes no one
+// else's draw.
+func TestDraw(t *testing.T) {
+	var cands []quality.Candidate
+	id := int64(0)
+	for agent, n := range map[int64]int{1: 200, 2: 20, 3: 7, 4: 100} {
+		for i := 0; i < n; i++ {
+			id++
+			cands = append(cands, quality.Candidate{ID: id*13 + agent, Key: fmt.Sprintf("c-%05d", id), AgentID: agent, Agent: fmt.Sprint("agent", agent)})
+		}
+	}
+	a := quality.Draw(cands, 0.05, 42)
+	reversed := append([]quality.Candidate(nil), cands...)
+	for i, j := 0, len(reversed)-1; i < j; i, j = i+1, j-1 {
+		reversed[i], reversed[j] = reversed[j], reversed[i]
+	}
+	b := quality.Draw(reversed, 0.05, 42)
+	if len(a) != len(b) {
+		t.Fatalf("draws of %d and %d", len(a), len(b))
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("the same seed drew %v and %v", a[i], b[i])
+		}
+	}
+	per := map[int64]int{}
+	for _, c := range a {
+		per[c.AgentID]++
+	}
+	if per[1] != 10 || per[2] != 1 || per[3] != 1 || per[4] != 5 {
+		t.Errorf("per agent %v, want 10, 1, 1, 5", per)
+	}
+	other := quality.Draw(cands, 0.05, 43)
+	same := 0
+	for i := range other {
+		if i < len(a) && other[i] == a[i] {
+			same++
+		}
+	}
+	if same == len(a) {
+		t.Error("another seed drew the same sample")
+	}
+	more := append(append([]quality.Candidate(nil), cands...), quality.Candidate{ID: 99999, Key: "z", AgentID: 5, Agent: "agent5"})
+	c := quality.Draw(more, 0.05, 42)
+	if len(c) != len(a)+1 {
+		t.Fatalf("a new agent's draw: %d, want %d", len(c), len(a)+1)
+	}
+	for i := range a {
+		if c[i] != a[i] {
+			t.Fatalf("a new agent changed another's draw: %v, was %v", c[i], a[i])
+		}
+	}
+	if quality.Draw(cands, 0, 42) != nil {
+		t.Error("a zero share drew")
 	}
 }

@@ -143,3 +143,41 @@ func (s *Server) handleCoverage(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, c)
 }
+
+// handleDrawSample is POST /api/v1/quality/samples: a sampling rule
+// (target, from, to, share, agent, min_talk_seconds, channel,
+// appeal_kind, seed) drawn at once; the draw is recorded.
+func (s *Server) handleDrawSample(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Target         string  `json:"target"`
+		From           string  `json:"from"`
+		To             string  `json:"to"`
+		Share          float64 `json:"share"`
+		Agent          string  `json:"agent"`
+		MinTalkSeconds int     `json:"min_talk_seconds"`
+		Channel        string  `json:"channel"`
+		AppealKind     string  `json:"appeal_kind"`
+		Seed           int64   `json:"seed"`
+	}
+	if err := decode(r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	from, err := parseWhen("from", in.From, false)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	to, err := parseWhen("to", in.To, true)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	sample, err := s.DB.Quality().DrawSample(r.Context(), actorFrom(r), sqldb.SampleRequest{Target: quality.Target(in.Target), From: from, To: to,
+		Share: in.Share, Agent: strings.TrimSpace(in.Agent), MinTalkSeconds: in.MinTalkSeconds, Channel: in.Channel, AppealKind: in.AppealKind, Seed: in.Seed})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, sample)
+}

@@ -203,3 +203,86 @@ func TestQuality_Pages(t *testing.T) {
 		t.Errorf("a unit opens an inspection: %d", code)
 	}
 }
+
+// simulatedCalls stores n answered calls of each agent on 2026-11-23
+// (a Monday), the k-th talking 100 + 10·k seconds.
+func simulatedCalls(t *testing.T, e *env, perAgent map[string]int) {
+	t.Helper()
+	var evs []hotline.CallEvent
+	day := time.Date(2026, 11, 23, 8, 0, 0, 0, hotline.ChinaZone)
+	for agent, n := range perAgent {
+		for k := 0; k < n; k++ {
+			id := fmt.Sprintf("s-%s-%03d", agent, k)
+			at := day.Add(time.Duration(k) * 7 * time.Minute)
+			evs = append(evs, hotline.CallEvent{CallID: id, Event: hotline.CallOffered, At: at, Caller: "13907990001"},
+				hotline.CallEvent{CallID: id, Event: hotline.CallAnswered, At: at.Add(5 * time.Second), Agent: agent},
+				hotline.CallEvent{CallID: id, Event: hotline.CallEnded, At: at.Add(time.Duration(105+10*k) * time.Second)})
+		}
+	}
+	for len(evs) > 0 {
+		k := min(len(evs), 999)
+		if _, err := e.db.IngestCallEvents(context.Background(), "cdr", evs[:k]); err != nil {
+			t.Fatal(err)
+		}
+		evs = evs[k:]
+	}
+}
+
+// Sampling: the share of each agent's calls (10% of 100, 40 and 20 is 10,
+// 4 and 2), reproducible — another database with the same calls and seed
+// draws the same calls —, recorded, never the same call twice; a talk-time
+// rule draws only long calls.
+func TestQuality_Sampling(t *testing.T) {
+	draws := map[string][]string{}
+	for _, db := range []string{"first", "second"} {
+		e := MustServerOn(t, "sqlite")
+		e.addUser("qa", hotline.RoleInspector, 0)
+		e.addUser("agent2", hotline.RoleCallAgent, 0)
+		e.addUser("agent3", hotline.RoleCallAgent, 0)
+		simulatedCalls(t, e, map[string]int{"agent": 100, "agent2": 40, "agent3": 20})
+		rule := map[string]any{"target": "call", "from": "2026-11-23", "to": "2026-11-29", "share": 0.1, "seed": 7}
+		var s struct {
+			ID, Candidates, Drawn int
+			PerAgent              map[string]int `json:"per_agent"`
+		}
+		e.call("agent", "POST", "/api/v1/quality/samples", rule, 403, nil)
+		e.call("qa", "POST", "/api/v1/quality/samples", rule, 201, &s)
+		if s.Candidates != 160 || s.Drawn != 16 || s.PerAgent["agent"] != 10 || s.PerAgent["agent2"] != 4 || s.PerAgent["agent3"] != 2 {
+			t.Fatalf("draw %+v", s)
+		}
+		var got inspectionList
+		e.call("qa", "GET", "/api/v1/inspections?reason=sampled&page_size=200", nil, 200, &got)
+		for _, in := range got.Items {
+			draws[db] = append(draws[db], in.CallID)
+		}
+		// Again over the same week: what was drawn is not drawn again.
+		e.call("qa", "POST", "/api/v1/quality/samples", rule, 201, &s)
+		if s.Candidates != 144 {
+			t.Errorf("the second draw had %d candidates, want 144", s.Candidates)
+		}
+		// Long calls only: talk ≥ 600 s are the agent's calls 50–99.
+		e.call("qa", "POST", "/api/v1/quality/samples", map[string]any{"target": "call", "from": "2026-11-23", "to": "2026-11-29",
+			"min_talk_seconds": 600, "agent": "agent", "share": 1}, 201, &s)
+		e.call("qa", "GET", "/api/v1/inspections?reason=sampled&agent=agent&page_size=200", nil, 200, &got)
+		long := 0
+		for _, in := range got.Items {
+			var k int
+			fmt.Sscanf(in.CallID, "s-agent-%d", &k)
+			if k >= 50 {
+				long++
+			}
+		}
+		if s.PerAgent["agent"] != s.Drawn || long < s.Drawn {
+			t.Errorf("the talk-time rule drew %+v, %d long among the agent's", s, long)
+		}
+		var bad apiError
+		e.call("qa", "POST", "/api/v1/quality/samples", map[string]any{"target": "mail", "from": "2026-11-23", "to": "2026-11-29"}, 400, &bad)
+		if bad.Error.Field != "target" {
+			t.Errorf("a bad target: %+v", bad)
+		}
+	}
+	a, b := strings.Join(draws["first"], ","), strings.Join(draws["second"], ",")
+	if a != b || a == "" {
+		t.Errorf("the same calls and seed drew differently:\n%s\n%s", a, b)
+	}
+}

@@ -125,6 +125,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/quality/scorecards", api, "", s.handleScorecards},
 		{"POST /api/v1/quality/scorecards", api, "", s.handleSaveScorecard},
 		{"GET /api/v1/quality/coverage", api, "", s.handleCoverage},
+		{"POST /api/v1/quality/samples", api, "", s.handleDrawSample},
 		{"GET /quality", browser, "", s.handleQualityPage},
 		{"GET /quality/inspections/{id}", browser, "", s.handleInspectionPage},
 		{"POST /quality/inspections/{id}/{action}", browser, "", s.handleInspectionForm},
