@@ -72,6 +72,9 @@ func TestLoad(t *testing.T) {
 			t.Errorf("no demo inspection %s (%v)", st, err)
 		}
 	}
+	if d, err := db.Quality().LiveMonitoringDay(ctx, lead, now.AddDate(0, 0, -1)); err != nil || d.Seats < 3 || len(d.Sessions) < d.Seats {
+		t.Errorf("yesterday's live monitoring %+v (%v)", d, err)
+	}
 	if cov, err := db.Quality().UnsatisfiedCoverage(ctx, lead, now.AddDate(0, 0, -91), now); err != nil || cov.Due == 0 || cov.Rate != 1 {
 		t.Errorf("demo coverage of unsatisfied tickets %+v (%v)", cov, err)
 	}

@@ -87,3 +87,40 @@ func (c *city) inspections(ctx context.Context, now time.Time) error {
 	}
 	return nil
 }
+
+// liveMonitoring has the inspector listen in on seats every day of the
+// last two months (实时监控), usually five or six, some days fewer, with
+// what was found; today so far two.
+func (c *city) liveMonitoring(ctx context.Context, now time.Time) error {
+	q := c.db.Quality()
+	inspector := c.actors["inspector"]
+	findings := []string{"开头语、结束语规范，要素记录完整", "语速偏快，提醒放慢并复述诉求", "政策答复与知识库一致",
+		"来电人情绪激动，坐席安抚得当", "未主动告知办理时限，已当场提醒"}
+	local := now.In(hotline.ChinaZone)
+	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, hotline.ChinaZone)
+	for back := 60; back >= 0; back-- {
+		day := today.AddDate(0, 0, -back)
+		n := 5 + back%3/2 - map[bool]int{true: 2, false: 0}[back%11 == 4]
+		if back == 0 {
+			n = 2
+		}
+		for k := 0; k < n; k++ {
+			start := day.Add(9*time.Hour + time.Duration(k)*47*time.Minute)
+			end := start.Add(time.Duration(10+(back+k)%9) * time.Minute)
+			if end.After(now) {
+				break
+			}
+			agent := c.actors[callAgents[(back+k*3)%len(callAgents)][0]]
+			c.db.Now = func() time.Time { return start }
+			m, err := q.StartMonitoring(ctx, inspector, agent.UserID)
+			if err != nil {
+				return fmt.Errorf("demo monitoring: %w", err)
+			}
+			c.db.Now = func() time.Time { return end }
+			if _, err := q.EndMonitoring(ctx, inspector, m.ID, findings[(back+k)%len(findings)]); err != nil {
+				return fmt.Errorf("demo monitoring: %w", err)
+			}
+		}
+	}
+	return nil
+}

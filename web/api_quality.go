@@ -181,3 +181,62 @@ func (s *Server) handleDrawSample(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusCreated, sample)
 }
+
+// handleLiveMonitoring is GET /api/v1/quality/live-monitoring?date=: the
+// day's live monitoring and its figure (distinct seats, target 5).
+func (s *Server) handleLiveMonitoring(w http.ResponseWriter, r *http.Request) {
+	day, err := parseWhen("date", r.URL.Query().Get("date"), false)
+	if r.URL.Query().Get("date") == "" {
+		day, err = s.DB.Now(), nil
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	d, err := s.DB.Quality().LiveMonitoringDay(r.Context(), actorFrom(r), day)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// handleStartMonitoring is POST /api/v1/quality/live-monitoring
+// {"agent_id"}; handleEndMonitoring is POST
+// /api/v1/quality/live-monitoring/{id}/end {"findings"}.
+func (s *Server) handleStartMonitoring(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		AgentID int64 `json:"agent_id"`
+	}
+	if err := decode(r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	m, err := s.DB.Quality().StartMonitoring(r.Context(), actorFrom(r), in.AgentID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, m)
+}
+
+func (s *Server) handleEndMonitoring(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	var in struct {
+		Findings string `json:"findings"`
+	}
+	if !ok {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "没有这次监控"))
+		return
+	}
+	if err := decode(r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	m, err := s.DB.Quality().EndMonitoring(r.Context(), actorFrom(r), id, in.Findings)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}

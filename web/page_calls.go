@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/quality"
 	"hotline/sqldb"
 )
 
@@ -172,17 +173,35 @@ func (s *Server) handleMissedCallback(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/calls/missed", http.StatusSeeOther)
 }
 
-// wallContent is the team lead's live wall of seats (坐席监控).
+// wallContent is the team lead's live wall of seats (坐席监控); an
+// inspector or team lead marks there the seat it listens to (实时监控).
 type wallContent struct {
-	Seats []*hotline.Seat
-	Queue *hotline.CallQueue
-	Now   time.Time
+	Seats      []*hotline.Seat
+	Queue      *hotline.CallQueue
+	Now        time.Time
+	CanMonitor bool
+	Open       *quality.Monitoring // the viewer's monitoring in progress
+	Live       *quality.LiveDay    // today's
+	CSRF       string
 }
 
 func (s *Server) handleWallPage(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
 	s.show(w, r, http.StatusOK, "wall", "坐席监控", func(rf *ref) (any, error) {
-		seats, q, err := s.DB.FindSeats(r.Context(), actorFrom(r))
-		return &wallContent{Seats: seats, Queue: q, Now: s.DB.Now()}, err
+		seats, q, err := s.DB.FindSeats(r.Context(), a)
+		if err != nil {
+			return nil, err
+		}
+		c := &wallContent{Seats: seats, Queue: q, Now: s.DB.Now(), CanMonitor: quality.CanInspect(a), CSRF: sessionFrom(r).CSRF}
+		if c.CanMonitor {
+			if c.Open, err = s.DB.Quality().OpenMonitoring(r.Context(), a); err != nil {
+				return nil, err
+			}
+			if c.Live, err = s.DB.Quality().LiveMonitoringDay(r.Context(), a, s.DB.Now()); err != nil {
+				return nil, err
+			}
+		}
+		return c, nil
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/quality"
 	"hotline/sqldb"
 )
 
@@ -182,6 +183,26 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	if a.Role == hotline.RoleCallAgent || a.Role == hotline.RoleTeamLead || a.Role == hotline.RoleDispatcher {
 		tabs = append([]tab{{Label: "受理登记", URL: "/intake", Count: -1}}, tabs...)
+	}
+	// Quality: the inspector's tasks, and today's live monitoring against
+	// its target (red below 5 seats).
+	if quality.CanInspect(a) {
+		_, pending, err := s.DB.Quality().FindInspections(r.Context(), a, sqldb.InspectionFilter{Status: quality.StatusPending, InspectorID: a.UserID, Size: 1})
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		live, err := s.DB.Quality().LiveMonitoringDay(r.Context(), a, s.DB.Now())
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		class := ""
+		if !live.Met {
+			class = "overdue"
+		}
+		tabs = append(tabs, tab{Label: "待质检", URL: "/quality?status=pending", Count: pending},
+			tab{Label: "今日实时监控坐席", URL: "/calls/wall", Count: live.Seats, Class: class})
 	}
 	var alerts []*sqldb.Alert
 	if a.Role.Has(hotline.PermManageUsers) || a.Role.Has(hotline.PermReadAudit) {

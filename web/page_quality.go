@@ -188,3 +188,30 @@ func (s *Server) handleInspectionForm(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/quality/inspections/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
 }
+
+// handleMonitorForm starts (agent_id) or ends (id, findings) the viewer's
+// live monitoring from the wall.
+func (s *Server) handleMonitorForm(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	var err error
+	if v := r.PostFormValue("id"); v != "" {
+		id, ok := parseID(v)
+		if !ok {
+			s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "没有这次监控"))
+			return
+		}
+		_, err = s.DB.Quality().EndMonitoring(r.Context(), a, id, r.PostFormValue("findings"))
+	} else {
+		id, ok := parseID(r.PostFormValue("agent_id"))
+		if !ok {
+			s.errorPage(w, r, hotline.Invalid("agent_id", "没有这个话务员"))
+			return
+		}
+		_, err = s.DB.Quality().StartMonitoring(r.Context(), a, id)
+	}
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/calls/wall", http.StatusSeeOther)
+}

@@ -286,3 +286,45 @@ func TestQuality_Sampling(t *testing.T) {
 		t.Errorf("the same calls and seed drew differently:\n%s\n%s", a, b)
 	}
 }
+
+// Live monitoring: an inspector marks seats as monitored and records the
+// findings; the day's figure counts distinct seats against the target of
+// 5, red on the home page below it; a call agent cannot monitor.
+func TestQuality_LiveMonitoring(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	e.addUser("qa", hotline.RoleInspector, 0)
+	var ids []int64
+	for i := 2; i <= 6; i++ {
+		name := fmt.Sprintf("agent%d", i)
+		e.addUser(name, hotline.RoleCallAgent, 0)
+		ids = append(ids, e.actor(name).UserID)
+	}
+	var m quality.Monitoring
+	e.call("agent", "POST", "/api/v1/quality/live-monitoring", map[string]any{"agent_id": ids[0]}, 403, nil)
+	e.call("qa", "POST", "/api/v1/quality/live-monitoring", map[string]any{"agent_id": e.actor("qa").UserID}, 400, nil) // not a call agent
+	for i, id := range ids[:4] {
+		e.call("qa", "POST", "/api/v1/quality/live-monitoring", map[string]any{"agent_id": id}, 201, &m)
+		e.call("qa", "POST", fmt.Sprintf("/api/v1/quality/live-monitoring/%d/end", m.ID), map[string]any{"findings": fmt.Sprint("第", i, "次：用语规范")}, 200, &m)
+		if m.EndedAt == nil || m.Findings == "" || m.Agent == "" {
+			t.Fatalf("ended: %+v", m)
+		}
+	}
+	e.call("qa", "POST", "/api/v1/quality/live-monitoring", map[string]any{"agent_id": ids[0]}, 201, &m) // the same seat again
+	var day quality.LiveDay
+	e.call("qa", "GET", "/api/v1/quality/live-monitoring", nil, 200, &day)
+	if day.Seats != 4 || day.Met || len(day.Sessions) != 5 || day.Target != 5 {
+		t.Errorf("four seats: %+v", day)
+	}
+	if _, page := e.get("qa", "/"); !strings.Contains(page, "今日实时监控坐席") || !strings.Contains(page, "overdue") {
+		t.Error("the home page does not show the shortfall")
+	}
+	e.call("qa", "POST", "/api/v1/quality/live-monitoring", map[string]any{"agent_id": ids[4]}, 201, &m) // ends the open one
+	e.call("qa", "GET", "/api/v1/quality/live-monitoring?date="+time.Now().In(hotline.ChinaZone).Format("2006-01-02"), nil, 200, &day)
+	if day.Seats != 5 || !day.Met || day.Sessions[4].EndedAt == nil {
+		t.Errorf("five seats: %+v", day)
+	}
+	if code, page := e.get("qa", "/calls/wall"); code != 200 || !strings.Contains(page, "正在实时监控 agent6") {
+		t.Errorf("the wall shows the open monitoring (%d)", code)
+	}
+	e.call("util-water", "GET", "/api/v1/quality/live-monitoring", nil, 403, nil)
+}

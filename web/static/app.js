@@ -210,6 +210,9 @@
     });
   }
   function refreshList() {
+    // Not while something is being typed on the page (the wall's findings).
+    var typing = document.activeElement && document.activeElement.matches("main input[type=text], main input:not([type]), main textarea");
+    if (typing && document.activeElement.value !== "") { clearTimeout(pending); pending = setTimeout(refreshList, 3000); return; }
     fetch(location.href, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
