@@ -196,3 +196,31 @@ func TestDraw(t *testing.T) {
 		t.Error("a zero share drew")
 	}
 }
+
+// The rectification loop: steps in order only, a failed verification
+// back to carrying out, due marks by the response and plan limits.
+func TestRectification(t *testing.T) {
+	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, hotline.ChinaZone)
+	r := &quality.Rectification{Status: quality.RectOpen, CreatedAt: t0, ResponseDue: t0.Add(24 * time.Hour), PlanDue: t0.Add(48 * time.Hour)}
+	lead, agent := hotline.Actor{Role: hotline.RoleTeamLead}, hotline.Actor{Role: hotline.RoleCallAgent}
+	if r.State(t0.Add(time.Hour)) != "ok" || r.State(t0.Add(20*time.Hour)) != "warning" || r.State(t0.Add(25*time.Hour)) != "overdue" {
+		t.Errorf("states before the response: %s %s %s", r.State(t0.Add(time.Hour)), r.State(t0.Add(20*time.Hour)), r.State(t0.Add(25*time.Hour)))
+	}
+	if err := r.CheckStep(agent, quality.StepCause); hotline.ErrorCode(err) != hotline.EForbidden {
+		t.Errorf("an agent analysed: %v", err)
+	}
+	if err := r.CheckStep(lead, quality.StepPlan); hotline.ErrorCode(err) != hotline.EConflict {
+		t.Errorf("a plan before the cause: %v", err)
+	}
+	r.Apply(quality.StepCause, nil, t0.Add(30*time.Hour)) // late
+	if r.Status != quality.RectAnalysed || r.OnTime(t0.Add(31*time.Hour)) {
+		t.Errorf("a late response: %+v", r)
+	}
+	r.Apply(quality.StepPlan, nil, t0.Add(40*time.Hour))
+	r.Apply(quality.StepCarry, nil, t0.Add(50*time.Hour))
+	no := false
+	r.Apply(quality.StepVerify, &no, t0.Add(60*time.Hour))
+	if r.Status != quality.RectPlanned || r.State(t0.Add(100*time.Hour)) != "" || r.Status.NextStep() != quality.StepCarry {
+		t.Errorf("a failed verification: %+v", r)
+	}
+}

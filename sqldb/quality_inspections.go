@@ -246,6 +246,12 @@ func (q *Quality) ActOnInspection(ctx context.Context, actor hotline.Actor, id i
 	if err != nil {
 		return nil, err
 	}
+	// A failed result that has become final opens its rectification.
+	if cmd.Action == quality.ActAcknowledge || cmd.Action == quality.ActDecide {
+		if err := rectifyFailed(ctx, tx, q, out); err != nil {
+			return nil, err
+		}
+	}
 	return out, tx.Commit()
 }
 

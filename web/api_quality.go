@@ -240,3 +240,83 @@ func (s *Server) handleEndMonitoring(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, m)
 }
+
+// handleRectifications is GET /api/v1/rectifications?status=&page=.
+func (s *Server) handleRectifications(w http.ResponseWriter, r *http.Request) {
+	page, err := parsePage(r.URL.Query(), "page")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	items, total, err := s.DB.Quality().FindRectifications(r.Context(), actorFrom(r), quality.RectStatus(r.URL.Query().Get("status")), page, 50)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	now := s.DB.Now()
+	type item struct {
+		*quality.Rectification
+		State string `json:"state"` // ok, warning, overdue; "" once planned
+	}
+	out := make([]item, len(items))
+	for i, it := range items {
+		out[i] = item{it, it.State(now)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": total})
+}
+
+// handleRaiseRectification is POST /api/v1/rectifications {source, agent,
+// problem}: a problem the centre found or a verified complaint.
+func (s *Server) handleRaiseRectification(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Source, Agent, Problem string }
+	if err := decode(r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rect, err := s.DB.Quality().RaiseRectification(r.Context(), actorFrom(r), in.Source, strings.TrimSpace(in.Agent), in.Problem)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, rect)
+}
+
+// handleRectification is GET /api/v1/rectifications/{id}.
+func (s *Server) handleRectification(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "整改不存在"))
+		return
+	}
+	rect, err := s.DB.Quality().FindRectification(r.Context(), actorFrom(r), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rect)
+}
+
+// handleRectStep is POST /api/v1/rectifications/{id}/{step} {text, passed,
+// link}: cause, plan, carry, verify, improve.
+func (s *Server) handleRectStep(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "整改不存在"))
+		return
+	}
+	var in struct {
+		Text   string `json:"text"`
+		Passed *bool  `json:"passed"`
+		Link   string `json:"link"`
+	}
+	if err := decode(r, &in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rect, err := s.DB.Quality().TakeRectStep(r.Context(), actorFrom(r), id, r.PathValue("step"), in.Text, in.Passed, in.Link)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rect)
+}

@@ -328,3 +328,79 @@ func TestQuality_LiveMonitoring(t *testing.T) {
 	}
 	e.call("util-water", "GET", "/api/v1/quality/live-monitoring", nil, 403, nil)
 }
+
+// Rectification: a failed inspection, once final, opens one; it runs the
+// whole loop, each step by whom and when, a verification that finds the
+// fix not effective sends it back; out of order steps are refused; the
+// response limit of 24 hours marks it overdue; the month's completion.
+func TestQuality_Rectification(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	e.addUser("qa", hotline.RoleInspector, 0)
+	tk := e.newTicket(map[string]any{"appeal_kind": "complaint"})
+	var got inspectionList
+	e.call("qa", "GET", fmt.Sprintf("/api/v1/inspections?ticket_id=%d", tk.ID), nil, 200, &got)
+	id := fmt.Sprint(got.Items[0].ID)
+	e.call("qa", "POST", "/api/v1/inspections/"+id+"/result", map[string]any{"marks": []map[string]any{{"key": "content", "points": 0, "comment": "要素缺失"}}}, 200, nil)
+	var list struct {
+		Items []struct {
+			quality.Rectification
+			State string
+		}
+		Total int
+	}
+	e.call("lead", "GET", "/api/v1/rectifications", nil, 200, &list)
+	if list.Total != 0 {
+		t.Fatalf("a rectification before the result is final: %+v", list)
+	}
+	e.call("agent", "POST", "/api/v1/inspections/"+id+"/acknowledge", nil, 200, nil)
+	e.call("lead", "GET", "/api/v1/rectifications", nil, 200, &list)
+	if list.Total != 1 || list.Items[0].Status != quality.RectOpen || list.Items[0].State != "ok" || !strings.Contains(list.Items[0].Problem, "要素缺失") {
+		t.Fatalf("the failed inspection's rectification: %+v", list)
+	}
+	rid := fmt.Sprint(list.Items[0].ID)
+	e.call("lead", "POST", "/api/v1/rectifications/"+rid+"/plan", map[string]any{"text": "先定计划"}, 409, nil)
+	e.call("agent", "POST", "/api/v1/rectifications/"+rid+"/cause", map[string]any{"text": "x"}, 403, nil)
+	var r quality.Rectification
+	for _, st := range []struct {
+		step   string
+		body   map[string]any
+		status quality.RectStatus
+	}{
+		{"cause", map[string]any{"text": "新员工对投诉要素不熟"}, quality.RectAnalysed},
+		{"plan", map[string]any{"text": "班前会讲解投诉要素，一周内复训"}, quality.RectPlanned},
+		{"carry", map[string]any{"text": "已于周二班前会讲解"}, quality.RectCarried},
+		{"verify", map[string]any{"text": "复查三单仍缺要素", "passed": false}, quality.RectPlanned},
+		{"carry", map[string]any{"text": "一对一辅导"}, quality.RectCarried},
+		{"verify", map[string]any{"text": "复查五单要素齐全", "passed": true}, quality.RectVerified},
+		{"improve", map[string]any{"text": "评分表“内容完整”加提示：时间地点人物事件诉求", "link": "/kb/articles/1"}, quality.RectClosed},
+	} {
+		e.call("lead", "POST", "/api/v1/rectifications/"+rid+"/"+st.step, st.body, 200, &r)
+		if r.Status != st.status {
+			t.Fatalf("%s: %s, want %s", st.step, r.Status, st.status)
+		}
+	}
+	if len(r.Steps) != 7 || r.Steps[0].Actor == "" || r.RespondedAt == nil || r.PlannedAt == nil || r.ClosedAt == nil || !r.OnTime(time.Now()) {
+		t.Errorf("closed: %+v", r)
+	}
+	// A problem raised 25 hours ago and not answered: overdue.
+	e.db.Now = func() time.Time { return time.Now().Add(-25 * time.Hour) }
+	late, err := e.db.Quality().RaiseRectification(context.Background(), e.actor("lead"), quality.SourceCentre, "agent", "夜班接听率偏低")
+	e.db.Now = time.Now
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.call("lead", "GET", "/api/v1/rectifications?status=open", nil, 200, &list)
+	if list.Total != 1 || list.Items[0].ID != late.ID || list.Items[0].State != "overdue" {
+		t.Errorf("the unanswered one: %+v", list)
+	}
+	f, err := e.db.Quality().RectificationFigures(context.Background(), e.actor("lead"), time.Now().AddDate(0, 0, -3), time.Now().Add(time.Hour))
+	if err != nil || f.Opened != 2 || f.Closed != 1 || f.OnTime != 1 || f.CompletionRate != 0.5 {
+		t.Errorf("figures %+v %v", f, err)
+	}
+	e.call("util-water", "GET", "/api/v1/rectifications", nil, 403, nil)
+	var mine struct{ Total int }
+	e.call("agent", "GET", "/api/v1/rectifications", nil, 200, &mine)
+	if mine.Total != 2 {
+		t.Errorf("the agent sees %d of its rectifications, want 2", mine.Total)
+	}
+}
