@@ -75,6 +75,11 @@ func TestLoad(t *testing.T) {
 	if d, err := db.Quality().LiveMonitoringDay(ctx, lead, now.AddDate(0, 0, -1)); err != nil || d.Seats < 3 || len(d.Sessions) < d.Seats {
 		t.Errorf("yesterday's live monitoring %+v (%v)", d, err)
 	}
+	for _, st := range []quality.RectStatus{quality.RectOpen, quality.RectClosed} {
+		if _, n, err := db.Quality().FindRectifications(ctx, lead, st, 1, 1); err != nil || n == 0 {
+			t.Errorf("no demo rectification %s (%v)", st, err)
+		}
+	}
 	if cov, err := db.Quality().UnsatisfiedCoverage(ctx, lead, now.AddDate(0, 0, -91), now); err != nil || cov.Due == 0 || cov.Rate != 1 {
 		t.Errorf("demo coverage of unsatisfied tickets %+v (%v)", cov, err)
 	}

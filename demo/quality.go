@@ -124,3 +124,63 @@ func (c *city) liveMonitoring(ctx context.Context, now time.Time) error {
 	}
 	return nil
 }
+
+// rectifications works the loops the failed inspections opened, and two
+// the centre raised: most answered and planned in time and closed within
+// a week, one answered late, the newest still open.
+func (c *city) rectifications(ctx context.Context, now time.Time) error {
+	q := c.db.Quality()
+	lead, inspector := c.actors["lead"], c.actors["inspector"]
+	c.db.Now = func() time.Time { return now.Add(-50 * time.Hour) }
+	if _, err := q.RaiseRectification(ctx, lead, quality.SourceCentre, "agent05", "夜间时段 15 秒接通率连续三天低于 80%"); err != nil {
+		return err
+	}
+	c.db.Now = func() time.Time { return now.Add(-5 * time.Hour) }
+	if _, err := q.RaiseRectification(ctx, lead, quality.SourceComplaint, "agent03", "市民投诉坐席答复时语气生硬（经复听录音核实）"); err != nil {
+		return err
+	}
+	items, _, err := q.FindRectifications(ctx, lead, "", 1, 200)
+	if err != nil {
+		return err
+	}
+	yes, no := true, false
+	for _, r := range items {
+		late := r.ID%7 == 3
+		steps := []struct {
+			who   hotline.Actor
+			step  string
+			after time.Duration
+			text  string
+			ok    *bool
+			link  string
+		}{
+			{lead, quality.StepCause, map[bool]time.Duration{true: 30 * time.Hour, false: time.Duration(3+r.ID%15) * time.Hour}[late], "对诉求要素和答复口径掌握不牢，受理时未逐项复述", nil, ""},
+			{lead, quality.StepPlan, 40 * time.Hour, "班前会专题讲解；本人一周内受理的工单由班长逐单复核", nil, ""},
+			{lead, quality.StepCarry, 72 * time.Hour, "已于班前会讲解，并完成一周逐单复核", nil, ""},
+			{inspector, quality.StepVerify, 120 * time.Hour, "复查其后 10 张工单，要素齐全", &yes, ""},
+			{lead, quality.StepImprove, 144 * time.Hour, "在知识库补充“投诉类诉求要素清单”，并纳入新员工培训", nil, "/kb"},
+		}
+		if r.ID%9 == 4 { // the first fix did not hold
+			steps = append(steps[:3:3], append([]struct {
+				who   hotline.Actor
+				step  string
+				after time.Duration
+				text  string
+				ok    *bool
+				link  string
+			}{{inspector, quality.StepVerify, 100 * time.Hour, "复查仍有 3 张缺少发生时间", &no, ""},
+				{lead, quality.StepCarry, 110 * time.Hour, "一对一辅导，复述要素后再提交", nil, ""}}, steps[3:]...)...)
+		}
+		for _, st := range steps {
+			at := r.CreatedAt.Add(st.after)
+			if at.After(now) {
+				break
+			}
+			c.db.Now = func() time.Time { return at }
+			if _, err := q.TakeRectStep(ctx, st.who, r.ID, st.step, st.text, st.ok, st.link); err != nil {
+				return fmt.Errorf("demo rectification %d %s: %w", r.ID, st.step, err)
+			}
+		}
+	}
+	return nil
+}

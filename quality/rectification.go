@@ -233,3 +233,9 @@ func ProblemOf(in *Inspection, card *Scorecard) string {
 	}
 	return fmt.Sprintf(format, in.Reason.Label(), in.Score, strings.Join(items, "；"))
 }
+
+// DueStep is the step the rectification's current limit is for.
+func (r *Rectification) DueStep() string { s, _ := r.Due(); return s }
+
+// DueAt is the current limit (zero once planned).
+func (r *Rectification) DueAt() time.Time { _, t := r.Due(); return t }

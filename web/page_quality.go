@@ -215,3 +215,113 @@ func (s *Server) handleMonitorForm(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/calls/wall", http.StatusSeeOther)
 }
+
+// rectListContent is the rectification list (整改).
+type rectListContent struct {
+	Items       []*quality.Rectification
+	Total       int
+	Page, Pages int
+	Prev, Next  string
+	Status      string
+	Statuses    []quality.RectStatus
+	Figures     *quality.RectFigures // this month's
+	CanRaise    bool
+	CSRF        string
+	Now         time.Time
+}
+
+func (s *Server) handleRectificationsPage(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	s.show(w, r, http.StatusOK, "quality/rectifications", "整改", func(rf *ref) (any, error) {
+		page, err := parsePage(r.URL.Query(), "page")
+		if err != nil {
+			return nil, err
+		}
+		c := &rectListContent{Status: r.URL.Query().Get("status"), Statuses: quality.RectStatuses, CanRaise: quality.CanRectify(a),
+			CSRF: sessionFrom(r).CSRF, Now: s.DB.Now()}
+		if c.Items, c.Total, err = s.DB.Quality().FindRectifications(r.Context(), a, quality.RectStatus(c.Status), page, 30); err != nil {
+			return nil, err
+		}
+		c.Page, c.Pages = page, (c.Total+29)/30
+		if page > 1 {
+			c.Prev = "/quality/rectifications?status=" + url.QueryEscape(c.Status) + "&page=" + strconv.Itoa(page-1)
+		}
+		if page < c.Pages {
+			c.Next = "/quality/rectifications?status=" + url.QueryEscape(c.Status) + "&page=" + strconv.Itoa(page+1)
+		}
+		if quality.CanRectify(a) || (&quality.Inspection{}).CanSee(a) {
+			now := s.DB.Now().In(hotline.ChinaZone)
+			month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, hotline.ChinaZone)
+			if c.Figures, err = s.DB.Quality().RectificationFigures(r.Context(), a, month, month.AddDate(0, 1, 0)); err != nil {
+				return nil, err
+			}
+		}
+		return c, nil
+	})
+}
+
+// rectContent is one rectification's page: its steps and the next.
+type rectContent struct {
+	R       *quality.Rectification
+	Next    string // the step it waits for
+	CanStep bool
+	State   string
+	CSRF    string
+	Error   string
+}
+
+func (s *Server) rectPage(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
+	a := actorFrom(r)
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "整改不存在"))
+		return
+	}
+	s.show(w, r, status, "quality/rectification", "整改", func(rf *ref) (any, error) {
+		rect, err := s.DB.Quality().FindRectification(r.Context(), a, id)
+		if err != nil {
+			return nil, err
+		}
+		c := &rectContent{R: rect, Next: rect.Status.NextStep(), State: rect.State(s.DB.Now()), CSRF: sessionFrom(r).CSRF, Error: errMsg}
+		c.CanStep = c.Next != "" && rect.CheckStep(a, c.Next) == nil
+		return c, nil
+	})
+}
+
+func (s *Server) handleRectificationPage(w http.ResponseWriter, r *http.Request) {
+	s.rectPage(w, r, http.StatusOK, "")
+}
+
+// handleRectForm takes the next step from the page, or (POST
+// /quality/rectifications) raises a new rectification.
+func (s *Server) handleRectForm(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	if r.PathValue("id") == "" {
+		rect, err := s.DB.Quality().RaiseRectification(r.Context(), a, r.PostFormValue("source"), strings.TrimSpace(r.PostFormValue("agent")), r.PostFormValue("problem"))
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/quality/rectifications/"+strconv.FormatInt(rect.ID, 10), http.StatusSeeOther)
+		return
+	}
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "整改不存在"))
+		return
+	}
+	var passed *bool
+	if v := r.PostFormValue("passed"); v == "1" || v == "0" {
+		p := v == "1"
+		passed = &p
+	}
+	_, err := s.DB.Quality().TakeRectStep(r.Context(), a, id, r.PathValue("step"), r.PostFormValue("text"), passed, r.PostFormValue("link"))
+	if code := hotline.ErrorCode(err); code == hotline.EInvalid || code == hotline.EConflict {
+		s.rectPage(w, r, http.StatusBadRequest, localeOf(r).Err(err))
+		return
+	} else if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/quality/rectifications/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/quality"
 	"hotline/sqldb"
 )
 
@@ -202,6 +203,7 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 			return ""
 		},
 		"clock":     func(t time.Time) string { return t.In(hotline.ChinaZone).Format("2006-01-02 15:04:05") },
+		"stepLabel": quality.StepLabel,
 		"callEvent": func(k hotline.CallEventKind) string { return l.T(callEventNames[k]) },
 		"callSource": func(src string) string {
 			if n, ok := callSourceNames[src]; ok {
@@ -220,7 +222,15 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 			}
 			return ""
 		},
-		"remaining": func(t *time.Time) string { return remaining(l, t, s.DB.Now()) },
+		"remaining": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				return remaining(l, &v, s.DB.Now())
+			case *time.Time:
+				return remaining(l, v, s.DB.Now())
+			}
+			return ""
+		},
 		// reviewDue is a return request's review limit, as the "due" template shows a deadline.
 		"reviewDue": func(r *hotline.ReturnRequest) template.HTML {
 			state := "ok"

@@ -404,3 +404,28 @@ func TestQuality_Rectification(t *testing.T) {
 		t.Errorf("the agent sees %d of its rectifications, want 2", mine.Total)
 	}
 }
+
+// The rectification pages: the list with the month's figures and the due
+// mark, one rectification's loop, and the next step by the form.
+func TestQuality_RectificationPages(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	lead, csrf := loggedIn(t, e, "lead")
+	code, loc := postForm(t, lead, e.srv.URL+"/quality/rectifications", url.Values{"csrf_token": {csrf}, "source": {"centre"}, "agent": {"agent"}, "problem": {"夜班接听率偏低"}})
+	if code != 303 || !strings.HasPrefix(loc, "/quality/rectifications/") {
+		t.Fatalf("raise: %d %s", code, loc)
+	}
+	code, page := e.get("lead", "/quality/rectifications")
+	if code != 200 || !strings.Contains(page, "夜班接听率偏低") || !strings.Contains(page, "本月整改完成率") || !strings.Contains(page, `class="due ok"`) {
+		t.Errorf("list (%d)", code)
+	}
+	if code, _ := postForm(t, lead, e.srv.URL+loc+"/cause", url.Values{"csrf_token": {csrf}, "text": {"夜班人手不足"}}); code != 303 {
+		t.Errorf("cause by the form: %d", code)
+	}
+	code, page = e.get("lead", loc)
+	if code != 200 || !strings.Contains(page, "夜班人手不足") || !strings.Contains(page, `action="`+loc+`/plan"`) {
+		t.Errorf("the rectification page (%d) after the cause", code)
+	}
+	if code, _ := postForm(t, lead, e.srv.URL+loc+"/carry", url.Values{"csrf_token": {csrf}, "text": {"x"}}); code != 400 {
+		t.Errorf("a step out of order by the form: %d", code)
+	}
+}
