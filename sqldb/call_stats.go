@@ -61,7 +61,10 @@ const (
 // monthKey is an SQL expression numbering the calendar months (China
 // time) of [from, to) by offered_at, 0 for the first, and the months'
 // names.
-func monthKey(from, to time.Time) (string, []string) {
+func monthKey(from, to time.Time) (string, []string) { return monthKeyOf("offered_at", from, to) }
+
+// monthKeyOf is monthKey over another column of milliseconds.
+func monthKeyOf(column string, from, to time.Time) (string, []string) {
 	local := from.In(hotline.ChinaZone)
 	m := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, hotline.ChinaZone)
 	var b strings.Builder
@@ -70,7 +73,7 @@ func monthKey(from, to time.Time) (string, []string) {
 	for i := 0; m.Before(to); i++ {
 		names = append(names, m.Format("2006-01"))
 		m = m.AddDate(0, 1, 0)
-		fmt.Fprintf(&b, " WHEN offered_at < %d THEN %d", m.UnixMilli(), i)
+		fmt.Fprintf(&b, " WHEN %s < %d THEN %d", column, m.UnixMilli(), i)
 	}
 	b.WriteString(" END")
 	return b.String(), names

@@ -179,7 +179,7 @@ func (q *Quality) UnsatisfiedCoverage(ctx context.Context, actor hotline.Actor, 
 	}
 	rows, err := q.db.read.QueryContext(ctx, `SELECT t.id, EXISTS (SELECT 1 FROM inspections i WHERE i.ticket_id = t.id AND i.reason = 'unsatisfied')
 		FROM tickets t WHERE t.rating = 'unsatisfied'
-		AND EXISTS (SELECT 1 FROM events e WHERE e.ticket_id = t.id AND e.action = 'callback' AND e.created_at >= $1 AND e.created_at < $2)
+		AND t.id IN (SELECT e.ticket_id FROM events e WHERE e.action = 'callback' AND e.created_at >= $1 AND e.created_at < $2)
 		ORDER BY t.id`, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return nil, err

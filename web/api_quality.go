@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"hotline"
 	"hotline/quality"
@@ -319,4 +320,24 @@ func (s *Server) handleRectStep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, rect)
+}
+
+// handleQualityFigures is GET /api/v1/quality/figures?month=YYYY-MM (this
+// month without one): quality.Figures.
+func (s *Server) handleQualityFigures(w http.ResponseWriter, r *http.Request) {
+	month := s.DB.Now()
+	if v := strings.TrimSpace(r.URL.Query().Get("month")); v != "" {
+		m, err := time.ParseInLocation("2006-01", v, hotline.ChinaZone)
+		if err != nil {
+			s.error(w, r, hotline.Invalid("month", "月份格式应为 YYYY-MM"))
+			return
+		}
+		month = m
+	}
+	f, err := s.DB.Quality().QualityFigures(r.Context(), actorFrom(r), month)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, f)
 }

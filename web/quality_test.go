@@ -429,3 +429,33 @@ func TestQuality_RectificationPages(t *testing.T) {
 		t.Errorf("a step out of order by the form: %d", code)
 	}
 }
+
+// The month's figures: the team's and each agent's scores and passes,
+// fatal items, objections, full and sampled tasks, the coverage, live
+// monitoring per day, and a six months' trend — computed from the tasks.
+func TestQuality_Figures(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	e.addUser("qa", hotline.RoleInspector, 0)
+	e.addUser("agent2", hotline.RoleCallAgent, 0)
+	simulatedCalls(t, e, map[string]int{"agent": 40, "agent2": 20})
+	e.call("qa", "POST", "/api/v1/quality/samples", map[string]any{"target": "call", "from": "2026-11-23", "to": "2026-11-29", "share": 0.1}, 201, nil)
+	var got inspectionList
+	for _, marks := range [][]map[string]any{{}, {{"key": "content", "points": 0}}, {{"key": "privacy", "failed": true}}} {
+		tk := e.newTicket(map[string]any{"appeal_kind": "complaint"})
+		e.call("qa", "GET", fmt.Sprintf("/api/v1/inspections?ticket_id=%d", tk.ID), nil, 200, &got)
+		e.call("qa", "POST", fmt.Sprintf("/api/v1/inspections/%d/result", got.Items[0].ID), map[string]any{"marks": marks}, 200, nil)
+	}
+	e.call("agent", "POST", fmt.Sprintf("/api/v1/inspections/%d/object", got.Items[0].ID), map[string]any{"text": "不是我写的号码"}, 200, nil)
+	var f quality.Figures
+	e.call("agent", "GET", "/api/v1/quality/figures", nil, 403, nil)
+	e.call("qa", "GET", "/api/v1/quality/figures?month=13-2026", nil, 400, nil)
+	e.call("qa", "GET", "/api/v1/quality/figures", nil, 200, &f)
+	// 100, 75 and 0 (fatal): average 58.3, one of three passes.
+	if f.Team.Scored != 3 || f.Team.Passed != 1 || f.Team.Fatal != 1 || f.Team.Objections != 1 || f.Team.Full != 3 || f.Team.Sampled != 6 ||
+		f.Team.AvgScore < 58.3 || f.Team.AvgScore > 58.4 || len(f.Trend) != 6 || f.Trend[5].Scored != 3 || len(f.Live) == 0 {
+		t.Errorf("figures %+v", f)
+	}
+	if len(f.Agents) != 2 || f.Agents[0].Agent != "agent" || f.Agents[0].Sampled != 4 || f.Agents[1].Sampled != 2 {
+		t.Errorf("per agent %+v", f.Agents)
+	}
+}

@@ -126,6 +126,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/quality/scorecards", api, "", s.handleSaveScorecard},
 		{"GET /api/v1/quality/coverage", api, "", s.handleCoverage},
 		{"POST /api/v1/quality/samples", api, "", s.handleDrawSample},
+		{"GET /api/v1/quality/figures", api, "", s.handleQualityFigures},
 		{"GET /api/v1/quality/live-monitoring", api, "", s.handleLiveMonitoring},
 		{"POST /api/v1/quality/live-monitoring", api, "", s.handleStartMonitoring},
 		{"POST /api/v1/quality/live-monitoring/{id}/end", api, "", s.handleEndMonitoring},

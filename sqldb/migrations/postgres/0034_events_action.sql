@@ -1,0 +1,2 @@
+-- The callbacks of a month (the coverage of unsatisfied tickets, issue 17).
+CREATE INDEX events_action_time ON events (action, created_at);
