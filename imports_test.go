@@ -17,15 +17,16 @@ var importRules = map[string][]string{
 	"hotline/classify": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
 	// dedup compares texts normalised exactly as the dispatch model reads
 	// them (classify.Normalize): an engine on an engine, never on storage.
-	"hotline/dedup":    {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
-	"hotline/zhsearch": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
-	"hotline/keyring":  {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
-	"hotline/kbio":     {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
-	"hotline/metrics":  {"hotline/"}, // the metric families, nothing of the project
-	"hotline/files":    {"hotline/"}, // the attachment store, sniffing and thumbnails
-	"hotline/sqldb":    {"hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
-	"hotline/jobs":     {"hotline/web", "hotline/demo", "hotline/cmd"},
-	"hotline/web":      {"hotline/jobs", "hotline/demo", "hotline/cmd"},
+	"hotline/dedup":      {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
+	"hotline/zhsearch":   {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
+	"hotline/keyring":    {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
+	"hotline/kbio":       {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
+	"hotline/metrics":    {"hotline/"}, // the metric families, nothing of the project
+	"hotline/files":      {"hotline/"}, // the attachment store, sniffing and thumbnails
+	"hotline/sqldb":      {"hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
+	"hotline/jobs":       {"hotline/web", "hotline/demo", "hotline/cmd"},
+	"hotline/web":        {"hotline/jobs", "hotline/demo", "hotline/cmd"},
+	"hotline/replycheck": {"hotline/"}, // the reply quality check: the text only
 	// quality inspection: cards, the inspection state machine, sampling (pure).
 	"hotline/quality": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd", "hotline/channel", "hotline/wfm"},
 	// the workforce engine: traffic, staffing, rosters (pure).

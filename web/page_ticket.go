@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"hotline"
+	"hotline/replycheck"
 	"hotline/sqldb"
 )
 
@@ -108,7 +109,10 @@ type ticketContent struct {
 	Revealed bool
 	Model    *Suggestion            // the dispatch models' suggestion, when the viewer may dispatch
 	Similar  []*sqldb.SimilarTicket // merge proposals, when the viewer may merge
-	Error    string
+	// ReplyFlags are what the reply quality check finds in a reply
+	// waiting for the viewer's review (答复质量).
+	ReplyFlags []replycheck.Flag
+	Error      string
 }
 
 func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, reveal *hotline.Requester, errMsg string) {
@@ -147,12 +151,22 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, 
 			break
 		}
 	}
+	for _, act := range v.Actions {
+		if act == hotline.ActionReview && v.Reply != "" {
+			c.ReplyFlags = replycheck.Checker{}.Check(v.Title, v.Content, v.Reply)
+		}
+	}
 	if reveal != nil {
 		c.Revealed = true
 		v.Requester = *reveal
 	}
 	s.render(w, r, status, "ticket", v.Number, c)
 }
+
+// replyFlagNames are the reply check's reasons as the pages say them (the
+// check's own package says the same to the API).
+var replyFlagNames = map[string]string{replycheck.Short: "答复过短，未说明调查和办理情况", replycheck.NoAction: "未说明采取的措施或办理结果",
+	replycheck.PhoneOnly: "只让市民自行拨打电话，未答复诉求本身", replycheck.OffTopic: "未回应诉求的要点"}
 
 func (s *Server) handleTicketPage(w http.ResponseWriter, r *http.Request) {
 	s.ticketPage(w, r, http.StatusOK, nil, "")

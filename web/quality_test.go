@@ -459,3 +459,22 @@ func TestQuality_Figures(t *testing.T) {
 		t.Errorf("per agent %+v", f.Agents)
 	}
 }
+
+// The reply quality check on the ticket page: a unit's short reply waiting
+// for the centre's review carries the check's reasons; the unit does not
+// see them.
+func TestQuality_ReplyFlags(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	tk := e.newTicket(map[string]any{"submit": true, "appeal_kind": "complaint", "title": "凤凰街噪音扰民"})
+	id := fmt.Sprint(tk.ID)
+	e.call("dispatcher", "POST", "/api/v1/tickets/"+id+"/dispatch", map[string]any{"lead_unit_id": e.units["util-water"]}, 200, nil)
+	e.call("util-water", "POST", "/api/v1/tickets/"+id+"/acknowledge", nil, 200, nil)
+	e.call("util-water", "POST", "/api/v1/tickets/"+id+"/reply", map[string]string{"content": "您好，请拨打0799-6888888咨询。"}, 200, nil)
+	code, page := e.get("dispatcher", "/tickets/"+id)
+	if code != 200 || !strings.Contains(page, "答复质量提示") || !strings.Contains(page, "答复过短") || !strings.Contains(page, "只让市民自行拨打电话") {
+		t.Errorf("the reviewer's page (%d) lacks the reply check", code)
+	}
+	if _, page := e.get("util-water", "/tickets/"+id); strings.Contains(page, "答复质量提示") {
+		t.Error("the unit sees the centre's check")
+	}
+}
