@@ -270,6 +270,10 @@ func linkCall(ctx context.Context, tx *Tx, actor hotline.Actor, ticketID int64, 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
+	// The ticket's inspections still waiting get the call to listen to.
+	if _, err := tx.ExecContext(ctx, `UPDATE inspections SET call_id = $1 WHERE ticket_id = $2 AND call_id IS NULL AND status = 'pending'`, callID, ticketID); err != nil {
+		return err
+	}
 	if err := insertEvent(ctx, tx, &hotline.Event{TicketID: ticketID, Action: hotline.ActionLinkCall, ActorID: actor.UserID, ActorName: actor.Name,
 		FromStatus: t.Status, ToStatus: t.Status, CreatedAt: tx.now, Payload: map[string]any{"call_id": callRef}}); err != nil {
 		return err
