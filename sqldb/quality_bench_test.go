@@ -62,3 +62,51 @@ func BenchmarkDrawSample(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkQualityFigures computes a month's quality figures with
+// 1,000,000 tickets over the year before it: a callback on every third
+// (about 28,000 in the month), 不满意 on every thirtieth, each of those
+// inspected and scored, five agents' worth of tasks.
+func BenchmarkQualityFigures(b *testing.B) {
+	const tickets = 1_000_000
+	for _, d := range sqldbtest.Dialects() {
+		f := MustFixture(b, d)
+		month := time.Date(2026, 11, 1, 0, 0, 0, 0, hotline.ChinaZone)
+		tk := f.NewTicket(b, "13800000001", true)
+		start := time.Now()
+		sqldbtest.CopyTickets(b, f.DSN, tk.ID, tickets-1, month)
+		raw := rawDB(b, f)
+		year := int64(365 * 24 * 3600 * 1000)
+		end := month.AddDate(0, 1, 0).UnixMilli()
+		agent := f.Actors["agent"].UserID
+		for _, q := range []string{
+			fmt.Sprintf(`UPDATE tickets SET created_at = %d - (id * 7919 %% %d), rating = CASE WHEN id %% 30 = 0 THEN 'unsatisfied' ELSE 'satisfied' END`, end, year),
+			`INSERT INTO events (ticket_id, action, actor_name, from_status, to_status, reason, payload, created_at)
+				SELECT id, 'callback', '', 'concluded', 'concluded', '', '', created_at + 86400000 FROM tickets WHERE id % 3 = 0`,
+			fmt.Sprintf(`INSERT INTO inspections (ticket_id, agent_id, reason, status, due_at, created_at, score, passed, scored_at, marks)
+				SELECT id, %d, 'unsatisfied', 'acknowledged', created_at + 172800000, created_at + 86400000, 70 + id %% 31, id %% 31 >= 10, created_at + 90000000, ''
+				FROM tickets WHERE id %% 30 = 0 AND id %% 3 = 0`, agent),
+		} {
+			if _, err := raw.Exec(q); err != nil {
+				b.Fatal(err)
+			}
+		}
+		raw.Exec(`ANALYZE`)
+		b.Logf("%s: %d tickets, their callbacks and inspections in %v", d, tickets, time.Since(start).Round(time.Second))
+		lead := f.Actors["lead"]
+		b.Run(d+"/coverage", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				f.DB.Quality().UnsatisfiedCoverage(f.Context, lead, month, month.AddDate(0, 1, 0))
+			}
+		})
+		b.Run(d, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				fig, err := f.DB.Quality().QualityFigures(f.Context, lead, month)
+				if err != nil || fig.Unsatisfied.Due == 0 || fig.Team.Scored == 0 {
+					b.Fatal(fig, err)
+				}
+			}
+		})
+	}
+}
+
