@@ -200,12 +200,9 @@ func TestInput_StrictIDsPagesAndNoListings(t *testing.T) {
 func TestDevelop_ReadsTemplatesFromDisk(t *testing.T) {
 	e := MustServer(t)
 	dir := t.TempDir()
-	for _, sub := range []string{"templates", "static"} {
-		entries, _ := os.ReadDir(sub)
-		os.MkdirAll(filepath.Join(dir, sub), 0o700)
-		for _, en := range entries {
-			b, _ := os.ReadFile(filepath.Join(sub, en.Name()))
-			os.WriteFile(filepath.Join(dir, sub, en.Name()), b, 0o600)
+	for _, sub := range []string{"templates", "static"} { // with their folders (templates/quality)
+		if err := os.CopyFS(filepath.Join(dir, sub), os.DirFS(sub)); err != nil {
+			t.Fatal(err)
 		}
 	}
 	if err := e.server.Develop(dir); err != nil {
