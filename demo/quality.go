@@ -125,6 +125,17 @@ func (c *city) liveMonitoring(ctx context.Context, now time.Time) error {
 	return nil
 }
 
+// rectStep is one step of a demo rectification: who, which, how long
+// after the finding, what was written.
+type rectStep struct {
+	who   hotline.Actor
+	step  string
+	after time.Duration
+	text  string
+	ok    *bool
+	link  string
+}
+
 // rectifications works the loops the failed inspections opened, and two
 // the centre raised: most answered and planned in time and closed within
 // a week, one answered late, the newest still open.
@@ -146,14 +157,7 @@ func (c *city) rectifications(ctx context.Context, now time.Time) error {
 	yes, no := true, false
 	for _, r := range items {
 		late := r.ID%7 == 3
-		steps := []struct {
-			who   hotline.Actor
-			step  string
-			after time.Duration
-			text  string
-			ok    *bool
-			link  string
-		}{
+		steps := []rectStep{
 			{lead, quality.StepCause, map[bool]time.Duration{true: 30 * time.Hour, false: time.Duration(3+r.ID%15) * time.Hour}[late], "对诉求要素和答复口径掌握不牢，受理时未逐项复述", nil, ""},
 			{lead, quality.StepPlan, 40 * time.Hour, "班前会专题讲解；本人一周内受理的工单由班长逐单复核", nil, ""},
 			{lead, quality.StepCarry, 72 * time.Hour, "已于班前会讲解，并完成一周逐单复核", nil, ""},
@@ -161,14 +165,7 @@ func (c *city) rectifications(ctx context.Context, now time.Time) error {
 			{lead, quality.StepImprove, 144 * time.Hour, "在知识库补充“投诉类诉求要素清单”，并纳入新员工培训", nil, "/kb"},
 		}
 		if r.ID%9 == 4 { // the first fix did not hold
-			steps = append(steps[:3:3], append([]struct {
-				who   hotline.Actor
-				step  string
-				after time.Duration
-				text  string
-				ok    *bool
-				link  string
-			}{{inspector, quality.StepVerify, 100 * time.Hour, "复查仍有 3 张缺少发生时间", &no, ""},
+			steps = append(steps[:3:3], append([]rectStep{{inspector, quality.StepVerify, 100 * time.Hour, "复查仍有 3 张缺少发生时间", &no, ""},
 				{lead, quality.StepCarry, 110 * time.Hour, "一对一辅导，复述要素后再提交", nil, ""}}, steps[3:]...)...)
 		}
 		for _, st := range steps {
