@@ -75,6 +75,9 @@ func TestLoad(t *testing.T) {
 	if d, err := db.Quality().LiveMonitoringDay(ctx, lead, now.AddDate(0, 0, -1)); err != nil || d.Seats < 3 || len(d.Sessions) < d.Seats {
 		t.Errorf("yesterday's live monitoring %+v (%v)", d, err)
 	}
+	if _, n, err := db.Quality().FindInspections(ctx, lead, sqldb.InspectionFilter{Reason: quality.ReasonSampled, Status: quality.StatusAcknowledged}); err != nil || n < 8 {
+		t.Errorf("%d sampled inspections worked through in the demo (%v)", n, err)
+	}
 	for _, st := range []quality.RectStatus{quality.RectOpen, quality.RectClosed} {
 		if _, n, err := db.Quality().FindRectifications(ctx, lead, st, 1, 1); err != nil || n == 0 {
 			t.Errorf("no demo rectification %s (%v)", st, err)

@@ -20,6 +20,19 @@ import (
 func (c *city) inspections(ctx context.Context, now time.Time) error {
 	q := c.db.Quality()
 	lead, inspector, agent, analyst := c.actors["lead"], c.actors["inspector"], c.actors["agent"], c.actors["analyst"]
+	// The weekly sampled inspection of calls (抽样质检), the last eight
+	// weeks, 1% of each agent's answered calls (the demo's inspector is one
+	// person; the rule's default is 5%).
+	local := now.In(hotline.ChinaZone)
+	monday := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, hotline.ChinaZone)
+	monday = monday.AddDate(0, 0, -(int(monday.Weekday())+6)%7)
+	for w := 8; w >= 1; w-- {
+		from := monday.AddDate(0, 0, -7*w)
+		c.db.Now = func() time.Time { return from.AddDate(0, 0, 7).Add(9 * time.Hour) }
+		if _, err := q.DrawSample(ctx, inspector, sqldb.SampleRequest{Target: quality.TargetCall, From: from, To: from.AddDate(0, 0, 7), Share: 0.01}); err != nil {
+			return fmt.Errorf("demo sample: %w", err)
+		}
+	}
 	var todo []*quality.Inspection
 	for page := 1; ; page++ {
 		items, total, err := q.FindInspections(ctx, lead, sqldb.InspectionFilter{Status: quality.StatusPending, Page: page, Size: 200})
@@ -44,6 +57,23 @@ func (c *city) inspections(ctx context.Context, now time.Time) error {
 			continue // still waiting
 		}
 		cmd := sqldb.InspectionCommand{Action: quality.ActScore}
+		if in.TicketID == 0 { // a sampled call, on the call card
+			switch {
+			case in.ID%6 == 1:
+				cmd.Marks = []quality.Mark{{Key: "efficiency", Points: 5, Comment: "通话偏长，与诉求无关的交谈较多"}, {Key: "elements", Points: 8, Comment: "未复述诉求地点"}}
+			case in.ID%5 == 2:
+				cmd.Marks = []quality.Mark{{Key: "greeting", Points: 6, Comment: "结束语不规范"}}
+			}
+			if err := act(inspector, scored, in.ID, cmd); err != nil {
+				return err
+			}
+			if at := scored.Add(3 * time.Hour); !at.After(now) {
+				if err := act(c.actors[in.Agent], at, in.ID, sqldb.InspectionCommand{Action: quality.ActAcknowledge}); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		switch {
 		case in.ID%17 == 5:
 			cmd.Marks = []quality.Mark{{Key: "privacy", Failed: true, Comment: "工单内容写入了来电人手机号"}}
