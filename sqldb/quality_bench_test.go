@@ -109,4 +109,3 @@ func BenchmarkQualityFigures(b *testing.B) {
 		})
 	}
 }
-
