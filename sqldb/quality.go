@@ -172,17 +172,16 @@ func openNewAgentInspection(ctx context.Context, tx *Tx, callRow, agentID int64,
 
 // UnsatisfiedCoverage computes the coverage of the tickets rated 不满意 at
 // a callback in [from, to) by their inspections (quality.Coverage), from
-// the tickets and inspections as they are: nothing is stored.
+// the callbacks (their ratings as recorded) and the inspections as they
+// are: the figure itself is never stored.
 func (q *Quality) UnsatisfiedCoverage(ctx context.Context, actor hotline.Actor, from, to time.Time) (*quality.Coverage, error) {
 	if !(&quality.Inspection{}).CanSee(actor) {
 		return nil, hotline.Errorf(hotline.EForbidden, "%s不能查看质检统计", actor.Role.Label())
 	}
-	// Driven by the month's callback events (an index), each ticket looked
-	// up by its key: a month's callbacks, not the whole ticket table.
-	rows, err := q.db.read.QueryContext(ctx, `SELECT DISTINCT t.id, EXISTS (SELECT 1 FROM inspections i WHERE i.ticket_id = t.id AND i.reason = 'unsatisfied')
-		FROM events e JOIN tickets t ON t.id = e.ticket_id
-		WHERE e.action = 'callback' AND e.created_at >= $1 AND e.created_at < $2 AND t.rating = 'unsatisfied'
-		ORDER BY t.id`, from.UnixMilli(), to.UnixMilli())
+	// The period's 不满意 callbacks, as each callback recorded its rating.
+	rows, err := q.db.read.QueryContext(ctx, `SELECT DISTINCT c.ticket_id, EXISTS (SELECT 1 FROM inspections i WHERE i.ticket_id = c.ticket_id AND i.reason = 'unsatisfied')
+		FROM callback_ratings c WHERE c.rating = 'unsatisfied' AND c.at >= $1 AND c.at < $2
+		ORDER BY c.ticket_id`, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return nil, err
 	}

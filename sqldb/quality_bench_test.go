@@ -65,8 +65,8 @@ func BenchmarkDrawSample(b *testing.B) {
 
 // BenchmarkQualityFigures computes a month's quality figures with
 // 1,000,000 tickets over the year before it: a callback on every third
-// (about 28,000 in the month), 不满意 on every thirtieth, each of those
-// inspected and scored, five agents' worth of tasks.
+// (about 28,000 in the month, each with its recorded rating), 不满意 on
+// every thirtieth, each of those inspected and scored.
 func BenchmarkQualityFigures(b *testing.B) {
 	const tickets = 1_000_000
 	for _, d := range sqldbtest.Dialects() {
@@ -83,6 +83,8 @@ func BenchmarkQualityFigures(b *testing.B) {
 			fmt.Sprintf(`UPDATE tickets SET created_at = %d - (id * 7919 %% %d), rating = CASE WHEN id %% 30 = 0 THEN 'unsatisfied' ELSE 'satisfied' END`, end, year),
 			`INSERT INTO events (ticket_id, action, actor_name, from_status, to_status, reason, payload, created_at)
 				SELECT id, 'callback', '', 'concluded', 'concluded', '', '', created_at + 86400000 FROM tickets WHERE id % 3 = 0`,
+			`INSERT INTO callback_ratings (event_id, ticket_id, at, rating)
+				SELECT e.id, e.ticket_id, e.created_at, t.rating FROM events e JOIN tickets t ON t.id = e.ticket_id WHERE e.action = 'callback'`,
 			fmt.Sprintf(`INSERT INTO inspections (ticket_id, agent_id, reason, status, due_at, created_at, score, passed, scored_at, marks)
 				SELECT id, %d, 'unsatisfied', 'acknowledged', created_at + 172800000, created_at + 86400000, 70 + id %% 31, id %% 31 >= 10, created_at + 90000000, ''
 				FROM tickets WHERE id %% 30 = 0 AND id %% 3 = 0`, agent),

@@ -202,6 +202,12 @@ func (db *DB) applyAction(ctx context.Context, tx *Tx, actor hotline.Actor, id i
 	if err := openFullInspections(ctx, tx, t, ev); err != nil {
 		return nil, err
 	}
+	if cmd.Action == hotline.ActionCallback {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO callback_ratings (event_id, ticket_id, at, rating) VALUES ($1, $2, $3, $4)`,
+			ev.ID, t.ID, ev.CreatedAt.UnixMilli(), t.Rating); err != nil {
+			return nil, err
+		}
+	}
 	switch cmd.Action {
 	case hotline.ActionDispatch, hotline.ActionDesignate:
 		err = replaceCoUnits(ctx, tx, t)
