@@ -22,14 +22,15 @@ func (c *city) inspections(ctx context.Context, now time.Time) error {
 	lead, inspector, agent, analyst := c.actors["lead"], c.actors["inspector"], c.actors["agent"], c.actors["analyst"]
 	// The weekly sampled inspection of calls (抽样质检), the last eight
 	// weeks, 1% of each agent's answered calls (the demo's inspector is one
-	// person; the rule's default is 5%).
+	// person; the rule's default is 5%), drawn as the schedule draws them.
+	weekly := hotline.Actor{Name: "每周抽样", Role: hotline.RoleInspector}
 	local := now.In(hotline.ChinaZone)
 	monday := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, hotline.ChinaZone)
 	monday = monday.AddDate(0, 0, -(int(monday.Weekday())+6)%7)
 	for w := 8; w >= 1; w-- {
 		from := monday.AddDate(0, 0, -7*w)
 		c.db.Now = func() time.Time { return from.AddDate(0, 0, 7).Add(9 * time.Hour) }
-		if _, err := q.DrawSample(ctx, inspector, sqldb.SampleRequest{Target: quality.TargetCall, From: from, To: from.AddDate(0, 0, 7), Share: 0.01}); err != nil {
+		if _, err := q.DrawSample(ctx, weekly, sqldb.SampleRequest{Target: quality.TargetCall, From: from, To: from.AddDate(0, 0, 7), Share: 0.01}); err != nil {
 			return fmt.Errorf("demo sample: %w", err)
 		}
 	}

@@ -179,3 +179,12 @@ func insertSampled(ctx context.Context, tx *Tx, target quality.Target, drawn []q
 	}
 	return nil
 }
+
+// WeeklyDrawn reports whether the weekly draw of calls (one made by no
+// one: the schedule's) exists for the week [from, to).
+func (q *Quality) WeeklyDrawn(ctx context.Context, from, to time.Time) (bool, error) {
+	var n int
+	err := q.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM inspection_samples WHERE target = 'call' AND period_from = $1 AND period_to = $2
+		AND drawn_by IS NULL`, from.UnixMilli(), to.UnixMilli()).Scan(&n)
+	return n > 0, err
+}

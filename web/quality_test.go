@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"hotline"
+	"hotline/jobs"
 	"hotline/quality"
 	"hotline/sqldb/sqldbtest"
 )
@@ -476,5 +478,27 @@ func TestQuality_ReplyFlags(t *testing.T) {
 	}
 	if _, page := e.get("util-water", "/tickets/"+id); strings.Contains(page, "答复质量提示") {
 		t.Error("the unit sees the centre's check")
+	}
+}
+
+// The weekly draw: on schedule, last week's default share of each
+// agent's answered calls, once however often it is checked.
+func TestQuality_WeeklySample(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	e.addUser("qa", hotline.RoleInspector, 0)
+	e.addUser("agent2", hotline.RoleCallAgent, 0)
+	simulatedCalls(t, e, map[string]int{"agent": 100, "agent2": 40})
+	e.db.Now = func() time.Time { return time.Date(2026, 12, 1, 10, 0, 0, 0, hotline.ChinaZone) } // Tuesday: the week of 23 November is last week
+	defer func() { e.db.Now = time.Now }()
+	job := &jobs.WeeklySampler{DB: e.db, Logger: slog.New(slog.DiscardHandler)}
+	s, err := job.Check(context.Background())
+	if err != nil || s == nil || s.Candidates != 140 || s.PerAgent["agent"] != 5 || s.PerAgent["agent2"] != 2 {
+		t.Fatalf("the weekly draw: %+v %v", s, err)
+	}
+	if again, err := job.Check(context.Background()); err != nil || again != nil {
+		t.Errorf("a second check drew again: %+v %v", again, err)
+	}
+	if from, to := jobs.LastWeek(e.db.Now()); from.Format("2006-01-02 Mon") != "2026-11-23 Mon" || to.Sub(from) != 7*24*time.Hour {
+		t.Errorf("last week: %v – %v", from, to)
 	}
 }

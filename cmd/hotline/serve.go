@@ -21,6 +21,7 @@ import (
 	"hotline/files"
 	"hotline/jobs"
 	"hotline/metrics"
+	"hotline/quality"
 	"hotline/web"
 )
 
@@ -36,8 +37,9 @@ type serveOptions struct {
 	returnReview    int // working hours the centre has to review a return request
 	attachMaxMB     int
 	attachTypes     string
-	cti             string // the telephony event socket, freeswitch://HOST:8021?password=…
-	recordings      string // where the platform keeps the recordings it names: a directory or a base URL
+	cti             string  // the telephony event socket, freeswitch://HOST:8021?password=…
+	recordings      string  // where the platform keeps the recordings it names: a directory or a base URL
+	sampleShare     float64 // the weekly sampled share of each agent's calls (0: no weekly draw)
 }
 
 // newServeFlags registers every serve setting: the flags are also the
@@ -63,6 +65,7 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.StringVar(&o.attachTypes, "attachment-types", strings.Join(files.DefaultTypes, ","), "允许的附件类型（按内容识别的 MIME 类型，逗号分隔）")
 	fs.StringVar(&o.cti, "cti", "", "话务平台事件接口：freeswitch://主机:8021?password=密码（FreeSWITCH mod_event_socket）；不设则只用 webhook 和 CDR 导入")
 	fs.StringVar(&o.recordings, "recordings", "", "话务平台自存录音的位置（事件中的 recording 按此读取播放）：目录（如 /var/lib/freeswitch/recordings）或 http(s) 基础地址；其外的路径或地址一律不读")
+	fs.Float64Var(&o.sampleShare, "sample-share", quality.DefaultShare, "每周抽样质检的比例（每名话务员上周接听来电的份额，0 为不自动抽样）")
 	return fs, o
 }
 
@@ -106,6 +109,9 @@ func (o *serveOptions) validate() error {
 		if _, err := cti.ParseFreeSWITCH(o.cti); err != nil {
 			return err
 		}
+	}
+	if o.sampleShare < 0 || o.sampleShare > 1 {
+		return fmt.Errorf("sample_share：应为 0 到 1（如 0.05 即 5%%），而不是 %g", o.sampleShare)
 	}
 	if o.returnReview < 1 || o.returnReview > 80 {
 		return fmt.Errorf("return_review_hours：应为 1 到 80 个工作小时，而不是 %d", o.returnReview)
@@ -200,6 +206,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start((&jobs.Sweeper{DB: db, Interval: *sweep, Logger: logger, Metrics: m}).Run)
 	start((&jobs.TicketIndexer{DB: db, Logger: logger, Metrics: m}).Run)
 	start((&jobs.DispatchRetrainer{DB: db, Logger: logger}).Run)
+	if o.sampleShare > 0 {
+		start((&jobs.WeeklySampler{DB: db, Logger: logger, Share: o.sampleShare}).Run)
+	}
 	if o.cti != "" {
 		fsw, _ := cti.ParseFreeSWITCH(o.cti) // checked in validate
 		fsw.DB, fsw.Logger = db, logger
