@@ -325,3 +325,20 @@ func (s *Server) handleRectForm(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/quality/rectifications/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
 }
+
+// handleQualityFiguresPage is /quality/figures?month=: the month's
+// quality figures (quality.Figures) as tiles and tables.
+func (s *Server) handleQualityFiguresPage(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	s.show(w, r, http.StatusOK, "quality/figures", "质检统计", func(rf *ref) (any, error) {
+		month := s.DB.Now()
+		if v := strings.TrimSpace(r.URL.Query().Get("month")); v != "" {
+			m, err := time.ParseInLocation("2006-01", v, hotline.ChinaZone)
+			if err != nil {
+				return nil, hotline.Invalid("month", "月份格式应为 YYYY-MM")
+			}
+			month = m
+		}
+		return s.DB.Quality().QualityFigures(r.Context(), a, month)
+	})
+}

@@ -502,3 +502,23 @@ func TestQuality_WeeklySample(t *testing.T) {
 		t.Errorf("last week: %v – %v", from, to)
 	}
 }
+
+// The figures page shows the API's figures with their definitions.
+func TestQuality_FiguresPage(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	e.addUser("qa", hotline.RoleInspector, 0)
+	tk := e.newTicket(map[string]any{"appeal_kind": "complaint"})
+	var got inspectionList
+	e.call("qa", "GET", fmt.Sprintf("/api/v1/inspections?ticket_id=%d", tk.ID), nil, 200, &got)
+	e.call("qa", "POST", fmt.Sprintf("/api/v1/inspections/%d/result", got.Items[0].ID), map[string]any{"marks": []map[string]any{{"key": "content", "points": 15}}}, 200, nil)
+	code, page := e.get("qa", "/quality/figures")
+	if code != 200 || !strings.Contains(page, "<b>90.0</b>") || !strings.Contains(page, "近六个月") || !strings.Contains(page, "覆盖率 = ") {
+		t.Errorf("figures page (%d)", code)
+	}
+	if code, _ := e.get("qa", "/quality/figures?month=2026-13"); code != 400 {
+		t.Errorf("a bad month: %d", code)
+	}
+	if code, _ := e.get("agent", "/quality/figures"); code != 403 {
+		t.Errorf("an agent's figures page: %d", code)
+	}
+}

@@ -140,6 +140,7 @@ func (s *Server) routeTable() []route {
 		{"GET /quality/rectifications/{id}", browser, "", s.handleRectificationPage},
 		{"POST /quality/rectifications/{id}/{step}", browser, "", s.handleRectForm},
 		{"GET /quality", browser, "", s.handleQualityPage},
+		{"GET /quality/figures", browser, "", s.handleQualityFiguresPage},
 		{"GET /quality/inspections/{id}", browser, "", s.handleInspectionPage},
 		{"POST /quality/inspections/{id}/{action}", browser, "", s.handleInspectionForm},
 
