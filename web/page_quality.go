@@ -342,3 +342,59 @@ func (s *Server) handleQualityFiguresPage(w http.ResponseWriter, r *http.Request
 		return s.DB.Quality().QualityFigures(r.Context(), a, month)
 	})
 }
+
+// scorecardsContent is the scorecards page: the active cards, editable by
+// those who keep them (a save is a new version).
+type scorecardsContent struct {
+	Cards   []*quality.Scorecard
+	CanEdit bool
+	Blank   []int // spare rows for new items
+	CSRF    string
+	Error   string
+}
+
+func (s *Server) scorecardsPage(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
+	a := actorFrom(r)
+	s.show(w, r, status, "quality/scorecards", "质检评分表", func(rf *ref) (any, error) {
+		if !(&quality.Inspection{}).CanSee(a) && a.Role != hotline.RoleAdmin {
+			return nil, hotline.Errorf(hotline.EForbidden, "%s不能查看质检", a.Role.Label())
+		}
+		cards, err := s.DB.Quality().FindScorecards(r.Context())
+		return &scorecardsContent{Cards: cards, CanEdit: a.Role == hotline.RoleAdmin || a.Role == hotline.RoleProjectManager,
+			Blank: []int{0, 1, 2}, CSRF: sessionFrom(r).CSRF, Error: errMsg}, err
+	})
+}
+
+func (s *Server) handleScorecardsPage(w http.ResponseWriter, r *http.Request) {
+	s.scorecardsPage(w, r, http.StatusOK, "")
+}
+
+// handleScorecardForm saves a card's new version from the page: its name,
+// target, pass score and rows key.N, section.N, name.N, points.N, fatal.N,
+// hint.N (a row without a name is left out).
+func (s *Server) handleScorecardForm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, hotline.Invalid("body", "表单无法读取"))
+		return
+	}
+	pass, _ := strconv.Atoi(r.PostFormValue("pass_score"))
+	c := &quality.Scorecard{Name: r.PostFormValue("name"), Target: quality.Target(r.PostFormValue("target")), PassScore: pass}
+	for i := 0; i < quality.MaxItems+3; i++ {
+		n := strconv.Itoa(i)
+		if strings.TrimSpace(r.PostFormValue("name."+n)) == "" {
+			continue
+		}
+		points, _ := strconv.Atoi(r.PostFormValue("points." + n))
+		c.Items = append(c.Items, quality.Item{Key: r.PostFormValue("key." + n), Section: r.PostFormValue("section." + n), Name: r.PostFormValue("name." + n),
+			Points: points, Fatal: r.PostFormValue("fatal."+n) != "", Hint: r.PostFormValue("hint." + n)})
+	}
+	err := s.DB.Quality().SaveScorecard(r.Context(), actorFrom(r), c)
+	if code := hotline.ErrorCode(err); code == hotline.EInvalid {
+		s.scorecardsPage(w, r, http.StatusBadRequest, localeOf(r).Err(err))
+		return
+	} else if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/quality/scorecards?saved=1", http.StatusSeeOther)
+}

@@ -204,6 +204,7 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 		},
 		"clock":     func(t time.Time) string { return t.In(hotline.ChinaZone).Format("2006-01-02 15:04:05") },
 		"stepLabel": quality.StepLabel,
+		"add":       func(a, b int) int { return a + b },
 		"replyFlag": func(code string) string { return l.T(replyFlagNames[code]) },
 		"callEvent": func(k hotline.CallEventKind) string { return l.T(callEventNames[k]) },
 		"callSource": func(src string) string {

@@ -522,3 +522,65 @@ func TestQuality_FiguresPage(t *testing.T) {
 		t.Errorf("an agent's figures page: %d", code)
 	}
 }
+
+// The scorecards page: the project manager saves a new version of the
+// ticket card (points moved, pass score raised); a card not adding up to
+// 100 is refused with the reason; new inspections are scored on the new
+// version; an inspector reads the cards but cannot edit them.
+func TestQuality_ScorecardsPage(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	e.addUser("qa", hotline.RoleInspector, 0)
+	e.addUser("pm", hotline.RoleProjectManager, 0)
+	pm, csrf := loggedIn(t, e, "pm")
+	code, page := get(t, pm, e.srv.URL+"/quality/scorecards")
+	if code != 200 || !strings.Contains(page, "工单质检评分表") || !strings.Contains(page, `name="points.0"`) {
+		t.Fatalf("scorecards page (%d)", code)
+	}
+	cards, _ := e.db.Quality().FindScorecards(context.Background())
+	var ticketCard *quality.Scorecard
+	for _, c := range cards {
+		if c.Target == quality.TargetTicket {
+			ticketCard = c
+		}
+	}
+	form := url.Values{"csrf_token": {csrf}, "name": {ticketCard.Name}, "target": {"ticket"}, "pass_score": {"85"}}
+	for i, it := range ticketCard.Items {
+		n := fmt.Sprint(i)
+		points := it.Points
+		switch it.Key {
+		case "title":
+			points = 5
+		case "content":
+			points = 30
+		}
+		form.Set("key."+n, it.Key)
+		form.Set("section."+n, it.Section)
+		form.Set("name."+n, it.Name)
+		form.Set("points."+n, fmt.Sprint(points))
+		if it.Fatal {
+			form.Set("fatal."+n, "1")
+		}
+	}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("points.0", "50")
+	if code, body := postForm(t, pm, e.srv.URL+"/quality/scorecards", bad); code != 400 || !strings.Contains(body, "合计应为 100 分") {
+		t.Errorf("a card not adding up: %d", code)
+	}
+	if code, _ := postForm(t, pm, e.srv.URL+"/quality/scorecards", form); code != 303 {
+		t.Fatalf("save: %d", code)
+	}
+	tk := e.newTicket(map[string]any{"appeal_kind": "complaint"})
+	var got inspectionList
+	e.call("qa", "GET", fmt.Sprintf("/api/v1/inspections?ticket_id=%d", tk.ID), nil, 200, &got)
+	var in quality.Inspection
+	e.call("qa", "POST", fmt.Sprintf("/api/v1/inspections/%d/result", got.Items[0].ID), map[string]any{"marks": []map[string]any{{"key": "content", "points": 16}}}, 200, &in)
+	if in.Score != 86 || !in.Passed || in.CardID == ticketCard.ID {
+		t.Errorf("scored on the new version (content out of 30, pass at 85): %+v", in)
+	}
+	if _, page := e.get("qa", "/quality/scorecards"); !strings.Contains(page, "v2") || strings.Contains(page, `name="points.0"`) {
+		t.Error("the inspector's view: the new version, no form")
+	}
+}

@@ -141,6 +141,8 @@ func (s *Server) routeTable() []route {
 		{"POST /quality/rectifications/{id}/{step}", browser, "", s.handleRectForm},
 		{"GET /quality", browser, "", s.handleQualityPage},
 		{"GET /quality/figures", browser, "", s.handleQualityFiguresPage},
+		{"GET /quality/scorecards", browser, "", s.handleScorecardsPage},
+		{"POST /quality/scorecards", browser, "", s.handleScorecardForm},
 		{"GET /quality/inspections/{id}", browser, "", s.handleInspectionPage},
 		{"POST /quality/inspections/{id}/{action}", browser, "", s.handleInspectionForm},
 
