@@ -201,10 +201,6 @@ func FullReason(t *hotline.Ticket, ev *hotline.Event) (Reason, bool) {
 	return "", false
 }
 
-// ObjectionLimit is how long an agent has to object to a score
-// (default 2 working days from the scoring).
-var ObjectionLimit = hotline.Limit{Value: 2, Unit: hotline.WorkingDays}
-
 // Coverage is the full inspection's figure for unsatisfied tickets
 // (不满意工单质检覆盖率, target 100%): of the tickets rated 不满意 at
 // callback in a period, how many have their inspection; the missing ones

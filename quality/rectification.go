@@ -68,12 +68,21 @@ const (
 	SourceCentre     = "centre"     // a problem raised by the centre
 )
 
-// Limits of rectification: a response (the cause analysed) within 24
-// hours and a plan within 48 of the problem's finding (configurable).
-var (
-	ResponseLimit = hotline.Limit{Value: 24, Unit: hotline.CalendarHours}
-	PlanLimit     = hotline.Limit{Value: 48, Unit: hotline.CalendarHours}
-)
+// Limits are the time limits of quality work, on the working calendar:
+// the agent's objection after a score, the rectification's response (the
+// cause analysed) and plan after the problem's finding.
+type Limits struct {
+	Objection hotline.Limit
+	Response  hotline.Limit
+	Plan      hotline.Limit
+}
+
+// DefaultLimits are the contract's: an objection within 2 working days, a
+// response within 24 hours and a plan within 48.
+func DefaultLimits() Limits {
+	return Limits{Objection: hotline.Limit{Value: 2, Unit: hotline.WorkingDays},
+		Response: hotline.Limit{Value: 24, Unit: hotline.CalendarHours}, Plan: hotline.Limit{Value: 48, Unit: hotline.CalendarHours}}
+}
 
 // RectStep is one step done: by whom, when, what was written, and a link
 // (a KB article or scorecard, for the mechanism).

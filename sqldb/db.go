@@ -24,6 +24,7 @@ import (
 	"hotline"
 	"hotline/files"
 	"hotline/keyring"
+	"hotline/quality"
 	"hotline/zhsearch"
 )
 
@@ -52,6 +53,8 @@ type DB struct {
 	// Recordings reads the recordings the telephony platform keeps and
 	// names by reference; its zero value reads none.
 	Recordings files.Refs
+	// QualityLimits are the time limits of objections and rectifications.
+	QualityLimits quality.Limits
 
 	keys        *keyring.Keyring
 	keysVersion atomic.Int64
@@ -140,7 +143,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), LookupLimits: hotline.DefaultLookupLimits(), FilePolicy: files.DefaultPolicy(), keys: keys, auditHash: auditHash,
+	db := &DB{Now: time.Now, Rules: hotline.DefaultRules(), LookupLimits: hotline.DefaultLookupLimits(), FilePolicy: files.DefaultPolicy(), QualityLimits: quality.DefaultLimits(), keys: keys, auditHash: auditHash,
 		listening: make(chan struct{}), ticketWindow: ticketWindow, dict: cfg.Dictionary}
 	if db.dict == nil {
 		db.dict = zhsearch.NewDictionary()

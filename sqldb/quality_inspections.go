@@ -219,7 +219,7 @@ func (q *Quality) ActOnInspection(ctx context.Context, actor hotline.Actor, id i
 			_, err = tx.ExecContext(ctx, `UPDATE inspections SET status = 'scored', card_id = $1, marks = $2, comment = $3, typical_case = $4,
 				score = $5, fatal = $6, passed = $7, scored_at = $8, scored_by = $9, objection_due_at = $10 WHERE id = $11`,
 				card.ID, string(raw), hotline.TrimText(cmd.Comment), cmd.TypicalCase, o.Score, o.Fatal, o.Passed, tx.now.UnixMilli(),
-				actor.UserID, cal.Deadline(tx.now, quality.ObjectionLimit).UnixMilli(), id)
+				actor.UserID, cal.Deadline(tx.now, q.db.QualityLimits.Objection).UnixMilli(), id)
 			detail = fmt.Sprintf("%d 分%s", o.Score, map[bool]string{true: "（致命项）", false: ""}[o.Fatal])
 		} else {
 			_, err = tx.ExecContext(ctx, `UPDATE inspections SET status = 'decided', decided_by = $1, decided_at = $2, upheld = TRUE,

@@ -19,7 +19,8 @@ func openRectification(ctx context.Context, tx *Tx, r *quality.Rectification) er
 		return err
 	}
 	r.Status, r.CreatedAt = quality.RectOpen, tx.now
-	r.ResponseDue, r.PlanDue = cal.Deadline(tx.now, quality.ResponseLimit), cal.Deadline(tx.now, quality.PlanLimit)
+	l := tx.db.QualityLimits
+	r.ResponseDue, r.PlanDue = cal.Deadline(tx.now, l.Response), cal.Deadline(tx.now, l.Plan)
 	return tx.QueryRowContext(ctx, `INSERT INTO rectifications (source, inspection_id, agent_id, problem, status, created_at, created_by, response_due, plan_due)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, r.Source, nullID(r.InspectionID), nullID(r.AgentID), r.Problem, r.Status,
 		r.CreatedAt.UnixMilli(), nullID(r.CreatedBy), r.ResponseDue.UnixMilli(), r.PlanDue.UnixMilli()).Scan(&r.ID)

@@ -584,3 +584,21 @@ func TestQuality_ScorecardsPage(t *testing.T) {
 		t.Error("the inspector's view: the new version, no form")
 	}
 }
+
+// The limits are the centre's settings: shorter response and plan limits
+// give earlier due times.
+func TestQuality_Limits(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	e.db.QualityLimits.Response = hotline.Limit{Value: 2, Unit: hotline.CalendarHours}
+	e.db.QualityLimits.Plan = hotline.Limit{Value: 8, Unit: hotline.CalendarHours}
+	r, err := e.db.Quality().RaiseRectification(context.Background(), e.actor("lead"), quality.SourceCentre, "", "测试时限")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := r.ResponseDue.Sub(r.CreatedAt); d != 2*time.Hour {
+		t.Errorf("response due after %v, want 2h", d)
+	}
+	if d := r.PlanDue.Sub(r.CreatedAt); d != 8*time.Hour {
+		t.Errorf("plan due after %v, want 8h", d)
+	}
+}

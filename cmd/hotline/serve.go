@@ -40,6 +40,9 @@ type serveOptions struct {
 	cti             string  // the telephony event socket, freeswitch://HOST:8021?password=…
 	recordings      string  // where the platform keeps the recordings it names: a directory or a base URL
 	sampleShare     float64 // the weekly sampled share of each agent's calls (0: no weekly draw)
+	objectionDays   int     // working days an agent has to object to a score
+	responseHours   int     // hours to answer a rectification (the cause analysed)
+	planHours       int     // hours to plan it
 }
 
 // newServeFlags registers every serve setting: the flags are also the
@@ -65,6 +68,9 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.StringVar(&o.attachTypes, "attachment-types", strings.Join(files.DefaultTypes, ","), "允许的附件类型（按内容识别的 MIME 类型，逗号分隔）")
 	fs.StringVar(&o.cti, "cti", "", "话务平台事件接口：freeswitch://主机:8021?password=密码（FreeSWITCH mod_event_socket）；不设则只用 webhook 和 CDR 导入")
 	fs.StringVar(&o.recordings, "recordings", "", "话务平台自存录音的位置（事件中的 recording 按此读取播放）：目录（如 /var/lib/freeswitch/recordings）或 http(s) 基础地址；其外的路径或地址一律不读")
+	fs.IntVar(&o.objectionDays, "objection-days", 2, "坐席对质检结果提出申诉的期限（工作日）")
+	fs.IntVar(&o.responseHours, "rectify-response-hours", 24, "整改响应（原因分析）时限（小时）")
+	fs.IntVar(&o.planHours, "rectify-plan-hours", 48, "整改计划时限（小时，自发现问题起）")
 	fs.Float64Var(&o.sampleShare, "sample-share", quality.DefaultShare, "每周抽样质检的比例（每名话务员上周接听来电的份额，0 为不自动抽样）")
 	return fs, o
 }
@@ -110,6 +116,12 @@ func (o *serveOptions) validate() error {
 			return err
 		}
 	}
+	if o.objectionDays < 1 || o.objectionDays > 10 {
+		return fmt.Errorf("objection_days：应为 1 到 10 个工作日，而不是 %d", o.objectionDays)
+	}
+	if o.responseHours < 1 || o.responseHours > 168 || o.planHours < o.responseHours || o.planHours > 336 {
+		return fmt.Errorf("rectify_response_hours、rectify_plan_hours：响应 1 到 168 小时，计划不早于响应、不超过 336 小时（现为 %d、%d）", o.responseHours, o.planHours)
+	}
 	if o.sampleShare < 0 || o.sampleShare > 1 {
 		return fmt.Errorf("sample_share：应为 0 到 1（如 0.05 即 5%%），而不是 %g", o.sampleShare)
 	}
@@ -151,6 +163,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	db.Recordings = o.refs()
+	db.QualityLimits = quality.Limits{Objection: hotline.Limit{Value: o.objectionDays, Unit: hotline.WorkingDays},
+		Response: hotline.Limit{Value: o.responseHours, Unit: hotline.CalendarHours}, Plan: hotline.Limit{Value: o.planHours, Unit: hotline.CalendarHours}}
 	if *withDemo {
 		password := envOr("HOTLINE_DEMO_PASSWORD", "hotline12345")
 		loaded, err := demo.Loaded(ctx, db)
