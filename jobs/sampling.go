@@ -44,18 +44,9 @@ func (s *WeeklySampler) Run(ctx context.Context) {
 	}
 }
 
-// LastWeek is the week before the one now is in: Monday 00:00 to Monday
-// 00:00, China time.
-func LastWeek(now time.Time) (time.Time, time.Time) {
-	l := now.In(hotline.ChinaZone)
-	monday := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, hotline.ChinaZone)
-	monday = monday.AddDate(0, 0, -(int(monday.Weekday())+6)%7)
-	return monday.AddDate(0, 0, -7), monday
-}
-
 // Check draws last week's sample unless it is drawn, and returns it.
 func (s *WeeklySampler) Check(ctx context.Context) (*sqldb.Sample, error) {
-	from, to := LastWeek(s.DB.Now())
+	from, to := quality.LastWeek(s.DB.Now())
 	q := s.DB.Quality()
 	if done, err := q.WeeklyDrawn(ctx, from, to); err != nil || done {
 		return nil, err

@@ -5,6 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"time"
+
+	"hotline"
 )
 
 // DefaultShare is the sampled share of each agent's work per week (抽样
@@ -58,4 +61,13 @@ func Draw(cands []Candidate, share float64, seed uint64) []Candidate {
 		out = append(out, picked...)
 	}
 	return out
+}
+
+// LastWeek is the week before the one now is in: Monday 00:00 to Monday
+// 00:00, China time (the weekly draw's period).
+func LastWeek(now time.Time) (time.Time, time.Time) {
+	l := now.In(hotline.ChinaZone)
+	monday := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, hotline.ChinaZone)
+	monday = monday.AddDate(0, 0, -(int(monday.Weekday())+6)%7)
+	return monday.AddDate(0, 0, -7), monday
 }

@@ -26,6 +26,9 @@ type qualityListContent struct {
 	CanInspect  bool
 	Coverage    *quality.Coverage // this month's unsatisfied tickets
 	Now         time.Time
+	CSRF        string
+	Drawn       string // the sample just drawn: how many tasks
+	LastWeek    [2]string
 }
 
 func (s *Server) handleQualityPage(w http.ResponseWriter, r *http.Request) {
@@ -39,7 +42,9 @@ func (s *Server) handleQualityPage(w http.ResponseWriter, r *http.Request) {
 			f.Size = 30
 		}
 		c := &qualityListContent{F: r.URL.Query(), Statuses: quality.Statuses, Reasons: quality.Reasons, Now: s.DB.Now(),
-			Own: !(&quality.Inspection{}).CanSee(a), CanInspect: quality.CanInspect(a)}
+			Own: !(&quality.Inspection{}).CanSee(a), CanInspect: quality.CanInspect(a), CSRF: sessionFrom(r).CSRF, Drawn: r.URL.Query().Get("drawn")}
+		from, to := quality.LastWeek(s.DB.Now())
+		c.LastWeek = [2]string{from.Format("2006-01-02"), to.AddDate(0, 0, -1).Format("2006-01-02")}
 		if c.Items, c.Total, err = s.DB.Quality().FindInspections(r.Context(), a, f); err != nil {
 			return nil, err
 		}
@@ -397,4 +402,28 @@ func (s *Server) handleScorecardForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/quality/scorecards?saved=1", http.StatusSeeOther)
+}
+
+// handleSampleForm draws a sample by the rule the list page's form gives.
+func (s *Server) handleSampleForm(w http.ResponseWriter, r *http.Request) {
+	from, err := parseWhen("from", r.PostFormValue("from"), false)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	to, err := parseWhen("to", r.PostFormValue("to"), true)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	share, _ := strconv.ParseFloat(strings.TrimSpace(r.PostFormValue("share_percent")), 64)
+	minTalk, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("min_talk_seconds")))
+	sample, err := s.DB.Quality().DrawSample(r.Context(), actorFrom(r), sqldb.SampleRequest{Target: quality.Target(r.PostFormValue("target")),
+		From: from, To: to, Share: share / 100, Agent: strings.TrimSpace(r.PostFormValue("agent")), MinTalkSeconds: minTalk,
+		Channel: r.PostFormValue("channel"), AppealKind: r.PostFormValue("appeal_kind")})
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/quality?reason=sampled&sample="+strconv.FormatInt(sample.ID, 10)+"&drawn="+strconv.Itoa(sample.Drawn), http.StatusSeeOther)
 }

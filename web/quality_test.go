@@ -498,7 +498,7 @@ func TestQuality_WeeklySample(t *testing.T) {
 	if again, err := job.Check(context.Background()); err != nil || again != nil {
 		t.Errorf("a second check drew again: %+v %v", again, err)
 	}
-	if from, to := jobs.LastWeek(e.db.Now()); from.Format("2006-01-02 Mon") != "2026-11-23 Mon" || to.Sub(from) != 7*24*time.Hour {
+	if from, to := quality.LastWeek(e.db.Now()); from.Format("2006-01-02 Mon") != "2026-11-23 Mon" || to.Sub(from) != 7*24*time.Hour {
 		t.Errorf("last week: %v – %v", from, to)
 	}
 }
@@ -600,5 +600,24 @@ func TestQuality_Limits(t *testing.T) {
 	}
 	if d := r.PlanDue.Sub(r.CreatedAt); d != 8*time.Hour {
 		t.Errorf("plan due after %v, want 8h", d)
+	}
+}
+
+// The list page's sampling form draws by its rule, as the API does.
+func TestQuality_SampleForm(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	e.addUser("qa", hotline.RoleInspector, 0)
+	simulatedCalls(t, e, map[string]int{"agent": 100})
+	qa, csrf := loggedIn(t, e, "qa")
+	if _, page := get(t, qa, e.srv.URL+"/quality"); !strings.Contains(page, `action="/quality/samples"`) {
+		t.Fatal("no sampling form")
+	}
+	code, loc := postForm(t, qa, e.srv.URL+"/quality/samples", url.Values{"csrf_token": {csrf}, "target": {"call"}, "from": {"2026-11-23"},
+		"to": {"2026-11-29"}, "share_percent": {"10"}, "min_talk_seconds": {"0"}})
+	if code != 303 || !strings.Contains(loc, "drawn=10") {
+		t.Errorf("the form's draw: %d %s", code, loc)
+	}
+	if _, page := get(t, qa, e.srv.URL+loc); !strings.Contains(page, "已抽取 10 个质检任务") {
+		t.Error("the list does not say what was drawn")
 	}
 }

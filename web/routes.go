@@ -141,6 +141,7 @@ func (s *Server) routeTable() []route {
 		{"POST /quality/rectifications/{id}/{step}", browser, "", s.handleRectForm},
 		{"GET /quality", browser, "", s.handleQualityPage},
 		{"GET /quality/figures", browser, "", s.handleQualityFiguresPage},
+		{"POST /quality/samples", browser, "", s.handleSampleForm},
 		{"GET /quality/scorecards", browser, "", s.handleScorecardsPage},
 		{"POST /quality/scorecards", browser, "", s.handleScorecardForm},
 		{"GET /quality/inspections/{id}", browser, "", s.handleInspectionPage},
