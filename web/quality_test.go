@@ -621,3 +621,45 @@ func TestQuality_SampleForm(t *testing.T) {
 		t.Error("the list does not say what was drawn")
 	}
 }
+
+// The other full inspections: a reopened ticket, and every finished call
+// of an agent in the first month (not calls from before the account, nor
+// after the month).
+func TestQuality_FullReopenedAndNewAgent(t *testing.T) {
+	e := MustServerOn(t, "sqlite")
+	e.addUser("qa", hotline.RoleInspector, 0)
+	tk := e.concluded(map[string]any{"appeal_kind": "help"})
+	id := fmt.Sprint(tk.ID)
+	e.call("callback", "POST", "/api/v1/tickets/"+id+"/callback", map[string]any{"reached": true, "rating": "unsatisfied", "resolved": false, "note": "仍未修好"}, 200, nil)
+	e.call("dispatcher", "POST", "/api/v1/tickets/"+id+"/reopen", map[string]any{"reason": "市民反映仍未修好"}, 200, nil)
+	var got inspectionList
+	e.call("qa", "GET", "/api/v1/inspections?ticket_id="+id+"&reason=reopened", nil, 200, &got)
+	if got.Total != 1 {
+		t.Errorf("a reopened ticket's inspection: %+v", got)
+	}
+	e.db.Now = func() time.Time { return time.Now().Add(-2 * time.Hour) }
+	e.addUser("rookie", hotline.RoleCallAgent, 0) // joined two hours ago
+	e.db.Now = time.Now
+	now := time.Now()
+	var evs []hotline.CallEvent
+	for i, at := range []time.Time{now.Add(-time.Hour), now.Add(-10 * 24 * time.Hour)} { // after joining; before the account existed
+		ref := fmt.Sprintf("n-%d", i)
+		evs = append(evs, hotline.CallEvent{CallID: ref, Event: hotline.CallOffered, At: at},
+			hotline.CallEvent{CallID: ref, Event: hotline.CallAnswered, At: at.Add(5 * time.Second), Agent: "rookie"},
+			hotline.CallEvent{CallID: ref, Event: hotline.CallEnded, At: at.Add(300 * time.Second)})
+	}
+	if _, err := e.db.IngestCallEvents(context.Background(), "cdr", evs); err != nil {
+		t.Fatal(err)
+	}
+	e.call("qa", "GET", "/api/v1/inspections?reason=new_agent", nil, 200, &got)
+	if got.Total != 1 || got.Items[0].CallID != "n-0" || got.Items[0].Agent != "rookie" {
+		t.Errorf("the new agent's calls inspected: %+v", got)
+	}
+	if _, err := e.db.IngestCallEvents(context.Background(), "cdr", evs); err != nil { // repeated: no second task
+		t.Fatal(err)
+	}
+	e.call("qa", "GET", "/api/v1/inspections?reason=new_agent", nil, 200, &got)
+	if got.Total != 1 {
+		t.Errorf("a repeated call gave %d tasks", got.Total)
+	}
+}
