@@ -5,7 +5,8 @@ package quality
 // items, objections and how many were upheld, and the tasks opened by
 // full and by sampled inspection.
 type AgentFigures struct {
-	Agent      string  `json:"agent,omitempty"`
+	Agent      string  `json:"agent,omitempty"` // username
+	Name       string  `json:"name,omitempty"`  // display name
 	Scored     int     `json:"scored"`
 	AvgScore   float64 `json:"avg_score"`
 	Passed     int     `json:"passed"`

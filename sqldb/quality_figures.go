@@ -81,6 +81,24 @@ func (q *Quality) QualityFigures(ctx context.Context, actor hotline.Actor, month
 			return nil, err
 		}
 	}
+	urows, err := q.db.read.QueryContext(ctx, `SELECT username, display_name FROM users`)
+	if err != nil {
+		return nil, err
+	}
+	for urows.Next() {
+		var name, display string
+		if err := urows.Scan(&name, &display); err != nil {
+			urows.Close()
+			return nil, err
+		}
+		if g := per[name]; g != nil {
+			g.Name = display
+		}
+	}
+	urows.Close()
+	if err := urows.Err(); err != nil {
+		return nil, err
+	}
 	names := make([]string, 0, len(per))
 	for name := range per {
 		names = append(names, name)

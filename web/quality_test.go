@@ -457,7 +457,7 @@ func TestQuality_Figures(t *testing.T) {
 		f.Team.AvgScore < 58.3 || f.Team.AvgScore > 58.4 || len(f.Trend) != 6 || f.Trend[5].Scored != 3 || len(f.Live) == 0 {
 		t.Errorf("figures %+v", f)
 	}
-	if len(f.Agents) != 2 || f.Agents[0].Agent != "agent" || f.Agents[0].Sampled != 4 || f.Agents[1].Sampled != 2 {
+	if len(f.Agents) != 2 || f.Agents[0].Agent != "agent" || f.Agents[0].Name == "" || f.Agents[0].Sampled != 4 || f.Agents[1].Sampled != 2 {
 		t.Errorf("per agent %+v", f.Agents)
 	}
 }
