@@ -41,6 +41,14 @@ func (r Reason) Full() bool {
 // inspected.
 const NewAgentPeriod = 30 * 24 * time.Hour
 
+// NewAgentCall reports whether a call answered at answered falls in the
+// first month of an agent who joined at joined (not before it: an import
+// of older calls).
+func NewAgentCall(joined, answered time.Time) bool {
+	since := answered.Sub(joined)
+	return since >= 0 && since <= NewAgentPeriod
+}
+
 // DueWithin is how long an inspector has for a task (working time is not
 // used: inspection runs 7×24 with the centre).
 const DueWithin = 48 * time.Hour

@@ -53,7 +53,7 @@ type Scorecard struct {
 const MaxItems = 60
 
 // Validate checks a card, naming the first bad field: a name, a target,
-// items with unique keys and names, the non-fatal items' points summing
+// items with unique keys, a section and a name each, the non-fatal items' points summing
 // to 100, a pass score in 1..100.
 func (c *Scorecard) Validate() error {
 	c.Name = hotline.TrimText(c.Name)
@@ -67,7 +67,7 @@ func (c *Scorecard) Validate() error {
 	case c.PassScore < 1 || c.PassScore > 100:
 		return hotline.Invalid("pass_score", "合格分应为 1 到 100")
 	}
-	keys, total, fatal := map[string]bool{}, 0, 0
+	keys, total := map[string]bool{}, 0
 	for i := range c.Items {
 		it := &c.Items[i]
 		it.Key, it.Section, it.Name, it.Hint = strings.TrimSpace(it.Key), hotline.TrimText(it.Section), hotline.TrimText(it.Name), hotline.TrimText(it.Hint)
@@ -86,9 +86,6 @@ func (c *Scorecard) Validate() error {
 		}
 		keys[it.Key] = true
 		total += it.Points
-		if it.Fatal {
-			fatal++
-		}
 	}
 	if total != 100 {
 		return hotline.Invalid("items", "各项分值合计应为 100 分，现为 %d 分", total)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/quality"
 )
 
 // CallBatch is the result of an ingestion: how many events were new and
@@ -180,9 +181,10 @@ func (db *DB) rebuildCall(ctx context.Context, tx *Tx, callID, caller string) er
 	c := &hotline.Call{CallID: callID}
 	c.Rebuild(evs)
 	var agentID any
+	var joined int64 // the agent's account, for its first month's inspections
 	if c.Agent != "" {
 		var id int64
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE username = $1`, c.Agent).Scan(&id); err == nil {
+		if err := tx.QueryRowContext(ctx, `SELECT id, created_at FROM users WHERE username = $1`, c.Agent).Scan(&id, &joined); err == nil {
 			agentID = id
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -204,7 +206,8 @@ func (db *DB) rebuildCall(ctx context.Context, tx *Tx, callID, caller string) er
 		}
 		phoneKey = db.Requesters.PhoneKey(caller)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO calls (call_id, caller_phone, caller_key, key_id, callee, queue, agent, agent_id,
+	var row int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO calls (call_id, caller_phone, caller_key, key_id, callee, queue, agent, agent_id,
 			offered_at, answered_at, ended_at, outcome, wait_ms, talk_ms, recording, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 		ON CONFLICT (call_id) DO UPDATE SET
@@ -214,17 +217,14 @@ func (db *DB) rebuildCall(ctx context.Context, tx *Tx, callID, caller string) er
 			callee = excluded.callee, queue = excluded.queue, agent = excluded.agent, agent_id = excluded.agent_id,
 			offered_at = excluded.offered_at, answered_at = excluded.answered_at, ended_at = excluded.ended_at,
 			outcome = excluded.outcome, wait_ms = excluded.wait_ms, talk_ms = excluded.talk_ms, recording = excluded.recording,
-			updated_at = excluded.updated_at`,
+			updated_at = excluded.updated_at
+		RETURNING id`,
 		callID, sealedPhone, phoneKey, db.keys.ActiveKeyID(), c.Callee, c.Queue, c.Agent, agentID,
-		c.OfferedAt.UnixMilli(), ms(c.AnsweredAt), ms(c.EndedAt), c.Outcome, wait, talk, c.Recording, tx.now.UnixMilli())
-	if err != nil || c.Outcome != hotline.CallAnsweredOK || agentID == nil {
+		c.OfferedAt.UnixMilli(), ms(c.AnsweredAt), ms(c.EndedAt), c.Outcome, wait, talk, c.Recording, tx.now.UnixMilli()).Scan(&row)
+	if err != nil || c.Outcome != hotline.CallAnsweredOK || agentID == nil || !quality.NewAgentCall(fromMS(joined), *c.AnsweredAt) {
 		return err
 	}
-	var row int64
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM calls WHERE call_id = $1`, callID).Scan(&row); err != nil {
-		return err
-	}
-	return openNewAgentInspection(ctx, tx, row, agentID.(int64), *c.AnsweredAt)
+	return openNewAgentInspection(ctx, tx, row, agentID.(int64))
 }
 
 // LinkCall links a call (by the platform's call id) to a ticket it was

@@ -154,15 +154,8 @@ func insertInspection(ctx context.Context, tx *Tx, in *quality.Inspection, callR
 }
 
 // openNewAgentInspection opens the inspection of a finished, answered call
-// of an agent in the first month (quality.NewAgentPeriod), once per call.
-func openNewAgentInspection(ctx context.Context, tx *Tx, callRow, agentID int64, answeredAt time.Time) error {
-	var created int64
-	if err := tx.QueryRowContext(ctx, `SELECT created_at FROM users WHERE id = $1`, agentID).Scan(&created); err != nil {
-		return err
-	}
-	if since := answeredAt.Sub(fromMS(created)); since < 0 || since > quality.NewAgentPeriod {
-		return nil // not in the first month (or before the account: an import of older calls)
-	}
+// of an agent in the first month (quality.NewAgentCall), once per call.
+func openNewAgentInspection(ctx context.Context, tx *Tx, callRow, agentID int64) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM inspections WHERE call_id = $1 AND reason = 'new_agent'`, callRow).Scan(&n); err != nil || n > 0 {
 		return err

@@ -110,11 +110,7 @@ func (s *Server) handleCallEvents(w http.ResponseWriter, r *http.Request) {
 // China time, to inclusive); agent a username.
 func (s *Server) handleCallStats(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	from, err := parseWhen("from", q.Get("from"), false)
-	var to time.Time
-	if err == nil {
-		to, err = parseWhen("to", q.Get("to"), true)
-	}
+	from, to, err := parsePeriod(q.Get("from"), q.Get("to"))
 	f := sqldb.CallFilter{From: from, To: to, Queue: strings.TrimSpace(q.Get("queue"))}
 	if name := strings.TrimSpace(q.Get("agent")); err == nil && name != "" {
 		u, ferr := s.DB.FindUserByUsername(r.Context(), name)
@@ -157,6 +153,17 @@ func parseWhen(field, v string, end bool) (time.Time, error) {
 		d = d.AddDate(0, 0, 1)
 	}
 	return d, nil
+}
+
+// parsePeriod reads the bounds of a period, from and to (the end of its
+// day when a date), an error naming its field.
+func parsePeriod(from, to string) (time.Time, time.Time, error) {
+	f, err := parseWhen("from", from, false)
+	if err != nil {
+		return f, f, err
+	}
+	t, err := parseWhen("to", to, true)
+	return f, t, err
 }
 
 // handleLinkCall is POST /api/v1/tickets/{id}/calls {"call_id"}: the call

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"hotline"
 	"hotline/quality"
@@ -127,12 +126,7 @@ func (s *Server) handleSaveScorecard(w http.ResponseWriter, r *http.Request) {
 // of unsatisfied tickets by inspections.
 func (s *Server) handleCoverage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	from, err := parseWhen("from", q.Get("from"), false)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	to, err := parseWhen("to", q.Get("to"), true)
+	from, to, err := parsePeriod(q.Get("from"), q.Get("to"))
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -164,12 +158,7 @@ func (s *Server) handleDrawSample(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	from, err := parseWhen("from", in.From, false)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	to, err := parseWhen("to", in.To, true)
+	from, to, err := parsePeriod(in.From, in.To)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -325,14 +314,10 @@ func (s *Server) handleRectStep(w http.ResponseWriter, r *http.Request) {
 // handleQualityFigures is GET /api/v1/quality/figures?month=YYYY-MM (this
 // month without one): quality.Figures.
 func (s *Server) handleQualityFigures(w http.ResponseWriter, r *http.Request) {
-	month := s.DB.Now()
-	if v := strings.TrimSpace(r.URL.Query().Get("month")); v != "" {
-		m, err := time.ParseInLocation("2006-01", v, hotline.ChinaZone)
-		if err != nil {
-			s.error(w, r, hotline.Invalid("month", "月份格式应为 YYYY-MM"))
-			return
-		}
-		month = m
+	_, month, _, err := s.monthRange(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
 	}
 	f, err := s.DB.Quality().QualityFigures(r.Context(), actorFrom(r), month)
 	if err != nil {

@@ -43,11 +43,7 @@ func (s *Server) handleCallsPage(w http.ResponseWriter, r *http.Request) {
 		if c.To == "" {
 			c.To = c.From
 		}
-		from, err := parseWhen("from", c.From, false)
-		if err != nil {
-			return nil, err
-		}
-		to, err := parseWhen("to", c.To, true)
+		from, to, err := parsePeriod(c.From, c.To)
 		if err != nil {
 			return nil, err
 		}

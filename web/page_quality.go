@@ -336,13 +336,9 @@ func (s *Server) handleRectForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleQualityFiguresPage(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
 	s.show(w, r, http.StatusOK, "quality/figures", "质检统计", func(rf *ref) (any, error) {
-		month := s.DB.Now()
-		if v := strings.TrimSpace(r.URL.Query().Get("month")); v != "" {
-			m, err := time.ParseInLocation("2006-01", v, hotline.ChinaZone)
-			if err != nil {
-				return nil, hotline.Invalid("month", "月份格式应为 YYYY-MM")
-			}
-			month = m
+		_, month, _, err := s.monthRange(r)
+		if err != nil {
+			return nil, err
 		}
 		return s.DB.Quality().QualityFigures(r.Context(), a, month)
 	})
@@ -406,12 +402,7 @@ func (s *Server) handleScorecardForm(w http.ResponseWriter, r *http.Request) {
 
 // handleSampleForm draws a sample by the rule the list page's form gives.
 func (s *Server) handleSampleForm(w http.ResponseWriter, r *http.Request) {
-	from, err := parseWhen("from", r.PostFormValue("from"), false)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	to, err := parseWhen("to", r.PostFormValue("to"), true)
+	from, to, err := parsePeriod(r.PostFormValue("from"), r.PostFormValue("to"))
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
