@@ -31,6 +31,8 @@ var importRules = map[string][]string{
 	"hotline/quality": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd", "hotline/channel", "hotline/wfm"},
 	// the workforce engine: traffic, staffing, rosters (pure).
 	"hotline/wfm": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd", "hotline/channel"},
+	// the report figures: what a ticket counts for, the ratios, periods (pure).
+	"hotline/report": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd", "hotline/channel", "hotline/quality", "hotline/wfm"},
 	// channel adapters turn outside input into the domain's intake and call
 	// storage like a handler.
 	"hotline/channel/cti": {"hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd"},
