@@ -179,6 +179,7 @@ const (
 	PermPublishKB       Permission = "kb.publish"     // publish, send back and retire articles
 	PermCallerHistory   Permission = "caller.history" // look up a caller's earlier tickets by phone (limited, audited)
 	PermCallStats       Permission = "call.stats"     // every agent's and queue's call figures (a call agent sees its own)
+	PermStats           Permission = "stats.read"     // the centre's statistics, ledgers, hotspots and early warnings
 )
 
 // rolePermissions is the role × permission table.
@@ -188,11 +189,11 @@ var rolePermissions = map[Role][]Permission{
 	RoleDispatcher:     {PermExportTickets, PermCallerHistory},
 	RoleInspector:      {PermExportTickets, PermEditKB, PermCallStats},
 	RoleCallbackAgent:  {PermRevealRequester, PermCallerHistory},
-	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory, PermCallStats},
-	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats},
-	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats},
-	RoleAnalyst:        {PermExportTickets, PermCallStats},
-	RoleSupervisor:     {PermReadAudit, PermExportTickets, PermCallStats},
+	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory, PermCallStats, PermStats},
+	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats},
+	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats},
+	RoleAnalyst:        {PermExportTickets, PermCallStats, PermStats},
+	RoleSupervisor:     {PermReadAudit, PermExportTickets, PermCallStats, PermStats},
 	RoleUnit:           {PermRevealRequester}, // only on its own, non-confidential tickets
 }
 

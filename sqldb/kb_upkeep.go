@@ -203,9 +203,11 @@ func linkArticle(ctx context.Context, tx *Tx, actor hotline.Actor, ticketID, art
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM kb_ticket_links WHERE ticket_id = $1 AND article_id = $2`, ticketID, articleID).Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO kb_ticket_links (ticket_id, article_id, user_id, created_at) VALUES ($1, $2, $3, $4)`,
-		ticketID, articleID, nullID(actor.UserID), tx.now.UnixMilli())
-	return err
+	if _, err := tx.ExecContext(ctx, `INSERT INTO kb_ticket_links (ticket_id, article_id, user_id, created_at) VALUES ($1, $2, $3, $4)`,
+		ticketID, articleID, nullID(actor.UserID), tx.now.UnixMilli()); err != nil {
+		return err
+	}
+	return markStatsDirty(ctx, tx, ticketID) // KB use counts
 }
 
 // TicketArticles returns the ids of the articles linked to a ticket.

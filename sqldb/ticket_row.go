@@ -165,9 +165,14 @@ func insertEvent(ctx context.Context, tx *Tx, ev *hotline.Event) error {
 		}
 		payload = string(b)
 	}
-	return tx.QueryRowContext(ctx, `INSERT INTO events (ticket_id, action, actor_id, actor_name, from_status, to_status, reason, payload, created_at)
+	if err := tx.QueryRowContext(ctx, `INSERT INTO events (ticket_id, action, actor_id, actor_name, from_status, to_status, reason, payload, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		ev.TicketID, ev.Action, nullID(ev.ActorID), ev.ActorName, ev.FromStatus, ev.ToStatus, ev.Reason, payload, ev.CreatedAt.UnixMilli()).Scan(&ev.ID)
+		ev.TicketID, ev.Action, nullID(ev.ActorID), ev.ActorName, ev.FromStatus, ev.ToStatus, ev.Reason, payload, ev.CreatedAt.UnixMilli()).Scan(&ev.ID); err != nil {
+		return err
+	}
+	// Every change of a ticket appends an event: its day's counts are
+	// recounted.
+	return markStatsDirty(ctx, tx, ev.TicketID)
 }
 
 func findEvents(ctx context.Context, tx *Tx, ticketID int64) ([]*hotline.Event, error) {
