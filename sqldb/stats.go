@@ -268,3 +268,42 @@ func (s *Stats) Rebuild(ctx context.Context, progress func(done, total int64)) (
 	}
 	return to - from, nil
 }
+
+// Check compares the daily counts of every day with a recount from the
+// tickets (`hotline stats check`) and describes each difference.
+func (s *Stats) Check(ctx context.Context) ([]string, error) {
+	if _, err := s.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	var lo, hi sql.NullInt64
+	if err := s.db.read.QueryRowContext(ctx, `SELECT MIN(created_at), MAX(created_at) FROM tickets`).Scan(&lo, &hi); err != nil || !lo.Valid {
+		return nil, err
+	}
+	var diffs []string
+	from, to := report.Day(time.UnixMilli(lo.Int64)), report.Day(time.UnixMilli(hi.Int64))+1
+	for d := from; d < to; d += 31 {
+		p := report.Period{Kind: report.PeriodCustom, From: report.DayStart(d), To: report.DayStart(min(d+31, to))}
+		for _, dim := range statDims {
+			kept, err := s.totals(ctx, dim, p)
+			if err != nil {
+				return diffs, err
+			}
+			counted, err := s.Recount(ctx, dim, p)
+			if err != nil {
+				return diffs, err
+			}
+			for k, c := range counted {
+				if kept[k] != c {
+					diffs = append(diffs, fmt.Sprintf("%s %s=%s: kept %+v, counted %+v", p.Key(), dim, k, kept[k], c))
+				}
+				delete(kept, k)
+			}
+			for k, c := range kept {
+				if !c.Zero() {
+					diffs = append(diffs, fmt.Sprintf("%s %s=%s: kept %+v, no tickets", p.Key(), dim, k, c))
+				}
+			}
+		}
+	}
+	return diffs, nil
+}

@@ -31,7 +31,14 @@ var sumColumns = func() string {
 
 // Totals sums the daily counts of one dimension over p, per key, after
 // recounting the days marked since the last refresh.
-func (s *Stats) Totals(ctx context.Context, dim string, p report.Period) (map[string]report.Counts, error) {
+func (s *Stats) Totals(ctx context.Context, actor hotline.Actor, dim string, p report.Period) (map[string]report.Counts, error) {
+	if err := canSeeStats(actor); err != nil {
+		return nil, err
+	}
+	return s.totals(ctx, dim, p)
+}
+
+func (s *Stats) totals(ctx context.Context, dim string, p report.Period) (map[string]report.Counts, error) {
 	if _, err := s.Refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -60,7 +67,10 @@ func (s *Stats) Totals(ctx context.Context, dim string, p report.Period) (map[st
 
 // Daily is the counts of every day of p (all tickets), day by day; days
 // without tickets are zero.
-func (s *Stats) Daily(ctx context.Context, p report.Period) ([]report.Counts, error) {
+func (s *Stats) Daily(ctx context.Context, actor hotline.Actor, p report.Period) ([]report.Counts, error) {
+	if err := canSeeStats(actor); err != nil {
+		return nil, err
+	}
 	if _, err := s.Refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -131,7 +141,7 @@ func (s *Stats) Summary(ctx context.Context, actor hotline.Actor, p report.Perio
 		{report.DimChannel, func(m map[string]report.Counts) { out.ByChannel = m }},
 		{report.DimKind, func(m map[string]report.Counts) { out.ByKind = m }},
 	} {
-		m, err := s.Totals(ctx, part.dim, p)
+		m, err := s.totals(ctx, part.dim, p)
 		if err != nil {
 			return nil, err
 		}
@@ -147,7 +157,7 @@ func (s *Stats) Units(ctx context.Context, actor hotline.Actor, p report.Period)
 	if err := canSeeStats(actor); err != nil {
 		return nil, report.Row{}, err
 	}
-	m, err := s.Totals(ctx, report.DimUnit, p)
+	m, err := s.totals(ctx, report.DimUnit, p)
 	if err != nil {
 		return nil, report.Row{}, err
 	}

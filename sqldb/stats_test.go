@@ -114,7 +114,7 @@ func TestStats_RollupEqualsRecount(t *testing.T) {
 				t.Errorf("no %s applied: the walk does not exercise it (%v)", a, applied)
 			}
 		}
-		tot, err := f.DB.Stats().Totals(f.Context, report.DimAll, p)
+		tot, err := f.DB.Stats().Totals(f.Context, f.Actors["lead"], report.DimAll, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func checkRollup(t *testing.T, f *fixture, p report.Period) {
 	t.Helper()
 	st := f.DB.Stats()
 	for _, dim := range []string{report.DimAll, report.DimChannel, report.DimKind, report.DimUrgency, report.DimCategory, report.DimLocation, report.DimUnit} {
-		got, err := st.Totals(f.Context, dim, p)
+		got, err := st.Totals(f.Context, f.Actors["lead"], dim, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,8 +157,8 @@ func checkRollup(t *testing.T, f *fixture, p report.Period) {
 		COUNT(DISTINCT category_id) FROM tickets WHERE status <> 'cancelled'`).Scan(&tickets, &concluded, &byCat); err != nil {
 		t.Fatal(err)
 	}
-	all, _ := st.Totals(f.Context, report.DimAll, p)
-	cat, _ := st.Totals(f.Context, report.DimCategory, p)
+	all, _ := st.Totals(f.Context, f.Actors["lead"], report.DimAll, p)
+	cat, _ := st.Totals(f.Context, f.Actors["lead"], report.DimCategory, p)
 	nonzero := 0
 	for _, c := range cat {
 		if c.Tickets > 0 {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"math"
@@ -177,7 +178,13 @@ var (
 
 func (s *Server) templateFuncs(l *locale) template.FuncMap {
 	return template.FuncMap{
-		"T":       l.T,
+		"T":          l.T,
+		"cell":       cellText,
+		"periodKind": func(k string) string { return periodKindNames[k] },
+		"json": func(v any) string {
+			b, _ := json.Marshal(v)
+			return string(b)
+		},
 		"details": func(rf *ref, ev *hotline.Event) []string { return eventDetails(l, rf, ev) },
 		"size": func(n int64) string {
 			if n < 1<<20 {

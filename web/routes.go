@@ -210,6 +210,14 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/dispatch/{id}/activate", browser, config, s.handleDispatchActivateForm},
 		{"GET /dispatch/figures", browser, "", s.handleDispatchFiguresPage},
 
+		// Statistics (统计分析).
+		{"GET /api/v1/stats/summary", api, hotline.PermStats, s.handleStatsSummary},
+		{"GET /api/v1/stats/units", api, hotline.PermStats, s.handleStatsUnits},
+		{"GET /stats", browser, hotline.PermStats, s.handleStatsPage("volume")},
+		{"GET /stats/units", browser, hotline.PermStats, s.handleStatsPage("units")},
+		{"GET /stats/service", browser, hotline.PermStats, s.handleStatsPage("service")},
+		{"GET /stats/{page}/export.xlsx", browser, hotline.PermStats, s.handleStatsExport},
+
 		// Files, and what no route has.
 		{"GET /static/", public, "", func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasSuffix(r.URL.Path, "/") { // no directory listings

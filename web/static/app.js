@@ -356,4 +356,36 @@
       el.addEventListener("input", function () { clearTimeout(simTimer); simTimer = setTimeout(simRun, 600); });
     });
   }
+
+  // Statistics charts: <div class="chart" data-chart="ECharts option"
+  // [data-links="[url per data point]"]>, drawn once the deferred
+  // echarts script has run; a bar with a link drills down. The period
+  // picker shows the date fields its kind needs.
+  document.addEventListener("DOMContentLoaded", function () {
+    var picker = document.querySelector("form.period");
+    if (picker) {
+      var kind = picker.querySelector("[name=kind]");
+      var show = function () {
+        var custom = kind.value === "custom";
+        picker.querySelectorAll(".custom").forEach(function (el) { el.hidden = !custom; el.querySelector("input").disabled = !custom; });
+        picker.querySelectorAll(".at").forEach(function (el) { el.hidden = custom; el.querySelector("input").disabled = custom; });
+      };
+      kind.addEventListener("change", show);
+      show();
+    }
+    if (!window.echarts) return;
+    var charts = [];
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(JSON.parse(el.getAttribute("data-chart")));
+      var links = el.getAttribute("data-links");
+      if (links) {
+        links = JSON.parse(links);
+        chart.on("click", function (p) { if (links[p.dataIndex]) location.href = links[p.dataIndex] + "#category"; });
+      }
+      el.setAttribute("data-drawn", "");
+      charts.push(chart);
+    });
+    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  });
 })();
