@@ -23,6 +23,9 @@ type Options struct {
 	// CallsPerDay is the centre's calls on a working day in the call
 	// history (zero: only the stories' calls).
 	CallsPerDay int
+	// HistoryPerDay is the appeals of a working day in the ticket history
+	// before the stories (zero: only the stories' tickets).
+	HistoryPerDay int
 }
 
 // Loaded reports whether the database already holds a city.
@@ -67,6 +70,9 @@ func Load(ctx context.Context, db *sqldb.DB, o Options) error {
 		return err
 	}
 	if err := c.tickets(ctx, o); err != nil {
+		return err
+	}
+	if err := c.ticketHistory(ctx, o.Now, o.HistoryPerDay, o.Seed); err != nil {
 		return err
 	}
 	if err := c.callHistory(ctx, o.Now, o.CallsPerDay, o.Seed); err != nil {

@@ -90,12 +90,16 @@ func (c *city) inspections(ctx context.Context, now time.Time) error {
 			return err
 		}
 		failed := in.ID%17 == 5 || in.ID%4 == 1
+		owner := agent // the ticket's accepting agent answers for it
+		if a, ok := c.actors[in.Agent]; ok {
+			owner = a
+		}
 		answered := scored.Add(time.Duration(1+in.ID%5) * time.Hour)
 		if answered.After(now) {
 			continue
 		}
 		if failed && in.ID%2 == 1 {
-			if err := act(agent, answered, in.ID, sqldb.InspectionCommand{Action: quality.ActObject, Text: "来电人未能说清具体位置，已按其描述记录"}); err != nil {
+			if err := act(owner, answered, in.ID, sqldb.InspectionCommand{Action: quality.ActObject, Text: "来电人未能说清具体位置，已按其描述记录"}); err != nil {
 				return err
 			}
 			decided := answered.Add(20 * time.Hour)
@@ -112,7 +116,7 @@ func (c *city) inspections(ctx context.Context, now time.Time) error {
 			}
 			continue
 		}
-		if err := act(agent, answered, in.ID, sqldb.InspectionCommand{Action: quality.ActAcknowledge}); err != nil {
+		if err := act(owner, answered, in.ID, sqldb.InspectionCommand{Action: quality.ActAcknowledge}); err != nil {
 			return err
 		}
 	}

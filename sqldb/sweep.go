@@ -2,7 +2,9 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"time"
 
 	"hotline"
 )
@@ -57,7 +59,17 @@ func (db *DB) sweepBatch(ctx context.Context, source, query string) (int, error)
 		return 0, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, query, tx.now.UnixMilli(), SweepBatch)
+	n, err := markCrossings(ctx, tx, source, query, tx.now.UnixMilli(), SweepBatch)
+	if err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
+}
+
+// markCrossings runs one of the sweep's marking queries and opens a
+// supervision and an event for each ticket it marked.
+func markCrossings(ctx context.Context, tx *Tx, source, query string, args ...any) (int, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -98,7 +110,34 @@ func (db *DB) sweepBatch(ctx context.Context, source, query string) (int, error)
 		}
 		tx.changed(Change{TicketID: s.TicketID, Status: statuses[i], Action: action, UnitIDs: []int64{s.UnitID}})
 	}
-	return len(marked), tx.Commit()
+	return len(marked), nil
+}
+
+// sweepTicket marks one ticket's crossings up to until as the sweep would
+// have, each at the moment it passed (the history's replay).
+func sweepTicket(ctx context.Context, tx *Tx, id int64, until time.Time) error {
+	var warn, due sql.NullInt64
+	var state string
+	if err := tx.QueryRowContext(ctx, `SELECT next_warn_at, next_due_at, sla_state FROM tickets WHERE id = $1`, id).Scan(&warn, &due, &state); err != nil {
+		return err
+	}
+	end := until.UnixMilli()
+	if state == "ok" && warn.Valid && warn.Int64 <= end {
+		tx.now = fromMS(warn.Int64)
+		if _, err := markCrossings(ctx, tx, "warning", `UPDATE tickets SET sla_state = 'warning' WHERE id = $1 AND sla_state = 'ok'
+			RETURNING id, status, next_due_kind, next_due_at, COALESCE(lead_unit_id, 0)`, id); err != nil {
+			return err
+		}
+	}
+	if state != "overdue" && due.Valid && due.Int64 <= end {
+		tx.now = fromMS(due.Int64)
+		if _, err := markCrossings(ctx, tx, "overdue", `UPDATE tickets SET sla_state = 'overdue' WHERE id = $1 AND sla_state <> 'overdue'
+			RETURNING id, status, next_due_kind, next_due_at, COALESCE(lead_unit_id, 0)`, id); err != nil {
+			return err
+		}
+	}
+	tx.now = until
+	return nil
 }
 
 // insertSupervision records a supervision; for an automatic one it reports

@@ -208,7 +208,16 @@ func (s *Server) trendTable(r *http.Request, tr func(string) string, p report.Pe
 			add(report.DayStart(from+int64(i)).Format("01-02"), []int{i})
 		}
 	}
-	t.Chart = barChart(tr, names, []chartSeries{{"本期受理", vals[0], true}, {"上期受理", vals[1], true}, {"去年同期受理", vals[2], true}}, false)
+	lines := []chartSeries{{"本期受理", vals[0], true}}
+	for k, name := range []string{"上期受理", "去年同期受理"} {
+		for _, v := range vals[k+1] {
+			if v.(int64) > 0 { // a comparison with no tickets at all is left off the chart
+				lines = append(lines, chartSeries{name, vals[k+1], true})
+				break
+			}
+		}
+	}
+	t.Chart = barChart(tr, names, lines, false)
 	t.Note = "上期：紧挨本期之前、同样长度的周期（环比）；去年同期：一年前的同一周期（同比），逐日（或逐月）对齐。"
 	return t, nil
 }

@@ -174,8 +174,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if !loaded {
 			n, _ := strconv.Atoi(envOr("HOTLINE_DEMO_TICKETS", "300"))
 			calls, _ := strconv.Atoi(envOr("HOTLINE_DEMO_CALLS", "1000"))
-			fmt.Fprintf(stdout, "正在载入萍乡演示数据（%d 张工单，90 天话务记录，工作日约 %d 个来电）…\n", n, calls)
-			if err := demo.Load(ctx, db, demo.Options{Password: password, Tickets: n, Now: time.Now(), Seed: 12345, CallsPerDay: calls}); err != nil {
+			history, _ := strconv.Atoi(envOr("HOTLINE_DEMO_HISTORY", "120"))
+			fmt.Fprintf(stdout, "正在载入萍乡演示数据（%d 张工单及 90 天的历史工单，工作日约 %d 件诉求、%d 个来电）…\n", n, history, calls)
+			if err := demo.Load(ctx, db, demo.Options{Password: password, Tickets: n, Now: time.Now(), Seed: 12345, CallsPerDay: calls, HistoryPerDay: history}); err != nil {
 				return fmt.Errorf("载入演示数据: %w", err)
 			}
 		}
