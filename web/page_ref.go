@@ -181,6 +181,7 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 		"T":          l.T,
 		"cell":       cellText,
 		"periodKind": func(k string) string { return periodKindNames[k] },
+		"ledgerName": func(k string) string { return ledgerNames[k] },
 		"json": func(v any) string {
 			b, _ := json.Marshal(v)
 			return string(b)

@@ -29,12 +29,14 @@ type statsContent struct {
 	Tables      []statTable
 	Crumbs      []statCrumb // the category drill-down's way back
 	PeriodKinds []string
+	Ledger      *ledgerForm // the ledger tab's choices
+	Ref         *ref
 }
 
 // statCrumb is a step of the category drill-down.
 type statCrumb struct{ Name, Link string }
 
-var statsPages = map[string]string{"volume": "受理分析", "units": "办理分析", "service": "服务分析"}
+var statsPages = map[string]string{"volume": "受理分析", "units": "办理分析", "service": "服务分析", "ledgers": "台账"}
 
 var periodKindNames = map[string]string{report.PeriodDay: "日", report.PeriodWeek: "周", report.PeriodMonth: "月",
 	report.PeriodQuarter: "季度", report.PeriodHalf: "半年", report.PeriodYear: "年", report.PeriodCustom: "自定义"}
@@ -112,6 +114,9 @@ func (s *Server) statsContent(r *http.Request, rf *ref, name string) (*statsCont
 		err = s.unitsContent(r, l, c)
 	case "service":
 		err = s.serviceContent(r, l, c)
+	case "ledgers":
+		c.Ref = rf
+		err = s.ledgersContent(r, rf, l, c)
 	}
 	return c, err
 }

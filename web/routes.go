@@ -216,6 +216,8 @@ func (s *Server) routeTable() []route {
 		{"GET /stats", browser, hotline.PermStats, s.handleStatsPage("volume")},
 		{"GET /stats/units", browser, hotline.PermStats, s.handleStatsPage("units")},
 		{"GET /stats/service", browser, hotline.PermStats, s.handleStatsPage("service")},
+		{"GET /stats/ledgers", browser, hotline.PermStats, s.handleStatsPage("ledgers")},
+		{"GET /api/v1/ledgers/{file}", api, hotline.PermStats, s.handleLedgerExport},
 		{"GET /stats/{page}/export.xlsx", browser, hotline.PermStats, s.handleStatsExport},
 
 		// Files, and what no route has.
