@@ -37,8 +37,9 @@ type LedgerFilter struct {
 // kind, then by acceptance), the requester masked as on every page, to
 // those who may see the statistics; export, when set, records in the
 // audit log that the ledger left the system (with its filter and size).
-// It returns how many there were.
-func (s *Stats) Ledger(ctx context.Context, actor hotline.Actor, f LedgerFilter, export bool, fn func(t *hotline.Ticket) error) (int, error) {
+// It returns how many there were. With a limit (a page's preview) only
+// the first limit reach fn, and the count is the ledger's whole.
+func (s *Stats) Ledger(ctx context.Context, actor hotline.Actor, f LedgerFilter, export bool, limit int, fn func(t *hotline.Ticket) error) (int, error) {
 	if err := canSeeStats(actor); err != nil {
 		return 0, err
 	}
@@ -82,8 +83,15 @@ func (s *Stats) Ledger(ctx context.Context, actor hotline.Actor, f LedgerFilter,
 		return 0, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY `+order+`, created_at, id`, args...)
+	q := `SELECT ` + ticketColumns + ` FROM tickets WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + `, created_at, id`
+	total := -1
+	if limit > 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE `+strings.Join(where, " AND "), args...).Scan(&total); err != nil {
+			return 0, err
+		}
+		q += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -106,6 +114,9 @@ func (s *Stats) Ledger(ctx context.Context, actor hotline.Actor, f LedgerFilter,
 		return n, err
 	}
 	tx.Rollback()
+	if total >= 0 {
+		n = total
+	}
 	if export {
 		detail := fmt.Sprintf("%s台账 %s，%d 张；条件：分类 %d 单位 %d 类型 %s 渠道 %s", f.Kind, f.Period.Key(), n, f.CategoryID, f.UnitID, f.AppealKind, f.Channel)
 		if err := s.db.audit(ctx, actor, "export.ledger", "ledger:"+f.Kind, detail); err != nil {

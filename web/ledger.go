@@ -137,7 +137,7 @@ func (s *Server) handleLedgerExport(w http.ResponseWriter, r *http.Request) {
 	var order []string
 	per := map[string]*sums{}
 	row := 2
-	n, err := s.DB.Stats().Ledger(r.Context(), actorFrom(r), f, true, func(t *hotline.Ticket) error {
+	n, err := s.DB.Stats().Ledger(r.Context(), actorFrom(r), f, true, 0, func(t *hotline.Ticket) error {
 		cells := ledgerRow(l, rf, kind, t)
 		for i := range cells {
 			if i == 6 || i == 11 {
@@ -231,10 +231,8 @@ func (s *Server) ledgersContent(r *http.Request, rf *ref, l *locale, c *statsCon
 		form.Download += "&" + extra
 	}
 	t := statTable{ID: "ledger", Title: ledgerNames[kind], Columns: append([]string{ledgerKeyColumn[kind]}, ledgerColumns...)}
-	form.Total, err = s.DB.Stats().Ledger(r.Context(), actorFrom(r), f, false, func(tk *hotline.Ticket) error {
-		if len(t.Rows) < ledgerPreview {
-			t.Rows = append(t.Rows, ledgerRow(l, rf, kind, tk))
-		}
+	form.Total, err = s.DB.Stats().Ledger(r.Context(), actorFrom(r), f, false, ledgerPreview, func(tk *hotline.Ticket) error {
+		t.Rows = append(t.Rows, ledgerRow(l, rf, kind, tk))
 		return nil
 	})
 	if err != nil {

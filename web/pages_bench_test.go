@@ -29,8 +29,43 @@ func BenchmarkPages(b *testing.B) {
 		UnitIDs: []int64{e.units["px"], e.units["util-water"], e.units["util-power"], e.units["anyuan"]},
 		Statuses: []string{"archived", "archived", "archived", "archived", "archived", "archived", "concluded",
 			"handling", "handling", "dispatched", "replied", "pending_dispatch"}})
+	cookies := benchCookies(b, e, "dispatcher", "util-water", "lead")
+	for _, p := range []struct{ name, user, path string }{
+		{"home_dispatcher", "dispatcher", "/"},
+		{"ticket_list", "lead", "/tickets"},
+		{"ticket_list_filtered", "lead", fmt.Sprintf("/tickets?status=dispatched&category_id=%d&overdue=true&sort=due", e.cat)},
+		{"ticket_list_page_100", "lead", "/tickets?page=100"},
+		{"dispatch_queue", "dispatcher", "/queue/dispatch"},
+		{"unit_inbox", "util-water", "/queue/acknowledge"},
+		{"unit_home", "util-water", "/"},
+		{"unit_urged", "util-water", "/queue/urged"},
+		{"unit_forwarded", "util-water", "/queue/forwarded"},
+		{"unit_sub_review", "util-water", "/queue/sub-review"},
+		{"returns_queue", "dispatcher", "/queue/returns"},
+		{"home_lead", "lead", "/"},
+		{"ticket_page", "dispatcher", fmt.Sprintf("/tickets/%d", tk.ID)},
+		{"supervision_board", "lead", "/board"},
+		{"intake", "dispatcher", "/intake"},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				req := httptest.NewRequest("GET", p.path, nil)
+				req.AddCookie(cookies[p.user])
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != 200 {
+					b.Fatalf("%s: %d %s", p.path, w.Code, w.Body.String()[:min(300, w.Body.Len())])
+				}
+			}
+		})
+	}
+}
+
+// benchCookies signs the users in through the login form and returns
+// their session cookies, for requests straight to the handler.
+func benchCookies(b *testing.B, e *env, users ...string) map[string]*http.Cookie {
 	cookies := map[string]*http.Cookie{}
-	for _, user := range []string{"dispatcher", "util-water", "lead"} {
+	for _, user := range users {
 		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		// The login form's pre-session token, with its cookie.
 		page, err := noRedirect.Get(e.srv.URL + "/login")
@@ -63,33 +98,5 @@ func BenchmarkPages(b *testing.B) {
 			b.Fatalf("no session for %s", user)
 		}
 	}
-	for _, p := range []struct{ name, user, path string }{
-		{"home_dispatcher", "dispatcher", "/"},
-		{"ticket_list", "lead", "/tickets"},
-		{"ticket_list_filtered", "lead", fmt.Sprintf("/tickets?status=dispatched&category_id=%d&overdue=true&sort=due", e.cat)},
-		{"ticket_list_page_100", "lead", "/tickets?page=100"},
-		{"dispatch_queue", "dispatcher", "/queue/dispatch"},
-		{"unit_inbox", "util-water", "/queue/acknowledge"},
-		{"unit_home", "util-water", "/"},
-		{"unit_urged", "util-water", "/queue/urged"},
-		{"unit_forwarded", "util-water", "/queue/forwarded"},
-		{"unit_sub_review", "util-water", "/queue/sub-review"},
-		{"returns_queue", "dispatcher", "/queue/returns"},
-		{"home_lead", "lead", "/"},
-		{"ticket_page", "dispatcher", fmt.Sprintf("/tickets/%d", tk.ID)},
-		{"supervision_board", "lead", "/board"},
-		{"intake", "dispatcher", "/intake"},
-	} {
-		b.Run(p.name, func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				req := httptest.NewRequest("GET", p.path, nil)
-				req.AddCookie(cookies[p.user])
-				w := httptest.NewRecorder()
-				h.ServeHTTP(w, req)
-				if w.Code != 200 {
-					b.Fatalf("%s: %d %s", p.path, w.Code, w.Body.String()[:min(300, w.Body.Len())])
-				}
-			}
-		})
-	}
+	return cookies
 }

@@ -101,3 +101,17 @@ func analyze(raw *sql.DB, driver string) {
 		raw.Exec(`ANALYZE`)
 	}
 }
+
+// Exec runs statements on the database directly (bulk loads for
+// benchmarks), then refreshes the planner's statistics.
+func Exec(tb testing.TB, dsn string, queries ...string) {
+	tb.Helper()
+	raw, _ := rawDB(tb, dsn)
+	defer raw.Close()
+	for _, q := range queries {
+		if _, err := raw.Exec(q); err != nil {
+			tb.Fatalf("%v: %.200s", err, q)
+		}
+	}
+	raw.Exec(`ANALYZE`)
+}
