@@ -8,7 +8,7 @@ import (
 	"hotline/sqldb"
 )
 
-// StatsRefresher recounts the days whose tickets changed, so that the
+// StatsRefresher recounts the days whose tickets or calls changed, so that the
 // statistics pages seldom have to before they read.
 type StatsRefresher struct {
 	DB       *sqldb.DB
@@ -27,6 +27,9 @@ func (s *StatsRefresher) Run(ctx context.Context) {
 	for {
 		if _, err := s.DB.Stats().Refresh(ctx); err != nil && ctx.Err() == nil {
 			s.Logger.Error("statistics refresh", "err", err)
+		}
+		if _, err := s.DB.Stats().RefreshCalls(ctx); err != nil && ctx.Err() == nil {
+			s.Logger.Error("call statistics refresh", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -3,10 +3,13 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"hotline"
+	"hotline/report"
 )
 
 // CallFilter selects calls for statistics: offered in [From, To), and
@@ -100,6 +103,9 @@ func (db *DB) FindCallStatsBy(ctx context.Context, actor hotline.Actor, f CallFi
 	if key == "" {
 		return nil, hotline.Invalid("by", "应为 agent、queue、day、month 或 interval")
 	}
+	if from, to, ok := wholeDays(f.From, f.To); ok && f.AgentID == 0 && f.Queue == "" {
+		return db.rolledCallsBy(ctx, by, from, to, months, f.From)
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+key+`, `+callFigures+` FROM calls WHERE `+where+` GROUP BY 1 ORDER BY 1`, args...)
 	if err != nil {
 		return nil, err
@@ -178,9 +184,74 @@ func (db *DB) FindCallStats(ctx context.Context, actor hotline.Actor, f CallFilt
 	if err != nil {
 		return nil, err
 	}
+	if from, to, ok := wholeDays(f.From, f.To); ok && f.AgentID == 0 && f.Queue == "" {
+		_, sums, err := db.rolledCalls(ctx, "all", from, to, false)
+		if err != nil {
+			return nil, err
+		}
+		s := sums[""].stats()
+		return &s, nil
+	}
 	s := &hotline.CallStats{}
 	if err := scanCallStats(db.read.QueryRowContext(ctx, `SELECT `+callFigures+` FROM calls WHERE `+where, args...), s); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// rolledCallsBy is FindCallStatsBy over whole days without an agent or
+// queue, from the daily call counts.
+func (db *DB) rolledCallsBy(ctx context.Context, by string, from, to int64, months []string, start time.Time) ([]*CallGroup, error) {
+	dim := map[string]string{ByAgent: "agent", ByQueue: "queue", ByInterval: "slot", ByDay: "all", ByMonth: "all"}[by]
+	keys, sums, err := db.rolledCalls(ctx, dim, from, to, by == ByDay || by == ByMonth)
+	if err != nil {
+		return nil, err
+	}
+	out := []*CallGroup{}
+	switch by {
+	case ByMonth:
+		index := map[string]int{}
+		for i, m := range months {
+			index[m] = i
+		}
+		folded := make([]callSums, len(months))
+		seen := make([]bool, len(months))
+		for _, k := range keys {
+			d, _ := strconv.ParseInt(k, 10, 64)
+			i, ok := index[report.DayStart(d).Format("2006-01")]
+			if ok {
+				folded[i].add(sums[k])
+				seen[i] = true
+			}
+		}
+		for i, m := range months {
+			if seen[i] {
+				out = append(out, &CallGroup{Key: m, CallStats: folded[i].stats()})
+			}
+		}
+		return out, nil
+	case ByInterval:
+		slots := make([]int, 0, len(keys))
+		for _, k := range keys {
+			n, _ := strconv.Atoi(k)
+			slots = append(slots, n)
+		}
+		sort.Ints(slots)
+		for _, n := range slots {
+			out = append(out, &CallGroup{Key: fmt.Sprintf("%02d:%02d", n/2, n%2*30), CallStats: sums[strconv.Itoa(n)].stats()})
+		}
+		return out, nil
+	}
+	for _, k := range keys {
+		key := k
+		if by == ByDay {
+			d, _ := strconv.ParseInt(k, 10, 64)
+			key = report.DayStart(d).Format("2006-01-02")
+		}
+		out = append(out, &CallGroup{Key: key, CallStats: sums[k].stats()})
+	}
+	if by == ByDay {
+		sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	}
+	return out, nil
 }

@@ -206,6 +206,10 @@ func (db *DB) rebuildCall(ctx context.Context, tx *Tx, callID, caller string) er
 		}
 		phoneKey = db.Requesters.PhoneKey(caller)
 	}
+	// The call's day before and after the change are recounted.
+	if err := markCallDay(ctx, tx, "call_id = $1", callID); err != nil {
+		return err
+	}
 	var row int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO calls (call_id, caller_phone, caller_key, key_id, callee, queue, agent, agent_id,
 			offered_at, answered_at, ended_at, outcome, wait_ms, talk_ms, recording, updated_at)
@@ -221,6 +225,9 @@ func (db *DB) rebuildCall(ctx context.Context, tx *Tx, callID, caller string) er
 		RETURNING id`,
 		callID, sealedPhone, phoneKey, db.keys.ActiveKeyID(), c.Callee, c.Queue, c.Agent, agentID,
 		c.OfferedAt.UnixMilli(), ms(c.AnsweredAt), ms(c.EndedAt), c.Outcome, wait, talk, c.Recording, tx.now.UnixMilli()).Scan(&row)
+	if err == nil {
+		err = markCallDay(ctx, tx, "id = $1", row)
+	}
 	if err != nil || c.Outcome != hotline.CallAnsweredOK || agentID == nil || !quality.NewAgentCall(fromMS(joined), *c.AnsweredAt) {
 		return err
 	}

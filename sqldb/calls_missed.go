@@ -103,6 +103,9 @@ func (db *DB) RecordCallback(ctx context.Context, actor hotline.Actor, id int64,
 	if n, _ := res.RowsAffected(); n == 0 {
 		return hotline.Errorf(hotline.ENotFound, "没有这个未接来电")
 	}
+	if err := markCallDay(ctx, tx, "id = $1", id); err != nil { // the callback rate counts
+		return err
+	}
 	if err := appendAudit(ctx, tx, actor, "call.callback", fmt.Sprintf("call:%d", id), string(result)); err != nil {
 		return err
 	}

@@ -86,10 +86,13 @@ func (s *Stats) Ledger(ctx context.Context, actor hotline.Actor, f LedgerFilter,
 	q := `SELECT ` + ticketColumns + ` FROM tickets WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + `, created_at, id`
 	total := -1
 	if limit > 0 {
+		// A preview: the count, and the first rows picked by their narrow
+		// columns before the wide rows are read.
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE `+strings.Join(where, " AND "), args...).Scan(&total); err != nil {
 			return 0, err
 		}
-		q += fmt.Sprintf(" LIMIT %d", limit)
+		q = `SELECT ` + ticketColumns + ` FROM tickets WHERE id IN (SELECT id FROM tickets WHERE ` + strings.Join(where, " AND ") +
+			` ORDER BY ` + order + `, created_at, id LIMIT ` + fmt.Sprint(limit) + `) ORDER BY ` + order + `, created_at, id`
 	}
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {

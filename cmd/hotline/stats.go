@@ -7,8 +7,8 @@ import (
 )
 
 const statsUsage = `用法:
-  hotline stats rebuild   按工单从头重算每日统计（统计数字与工单不一致时使用；服务运行时也可使用）
-  hotline stats check     逐日核对每日统计与按工单重新计数的结果，有差异则列出并以非零状态退出
+  hotline stats rebuild   按工单和通话记录从头重算每日统计（统计数字与工单不一致时使用；服务运行时也可使用）
+  hotline stats check     逐日核对每日统计与按工单、通话记录重新计数的结果，有差异则列出并以非零状态退出
 支持 --data / --db。`
 
 func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -31,13 +31,18 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return describe(err)
 		}
+		calls, err := db.Stats().CheckCalls(ctx)
+		if err != nil {
+			return describe(err)
+		}
+		diffs = append(diffs, calls...)
 		for _, d := range diffs {
 			fmt.Fprintln(stdout, d)
 		}
 		if len(diffs) > 0 {
-			return fmt.Errorf("每日统计有 %d 处与工单不一致，请运行 hotline stats rebuild", len(diffs))
+			return fmt.Errorf("每日统计有 %d 处与工单、通话记录不一致，请运行 hotline stats rebuild", len(diffs))
 		}
-		fmt.Fprintln(stdout, "每日统计与工单一致")
+		fmt.Fprintln(stdout, "每日统计与工单、通话记录一致")
 		return nil
 	}
 	days, err := db.Stats().Rebuild(ctx, func(done, total int64) {
@@ -47,6 +52,10 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return describe(err)
 	}
-	fmt.Fprintf(stdout, "已按工单重算 %d 天的统计\n", days)
+	callDays, err := db.Stats().RebuildCalls(ctx)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "已按工单重算 %d 天的统计，按通话记录重算 %d 天的话务统计\n", days, callDays)
 	return nil
 }
