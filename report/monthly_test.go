@@ -22,9 +22,9 @@ func sampleData() *ReportData {
 			OnTime: n * 8 / 10, Evaluated: n / 2, Satisfied: n * 9 / 20, ResolvedKnown: n / 2, Resolved: n * 2 / 5})
 	}
 	d := &ReportData{Period: p, Issuer: "萍乡市12345热线", Now: fig(3466), Prev: fig(3570), HadPrev: true,
-		Calls: CallFigures{Offered: 27000, Answered: 25000, AnswerRate: 0.926, ServiceLevel15s: 0.81, AvgTalkSeconds: 352},
-		Quality: QualityFigures{Scored: 410, AvgScore: 91.5, PassRate: 0.95, UnsatisfiedCoverage: 1, RectOK: 1},
-		Cases:   []Case{{Number: "PX20261103000123", Title: "金典城小区停水", Kind: "bad", Comment: "未记录停水时长", Score: 72}},
+		Calls:     CallFigures{Offered: 27000, Answered: 25000, AnswerRate: 0.926, ServiceLevel15s: 0.81, AvgTalkSeconds: 352},
+		Quality:   QualityFigures{Scored: 410, AvgScore: 91.5, PassRate: 0.95, UnsatisfiedCoverage: 1, RectOK: 1},
+		Cases:     []Case{{Number: "PX20261103000123", Title: "金典城小区停水", Kind: "bad", Comment: "未记录停水时长", Score: 72}},
 		Narrative: "一、金典城片区停水诉求集中，建议供水部门提前公告。\n二、夜间施工噪音投诉上升。"}
 	for i := 0; i < 30; i++ {
 		d.Daily = append(d.Daily, Counts{Tickets: int64(100 + i)})
