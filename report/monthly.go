@@ -101,10 +101,10 @@ func Build(d *ReportData, chart func(Chart) ([]byte, error)) (*Doc, error) {
 	for _, r := range d.Channels {
 		mix = append(mix, fmt.Sprintf("%s%d件（%s）", r.Name, r.Tickets, pctText(Ratio(r.Tickets, n.Tickets))))
 	}
-	doc.Add(Para(fmt.Sprintf("本期共受理群众诉求%d件，环比%s，同比%s。其中%s。办结%d件，办结率%s，按期办结率%s；直接答复%d件，直接答复率%s。"+
+	doc.Add(Para(fmt.Sprintf("本期共受理群众诉求%d件，环比%s，同比%s。其中%s。办结%d件，办结率%s，按期办结率%s，超期%d件；直接答复%d件，直接答复率%s。"+
 		"响应率%s，解决率%s，满意率%s。",
 		n.Tickets, changeText(n.Tickets, p.Tickets, d.HadPrev), changeText(n.Tickets, l.Tickets, d.HadLast), strings.Join(mix, "，"),
-		n.Concluded, pctText(n.ConclusionRate), pctText(n.OnTimeRate), n.DirectAnswers, pctText(n.DirectAnswerRate),
+		n.Concluded, pctText(n.ConclusionRate), pctText(n.OnTimeRate), n.Overdue, n.DirectAnswers, pctText(n.DirectAnswerRate),
 		pctText(n.ResponseRate), pctText(n.ResolutionRate), pctText(n.SatisfactionRate))))
 	count := func(name string, get func(Figures) int64) []string {
 		return []string{name, fmt.Sprint(get(n)), fmt.Sprint(get(p)), changeText(get(n), get(p), d.HadPrev), fmt.Sprint(get(l)), changeText(get(n), get(l), d.HadLast)}

@@ -218,6 +218,7 @@ func (s *Server) routeTable() []route {
 		{"GET /stats/service", browser, hotline.PermStats, s.handleStatsPage("service")},
 		{"GET /stats/ledgers", browser, hotline.PermStats, s.handleStatsPage("ledgers")},
 		{"GET /api/v1/ledgers/{file}", api, hotline.PermStats, s.handleLedgerExport},
+		{"GET /api/v1/reports/{period}/{file}", api, hotline.PermStats, s.handleReportFile},
 		{"GET /stats/{page}/export.xlsx", browser, hotline.PermStats, s.handleStatsExport},
 
 		// Files, and what no route has.

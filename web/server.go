@@ -38,6 +38,13 @@ type Server struct {
 	MetricsToken string
 	// AccessLog writes a line per request (no query, token or body).
 	AccessLog bool
+	// ReportFont is the CJK TrueType font file of the reports' PDF and
+	// charts (report.DefaultFont unless set); read at the first report.
+	ReportFont string
+
+	fontOnce sync.Once
+	font     []byte
+	fontErr  error
 
 	mux        *routeTable
 	loginLimit *limiter
