@@ -180,6 +180,7 @@ const (
 	PermCallerHistory   Permission = "caller.history" // look up a caller's earlier tickets by phone (limited, audited)
 	PermCallStats       Permission = "call.stats"     // every agent's and queue's call figures (a call agent sees its own)
 	PermStats           Permission = "stats.read"     // the centre's statistics, ledgers, hotspots and early warnings
+	PermWriteReports    Permission = "report.write"   // write the operations reports' analysis and submit them to the centre
 )
 
 // rolePermissions is the role × permission table.
@@ -190,9 +191,9 @@ var rolePermissions = map[Role][]Permission{
 	RoleInspector:      {PermExportTickets, PermEditKB, PermCallStats},
 	RoleCallbackAgent:  {PermRevealRequester, PermCallerHistory},
 	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory, PermCallStats, PermStats},
-	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats},
-	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats},
-	RoleAnalyst:        {PermExportTickets, PermCallStats, PermStats},
+	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports},
+	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports},
+	RoleAnalyst:        {PermExportTickets, PermCallStats, PermStats, PermWriteReports},
 	RoleSupervisor:     {PermReadAudit, PermExportTickets, PermCallStats, PermStats},
 	RoleUnit:           {PermRevealRequester}, // only on its own, non-confidential tickets
 }

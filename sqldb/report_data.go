@@ -84,6 +84,11 @@ func (s *Stats) ReportData(ctx context.Context, actor hotline.Actor, p report.Pe
 	} else if hotline.ErrorCode(err) != hotline.EForbidden {
 		return nil, err
 	}
+	if st, err := s.ReportState(ctx, actor, p); err != nil {
+		return nil, err
+	} else if v := st.Latest(); v != nil {
+		d.Narrative = v.Narrative
+	}
 	rows, err := s.db.read.QueryContext(ctx, `SELECT COALESCE(t.number, ''), COALESCE(t.title, ''), i.typical_case, i.comment, i.score
 		FROM inspections i LEFT JOIN tickets t ON t.id = i.ticket_id
 		WHERE i.typical_case <> '' AND i.scored_at >= $1 AND i.scored_at < $2 ORDER BY i.scored_at LIMIT 20`, p.From.UnixMilli(), p.To.UnixMilli())

@@ -180,6 +180,7 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 	return template.FuncMap{
 		"T":          l.T,
 		"cell":       cellText,
+		"pct":        func(f float64) pct { return pct(f) },
 		"periodKind": func(k string) string { return periodKindNames[k] },
 		"ledgerName": func(k string) string { return ledgerNames[k] },
 		"json": func(v any) string {

@@ -11,6 +11,9 @@ import (
 	"hotline/report"
 )
 
+var reportStandings = map[string]string{report.StandingNone: "未撰写", report.StandingDraft: "草稿", report.StandingOnTime: "已按时报送",
+	report.StandingLate: "逾期报送", report.StandingOverdue: "逾期未报送"}
+
 var reportKinds = map[string]string{report.PeriodMonth: "月度统计分析报告", report.PeriodQuarter: "季度热点难点预测预警专报",
 	report.PeriodHalf: "半年工作报告", report.PeriodYear: "年度工作报告"}
 
@@ -91,4 +94,65 @@ func (s *Server) handleReportFile(w http.ResponseWriter, r *http.Request) {
 	name := doc.Title + "." + ext
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="report-%s.%s"; filename*=UTF-8''%s`, key, ext, urlPathEscape(name)))
 	w.Write(buf.Bytes())
+}
+
+// handleReport is GET /api/v1/reports/{period}/{file}: with .docx or .pdf
+// the report's file, without an extension its state (versions, due time,
+// status).
+func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
+	if strings.Contains(r.PathValue("file"), ".") {
+		s.handleReportFile(w, r)
+		return
+	}
+	p, err := reportPeriod(r.PathValue("period"), r.PathValue("file"))
+	if err == nil {
+		var st *report.State
+		if st, err = s.DB.Stats().ReportState(r.Context(), actorFrom(r), p); err == nil {
+			s.writeReportState(w, r, st)
+			return
+		}
+	}
+	s.error(w, r, err)
+}
+
+func (s *Server) writeReportState(w http.ResponseWriter, r *http.Request, st *report.State) {
+	now := s.DB.Now()
+	standing := st.Standing(now)
+	writeJSON(w, http.StatusOK, map[string]any{"period": st.Key, "kind": st.Kind, "due_at": st.DueAt, "status": standing,
+		"status_label": localeOf(r).T(reportStandings[standing]),
+		"on_time":      st.OnTime(), "overdue": st.Overdue(now), "submitted_at": st.FirstSubmitted(), "versions": st.Versions})
+}
+
+// handleReportSave is PUT /api/v1/reports/{period}/{key} {"narrative"}:
+// the analyst's analysis and suggestions, into the draft.
+func (s *Server) handleReportSave(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Narrative string `json:"narrative"`
+	}
+	p, err := reportPeriod(r.PathValue("period"), r.PathValue("key"))
+	if err == nil {
+		err = decode(r, &in)
+	}
+	if err == nil {
+		var st *report.State
+		if st, err = s.DB.Stats().SaveReport(r.Context(), actorFrom(r), p, in.Narrative); err == nil {
+			s.writeReportState(w, r, st)
+			return
+		}
+	}
+	s.error(w, r, err)
+}
+
+// handleReportSubmit is POST /api/v1/reports/{period}/{key}/submit: the
+// draft goes to the centre (报送).
+func (s *Server) handleReportSubmit(w http.ResponseWriter, r *http.Request) {
+	p, err := reportPeriod(r.PathValue("period"), r.PathValue("key"))
+	if err == nil {
+		var st *report.State
+		if st, err = s.DB.Stats().SubmitReport(r.Context(), actorFrom(r), p); err == nil {
+			s.writeReportState(w, r, st)
+			return
+		}
+	}
+	s.error(w, r, err)
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"hotline"
+	"hotline/report"
 	"hotline/sqldb/sqldbtest"
 )
 
@@ -21,7 +22,7 @@ import (
 // PDF renders in pdftoppm; a period of the wrong kind, another format and
 // a call agent are refused.
 func TestAPI_Reports(t *testing.T) {
-	if _, err := os.Stat("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"); err != nil {
+	if _, err := os.Stat(report.DefaultFont); err != nil {
 		t.Skip("the reports' font is not installed (apt-get install fonts-arphic-gbsn00lp)")
 	}
 	for _, d := range sqldbtest.Dialects() {
@@ -47,30 +48,7 @@ func testReports(t *testing.T, e *env) {
 	}
 	e.call("analyst", "GET", "/api/v1/stats/summary?period="+month, nil, 200, &sum)
 	raw := e.call("analyst", "GET", "/api/v1/reports/month/"+month+".docx", nil, 200, nil)
-	z, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var text string
-	for _, f := range z.File {
-		if f.Name != "word/document.xml" {
-			continue
-		}
-		r, _ := f.Open()
-		dec := xml.NewDecoder(r)
-		for {
-			tok, err := dec.Token()
-			if err == io.EOF {
-				break
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if cd, ok := tok.(xml.CharData); ok {
-				text += string(cd)
-			}
-		}
-		r.Close()
-	}
+	text := reportText(t, raw)
 	pct := func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
 	for _, want := range []string{
 		fmt.Sprintf("本期共受理群众诉求%d件", sum.Tickets),
@@ -106,4 +84,34 @@ func testReports(t *testing.T, e *env) {
 	}
 	e.call("analyst", "GET", "/api/v1/reports/month/"+month+".odt", nil, 404, nil)
 	e.call("agent", "GET", "/api/v1/reports/month/"+month+".docx", nil, 403, nil)
+}
+
+// reportText is the text of a docx's document.
+func reportText(t *testing.T, raw []byte) string {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	for _, f := range z.File {
+		if f.Name != "word/document.xml" {
+			continue
+		}
+		r, _ := f.Open()
+		dec := xml.NewDecoder(r)
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if cd, ok := tok.(xml.CharData); ok {
+				text += string(cd)
+			}
+		}
+		r.Close()
+	}
+	return text
 }

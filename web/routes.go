@@ -217,8 +217,14 @@ func (s *Server) routeTable() []route {
 		{"GET /stats/units", browser, hotline.PermStats, s.handleStatsPage("units")},
 		{"GET /stats/service", browser, hotline.PermStats, s.handleStatsPage("service")},
 		{"GET /stats/ledgers", browser, hotline.PermStats, s.handleStatsPage("ledgers")},
+		{"GET /stats/reports", browser, hotline.PermStats, s.handleReportsPage},
+		{"GET /stats/reports/{period}/{key}", browser, hotline.PermStats, s.handleReportPage},
+		{"POST /stats/reports/{period}/{key}", browser, hotline.PermWriteReports, s.handleReportSaveForm},
+		{"POST /stats/reports/{period}/{key}/submit", browser, hotline.PermWriteReports, s.handleReportSubmitForm},
 		{"GET /api/v1/ledgers/{file}", api, hotline.PermStats, s.handleLedgerExport},
-		{"GET /api/v1/reports/{period}/{file}", api, hotline.PermStats, s.handleReportFile},
+		{"GET /api/v1/reports/{period}/{file}", api, hotline.PermStats, s.handleReport},
+		{"PUT /api/v1/reports/{period}/{key}", api, hotline.PermWriteReports, s.handleReportSave},
+		{"POST /api/v1/reports/{period}/{key}/submit", api, hotline.PermWriteReports, s.handleReportSubmit},
 		{"GET /stats/{page}/export.xlsx", browser, hotline.PermStats, s.handleStatsExport},
 
 		// Files, and what no route has.

@@ -55,7 +55,7 @@ func (c *client) get(path string, out any) {
 func TestServeDemo_Lifecycle(t *testing.T) {
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, "serve", "--demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0")
-	cmd.Env = append(cmd.Environ(), "HOTLINE_DEMO_TICKETS=40", "HOTLINE_DEMO_CALLS=100")
+	cmd.Env = append(cmd.Environ(), "HOTLINE_DEMO_TICKETS=40", "HOTLINE_DEMO_CALLS=100", "HOTLINE_DEMO_HISTORY=5")
 	base := startCmd(t, cmd)
 	agent, dispatcher, callback, lead := login(t, base, "agent"), login(t, base, "dispatcher"), login(t, base, "callback"), login(t, base, "lead")
 	water, urban := login(t, base, "util-water"), login(t, base, "dept-urban")

@@ -91,7 +91,7 @@ func TestBackupRestoreAndAuditVerify(t *testing.T) {
 	bin := buildBinary(t)
 	data := t.TempDir()
 	cmd := exec.Command(bin, "serve", "--demo", "--data", data, "--addr", "127.0.0.1:0")
-	cmd.Env = append(cmd.Environ(), "HOTLINE_DEMO_TICKETS=30", "HOTLINE_DEMO_CALLS=30")
+	cmd.Env = append(cmd.Environ(), "HOTLINE_DEMO_TICKETS=30", "HOTLINE_DEMO_CALLS=30", "HOTLINE_DEMO_HISTORY=0")
 	base := startCmd(t, cmd)
 	want := listTickets(t, base)
 	backup := filepath.Join(t.TempDir(), "backup.db")

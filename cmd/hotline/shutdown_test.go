@@ -25,7 +25,7 @@ func TestServe_MetricsAndGracefulShutdown(t *testing.T) {
 	bin := buildBinary(t)
 	data := t.TempDir()
 	cmd := exec.Command(bin, "serve", "--demo", "--data", data, "--addr", "127.0.0.1:0", "--drain", "5s")
-	cmd.Env = append(cmd.Environ(), "HOTLINE_DEMO_TICKETS=20", "HOTLINE_DEMO_CALLS=30")
+	cmd.Env = append(cmd.Environ(), "HOTLINE_DEMO_TICKETS=20", "HOTLINE_DEMO_CALLS=30", "HOTLINE_DEMO_HISTORY=0")
 	base := startCmd(t, cmd)
 	get := func(path, token string) (int, string) { return getStatus(t, base+path, token) }
 	for _, p := range []string{"/healthz", "/readyz"} {

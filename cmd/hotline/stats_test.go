@@ -18,9 +18,10 @@ func TestStatsCheckRebuild(t *testing.T) {
 	bin := buildBinary(t)
 	data := t.TempDir()
 	runCLI(t, bin, "keys", "init", "--data", data)
+	runCLI(t, bin, "user", "add", "--data", data, "--username", "lead", "--role", "team_lead", "--password", "hotline12345")
 	cdr := filepath.Join(data, "cdr.csv")
 	os.WriteFile(cdr, []byte("call_id,caller,queue,agent,offered_at,answered_at,ended_at\n"+
-		"s-1,13907990001,12345,,2026-11-30 09:00:00,2026-11-30 09:00:08,2026-11-30 09:06:08\n"+
+		"s-1,13907990001,12345,lead,2026-11-30 09:00:00,2026-11-30 09:00:08,2026-11-30 09:06:08\n"+
 		"s-2,13907990002,12345,,2026-11-29 21:10:00,,2026-11-29 21:10:30\n"), 0o600)
 	runCLI(t, bin, "calls", "import", "--data", data, cdr)
 	if out := runCLI(t, bin, "stats", "check", "--data", data); !strings.Contains(out, "每日统计与工单、通话记录一致") {
