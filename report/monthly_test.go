@@ -114,6 +114,23 @@ func TestBuild_DOCXAndPDF(t *testing.T) {
 		t.Log("pdftoppm not installed (apt-get install poppler-utils): the PDF is not rendered")
 		return
 	}
+	// LibreOffice, where installed (apt-get install libreoffice-writer-nogui;
+	// not in CI: a documented check), opens the docx and prints it.
+	if soffice, err := exec.LookPath("soffice"); err == nil {
+		out, err := exec.Command(soffice, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "lo-profile"),
+			"--convert-to", "pdf:writer_pdf_Export", "--outdir", filepath.Join(dir, "lo"), filepath.Join(dir, "monthly.docx")).CombinedOutput()
+		if err != nil {
+			t.Fatalf("LibreOffice: %v %s", err, out)
+		}
+		if out, err := exec.Command("pdftoppm", "-r", "30", "-png", filepath.Join(dir, "lo", "monthly.pdf"), filepath.Join(dir, "lo", "page")).CombinedOutput(); err != nil {
+			t.Fatalf("pdftoppm of LibreOffice's PDF: %v %s", err, out)
+		}
+		if pages, _ := filepath.Glob(filepath.Join(dir, "lo", "page*.png")); len(pages) < 3 {
+			t.Errorf("LibreOffice printed %d pages of the docx", len(pages))
+		}
+	} else {
+		t.Log("LibreOffice not installed: the docx is checked as a package only")
+	}
 	if out, err := exec.Command("pdftoppm", "-r", "40", "-png", filepath.Join(dir, "monthly.pdf"), filepath.Join(dir, "page")).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v %s", err, out)
 	}

@@ -32,7 +32,7 @@ func TestBrowser_Statistics(t *testing.T) {
 	drawn := `(() => { const all = document.querySelectorAll("[data-chart]");
 		return all.length + "/" + document.querySelectorAll("[data-chart][data-drawn] canvas").length; })()`
 	for _, page := range []string{"/stats", "/stats/units", "/stats/service"} {
-		if err := chromedp.Do(bctx, chromedp.Navigate(e.srv.URL+page+"?period="+today), chromedp.WaitVisible(css(`section.stat`))); err != nil {
+		if err := chromedp.Do(bctx, chromedp.Navigate(e.srv.URL+page+"?period="+today), chromedp.WaitReady(css(`[data-chart][data-drawn]`))); err != nil {
 			t.Fatal(page, err)
 		}
 		got, err := chromedp.Run(bctx, chromedp.Evaluate[string](drawn))
@@ -47,7 +47,7 @@ func TestBrowser_Statistics(t *testing.T) {
 	}
 	// Drill down from 公共事业 to its second level.
 	if err := chromedp.Do(bctx, chromedp.Navigate(e.srv.URL+"/stats?period="+today),
-		chromedp.Click(css(`#category table a`)), chromedp.WaitVisible(css(`#category .crumbs`))); err != nil {
+		chromedp.Click(css(`#category table a`)), chromedp.WaitVisible(css(`#category .crumbs`)), chromedp.WaitReady(css(`[data-chart][data-drawn]`))); err != nil {
 		t.Fatal(err)
 	}
 	loc, _ := chromedp.Run(bctx, chromedp.Location())

@@ -181,6 +181,16 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		}
 		tabs = append(tabs, tab{Label: "知识库待复核", URL: u, Count: n, Class: class})
 	}
+	// The reports of the periods just ended that are not yet submitted
+	// (the monthly one early each month), to those who write them.
+	if a.Role.Has(hotline.PermWriteReports) {
+		t, err := s.reportsDue(r, a)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		tabs = append(tabs, t)
+	}
 	if a.Role == hotline.RoleCallAgent || a.Role == hotline.RoleTeamLead || a.Role == hotline.RoleDispatcher {
 		tabs = append([]tab{{Label: "受理登记", URL: "/intake", Count: -1}}, tabs...)
 	}

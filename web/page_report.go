@@ -135,3 +135,28 @@ func (s *Server) handleReportSubmitForm(w http.ResponseWriter, r *http.Request) 
 	}
 	http.Redirect(w, r, "/stats/reports/"+p.Kind+"/"+p.Key()+"?done=submitted", http.StatusSeeOther)
 }
+
+// reportsDue is the home page's reminder: the reports of the periods just
+// ended (month, quarter, half, year) not yet submitted, marked overdue
+// when one is past its due time.
+func (s *Server) reportsDue(r *http.Request, a hotline.Actor) (tab, error) {
+	now := s.DB.Now()
+	t := tab{Label: "待报送报告", URL: "/stats/reports"}
+	for _, kind := range []string{report.PeriodMonth, report.PeriodQuarter, report.PeriodHalf, report.PeriodYear} {
+		p, _ := report.Containing(kind, now)
+		st, err := s.DB.Stats().ReportState(r.Context(), a, p.Previous())
+		if err != nil {
+			return t, err
+		}
+		if st.FirstSubmitted() == nil {
+			t.Count++
+			if t.Class == "" {
+				t.Class = "warning"
+			}
+			if st.Overdue(now) {
+				t.Class = "overdue"
+			}
+		}
+	}
+	return t, nil
+}

@@ -86,8 +86,11 @@ func testReportSubmission(t *testing.T, e *env) {
 	if n := e.auditCount(ctx, "report.submit"); n != 1 {
 		t.Errorf("%d submissions audited", n)
 	}
-	// The pages: the list, the report, its two forms.
+	// The pages: the reminder at home, the list, the report, its two forms.
 	c, csrf := loggedIn(t, e, "analyst")
+	if _, home := get(t, c, e.srv.URL+"/"); !strings.Contains(home, "待报送报告") {
+		t.Error("no reminder of the reports to submit on the analyst's home page")
+	}
 	code, body := get(t, c, e.srv.URL+"/stats/reports")
 	if code != 200 || !strings.Contains(body, "/stats/reports/month/"+last) || !strings.Contains(body, "第2版") {
 		t.Fatalf("reports page %d %.400s", code, body)

@@ -21,7 +21,8 @@ import (
 // kind, each with its dispatch event and most concluded and rated, and
 // 1,000,000 calls over the last year (about 2,700 a day). The daily
 // counts are rebuilt from scratch first (timed: `hotline stats
-// rebuild`); PostgreSQL too with HOTLINE_TEST_POSTGRES.
+// rebuild`); PostgreSQL too with HOTLINE_TEST_POSTGRES. The reports
+// (docx and PDF with their charts) are generated the same way.
 func BenchmarkStatsPages(b *testing.B) {
 	for _, d := range sqldbtest.Dialects() {
 		e := MustServerOn(b, d)
@@ -118,6 +119,9 @@ func BenchmarkStatsPages(b *testing.B) {
 			{"service_month", "/stats/service?period=2026-11"},
 			{"service_quarter", "/stats/service?period=2026-Q4"},
 			{"ledgers_month", "/stats/ledgers?period=2026-11"},
+			{"report_month_docx", "/api/v1/reports/month/2026-11.docx"},
+			{"report_month_pdf", "/api/v1/reports/month/2026-11.pdf"},
+			{"report_year_pdf", "/api/v1/reports/year/2026.pdf"},
 		} {
 			b.Run(d+"/"+p.name, func(b *testing.B) {
 				for i := 0; i < b.N; i++ {

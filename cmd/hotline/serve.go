@@ -22,6 +22,7 @@ import (
 	"hotline/jobs"
 	"hotline/metrics"
 	"hotline/quality"
+	"hotline/report"
 	"hotline/web"
 )
 
@@ -43,6 +44,8 @@ type serveOptions struct {
 	objectionDays   int     // working days an agent has to object to a score
 	responseHours   int     // hours to answer a rectification (the cause analysed)
 	planHours       int     // hours to plan it
+	reportFont      string  // the reports' CJK TrueType font
+	reportDue       int     // working days after its period a report is due
 }
 
 // newServeFlags registers every serve setting: the flags are also the
@@ -72,6 +75,8 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.IntVar(&o.responseHours, "rectify-response-hours", 24, "整改响应（原因分析）时限（小时）")
 	fs.IntVar(&o.planHours, "rectify-plan-hours", 48, "整改计划时限（小时，自发现问题起）")
 	fs.Float64Var(&o.sampleShare, "sample-share", quality.DefaultShare, "每周抽样质检的比例（每名话务员上周接听来电的份额，0 为不自动抽样）")
+	fs.StringVar(&o.reportFont, "report-font", report.DefaultFont, "运营报告（PDF 和图表）使用的中文 TrueType 字体文件")
+	fs.IntVar(&o.reportDue, "report-due-workdays", report.DefaultDueWorkdays, "运营报告在周期结束后第几个工作日内报送")
 	return fs, o
 }
 
@@ -122,6 +127,9 @@ func (o *serveOptions) validate() error {
 	if o.responseHours < 1 || o.responseHours > 168 || o.planHours < o.responseHours || o.planHours > 336 {
 		return fmt.Errorf("rectify_response_hours、rectify_plan_hours：响应 1 到 168 小时，计划不早于响应、不超过 336 小时（现为 %d、%d）", o.responseHours, o.planHours)
 	}
+	if o.reportDue < 1 || o.reportDue > 20 {
+		return fmt.Errorf("report_due_workdays：应为 1 到 20 个工作日，而不是 %d", o.reportDue)
+	}
 	if o.sampleShare < 0 || o.sampleShare > 1 {
 		return fmt.Errorf("sample_share：应为 0 到 1（如 0.05 即 5%%），而不是 %g", o.sampleShare)
 	}
@@ -163,6 +171,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	db.Recordings = o.refs()
+	db.ReportDueWorkdays = o.reportDue
 	db.QualityLimits = quality.Limits{Objection: hotline.Limit{Value: o.objectionDays, Unit: hotline.WorkingDays},
 		Response: hotline.Limit{Value: o.responseHours, Unit: hotline.CalendarHours}, Plan: hotline.Limit{Value: o.planHours, Unit: hotline.CalendarHours}}
 	if *withDemo {
@@ -201,6 +210,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	})
 	handler := web.NewServer(db, logger)
 	handler.SecureCookies = !*insecure && !*withDemo
+	handler.ReportFont = o.reportFont
 	handler.Metrics, handler.MetricsToken, handler.AccessLog = m, *metricsToken, true
 	if o.dev != "" {
 		if err := handler.Develop(o.dev); err != nil {
