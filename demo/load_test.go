@@ -9,6 +9,7 @@ import (
 	"hotline"
 	"hotline/demo"
 	"hotline/quality"
+	"hotline/report"
 	"hotline/sqldb"
 	"hotline/sqldb/sqldbtest"
 )
@@ -108,6 +109,18 @@ func TestLoad(t *testing.T) {
 	}
 	if diffs, err := db.Stats().Check(ctx); err != nil || len(diffs) > 0 {
 		t.Errorf("daily counts differ from the tickets: %v %v", err, diffs)
+	}
+	// The monthly reports: the months before submitted (one late), the
+	// last one written.
+	for back, want := range map[int]string{1: "", 2: report.StandingLate, 3: report.StandingOnTime} {
+		p, _ := report.Containing(report.PeriodMonth, now)
+		for i := 0; i < back; i++ {
+			p = p.Previous()
+		}
+		st, err := db.Stats().ReportState(ctx, lead, p)
+		if err != nil || len(st.Versions) != 1 || want != "" && st.Standing(now) != want {
+			t.Errorf("demo report %s: %+v %v", p.Key(), st, err)
+		}
 	}
 	// Every demo dispatch is recorded, so return rates have their base; the
 	// models are trained and switched on.
