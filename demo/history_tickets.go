@@ -95,6 +95,7 @@ type historyMaker struct {
 	agents  []hotline.Actor
 	suggest map[[2]int64]*hotline.CatalogueEntry
 	err     error
+	made    int // appeals made so far, for choices without a random draw
 }
 
 func (h *historyMaker) hourOfDay() time.Duration {
@@ -173,6 +174,12 @@ func (h *historyMaker) ticket(ctx context.Context, at time.Time, leaf *hotline.C
 		out.Steps[len(out.Steps)-1].Dispatch = &sqldb.DispatchRecord{CatalogueUnitID: catalogue}
 	}
 	minutes := func(lo, hi int) time.Duration { return time.Duration(lo+rng.IntN(hi-lo+1)) * time.Minute }
+	// The agent answers from the knowledge base: every direct answer and
+	// one appeal in six otherwise (by number: the draws stay as they were).
+	if len(c.articles) > 0 && (kind == hotline.Consult || h.made%6 == 0) {
+		out.Articles = []int64{c.articles[(h.made*7+int(leaf.ID))%len(c.articles)]}
+	}
+	h.made++
 	if kind == hotline.Consult && rng.IntN(3) > 0 {
 		step(minutes(2, 8), agent, hotline.Command{Action: hotline.ActionResolveOnCall, Content: "已依据知识库答复：" + leaf.Name + "相关政策及办理流程，来电人表示清楚。"})
 		return out

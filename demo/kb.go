@@ -179,6 +179,7 @@ func (c *city) loadKB(ctx context.Context, now time.Time) error {
 		if _, err := c.db.ReviewArticle(ctx, editor, a.ID, sqldb.ArticlePublish, ""); err != nil {
 			return err
 		}
+		c.articles = append(c.articles, a.ID)
 	}
 	return nil
 }

@@ -115,6 +115,7 @@ type city struct {
 	actors    map[string]hotline.Actor
 	unitActor map[int64][]hotline.Actor // the unit's login, then its named handlers
 	prev      *hotline.Ticket           // the story before, a merge target
+	articles  []int64                   // the published knowledge-base articles
 }
 
 func newCity(ctx context.Context, db *sqldb.DB) (*city, error) {

@@ -16,6 +16,9 @@ type HistoryTicket struct {
 	At     time.Time
 	Submit bool
 	Steps  []HistoryStep
+	// Articles are the knowledge-base articles the agent used, linked at
+	// acceptance.
+	Articles []int64
 }
 
 // HistoryStep is one action of a HistoryTicket.
@@ -52,6 +55,11 @@ func (db *DB) ReplayHistory(ctx context.Context, batch []HistoryTicket) ([]error
 		tx.now = h.At
 		if err := db.createTicket(ctx, tx, h.Actor, h.Ticket, h.Submit); err != nil {
 			return refused, fmt.Errorf("history ticket %d: %w", i, err)
+		}
+		for _, a := range h.Articles {
+			if err := linkArticle(ctx, tx, h.Actor, h.Ticket.ID, a); err != nil {
+				return refused, fmt.Errorf("history ticket %d article %d: %w", i, a, err)
+			}
 		}
 		for j, s := range h.Steps {
 			if s.At.After(present) {

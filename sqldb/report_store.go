@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"hotline"
 	"hotline/report"
@@ -139,4 +140,14 @@ func (s *Stats) SubmitReport(ctx context.Context, actor hotline.Actor, p report.
 		return nil, err
 	}
 	return st, tx.Commit()
+}
+
+// FirstTicketAt is when the first ticket was accepted (zero with none):
+// periods before it have no report to write.
+func (s *Stats) FirstTicketAt(ctx context.Context) (time.Time, error) {
+	var at sql.NullInt64
+	if err := s.db.read.QueryRowContext(ctx, `SELECT MIN(created_at) FROM tickets`).Scan(&at); err != nil || !at.Valid {
+		return time.Time{}, err
+	}
+	return fromMS(at.Int64), nil
 }

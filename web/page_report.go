@@ -51,7 +51,14 @@ func (s *Server) handleReportsPage(w http.ResponseWriter, r *http.Request) {
 		if c.DueWorkdays <= 0 {
 			c.DueWorkdays = report.DefaultDueWorkdays
 		}
+		first, err := s.DB.Stats().FirstTicketAt(r.Context())
+		if err != nil {
+			return nil, err
+		}
 		for _, p := range recentReportPeriods(now) {
+			if !p.To.After(first) {
+				continue // before the hotline had tickets
+			}
 			st, err := s.DB.Stats().ReportState(r.Context(), a, p)
 			if err != nil {
 				return nil, err
@@ -142,9 +149,16 @@ func (s *Server) handleReportSubmitForm(w http.ResponseWriter, r *http.Request) 
 func (s *Server) reportsDue(r *http.Request, a hotline.Actor) (tab, error) {
 	now := s.DB.Now()
 	t := tab{Label: "待报送报告", URL: "/stats/reports"}
+	first, err := s.DB.Stats().FirstTicketAt(r.Context())
+	if err != nil {
+		return t, err
+	}
 	for _, kind := range []string{report.PeriodMonth, report.PeriodQuarter, report.PeriodHalf, report.PeriodYear} {
 		p, _ := report.Containing(kind, now)
-		st, err := s.DB.Stats().ReportState(r.Context(), a, p.Previous())
+		if p = p.Previous(); !p.To.After(first) {
+			continue
+		}
+		st, err := s.DB.Stats().ReportState(r.Context(), a, p)
 		if err != nil {
 			return t, err
 		}
