@@ -81,8 +81,9 @@ func pointsText(now, before float64, had bool) string {
 // Build lays the report out: the overview with its comparisons and trend,
 // the appeals by channel, kind, category and district, the units'
 // handling and ranking, calls and quality, typical cases, and the
-// analyst's analysis and suggestions. chart draws each chart (PNG).
-func Build(d *ReportData, chart func(Chart) ([]byte, error)) (*Doc, error) {
+// analyst's analysis and suggestions. chart draws each chart as a PNG of
+// w × h centimetres, the size it is placed at.
+func Build(d *ReportData, chart func(c Chart, w, h float64) ([]byte, error)) (*Doc, error) {
 	doc := &Doc{Title: d.Title(), Subtitle: fmt.Sprintf("统计周期：%s至%s", d.Period.From.Format("2006年1月2日"),
 		d.Period.To.AddDate(0, 0, -1).Format("2006年1月2日"))}
 	var err error
@@ -91,7 +92,7 @@ func Build(d *ReportData, chart func(Chart) ([]byte, error)) (*Doc, error) {
 			return
 		}
 		var png []byte
-		if png, err = chart(c); err == nil {
+		if png, err = chart(c, w, h); err == nil {
 			doc.Add(ImageBlock(png, w, h, c.Title))
 		}
 	}

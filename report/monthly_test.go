@@ -39,8 +39,8 @@ func sampleData() *ReportData {
 	return d
 }
 
-func charts(t *testing.T, ttf []byte) func(Chart) ([]byte, error) {
-	return func(c Chart) ([]byte, error) { return c.PNG(ttf, 16, 7) }
+func charts(t *testing.T, ttf []byte) func(Chart, float64, float64) ([]byte, error) {
+	return func(c Chart, w, h float64) ([]byte, error) { return c.PNG(ttf, w, h) }
 }
 
 // The monthly report as docx: a package Word and LibreOffice open (its

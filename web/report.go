@@ -71,9 +71,7 @@ func (s *Server) handleReportFile(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	doc, err := report.Build(d, func(c report.Chart) ([]byte, error) {
-		return c.PNG(ttf, 16, max(5, min(14, 2+0.6*float64(len(c.Names)))))
-	})
+	doc, err := report.Build(d, func(c report.Chart, w, h float64) ([]byte, error) { return c.PNG(ttf, w, h) })
 	if err != nil {
 		s.error(w, r, err)
 		return
