@@ -32,21 +32,8 @@ func markCallDay(ctx context.Context, tx *Tx, where string, arg any) error {
 // RefreshCalls recounts the days whose calls changed since the last
 // refresh, each in its own transaction (see refreshDay for the race).
 func (s *Stats) RefreshCalls(ctx context.Context) (int, error) {
-	rows, err := s.db.write.QueryContext(ctx, `SELECT day FROM call_stats_dirty ORDER BY day`)
+	days, err := s.dirtyDays(ctx, "call_stats_dirty")
 	if err != nil {
-		return 0, err
-	}
-	var days []int64
-	for rows.Next() {
-		var d int64
-		if err := rows.Scan(&d); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		days = append(days, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	for i, d := range days {

@@ -27,22 +27,11 @@ func (s *Stats) ReportData(ctx context.Context, actor hotline.Actor, p report.Pe
 		}
 		totals[dim] = m
 	}
-	for i, q := range []report.Period{p, p.Previous(), p.LastYear()} {
-		m, err := s.totals(ctx, report.DimAll, q)
-		if err != nil {
-			return nil, err
-		}
-		f := report.Finish(m[""])
-		switch i {
-		case 0:
-			d.Now = f
-		case 1:
-			d.Prev, d.HadPrev = f, f.Tickets > 0
-		case 2:
-			d.Last, d.HadLast = f, f.Tickets > 0
-		}
+	cmp, err := s.Compare(ctx, actor, p)
+	if err != nil {
+		return nil, err
 	}
-	var err error
+	d.Now, d.Prev, d.Last, d.HadPrev, d.HadLast = cmp.Now, cmp.Prev, cmp.Last, cmp.HadPrev, cmp.HadLast
 	if d.Daily, err = s.Daily(ctx, actor, p); err != nil {
 		return nil, err
 	}

@@ -41,21 +41,8 @@ type querier interface {
 // own transaction, and returns how many. Days marked while it runs are
 // left for the next refresh.
 func (s *Stats) Refresh(ctx context.Context) (int, error) {
-	rows, err := s.db.write.QueryContext(ctx, `SELECT day FROM stats_dirty ORDER BY day`)
+	days, err := s.dirtyDays(ctx, "stats_dirty")
 	if err != nil {
-		return 0, err
-	}
-	var days []int64
-	for rows.Next() {
-		var d int64
-		if err := rows.Scan(&d); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		days = append(days, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	for i, d := range days {
@@ -64,6 +51,25 @@ func (s *Stats) Refresh(ctx context.Context) (int, error) {
 		}
 	}
 	return len(days), nil
+}
+
+// dirtyDays lists the days marked in a dirty table (stats_dirty,
+// call_stats_dirty), oldest first.
+func (s *Stats) dirtyDays(ctx context.Context, table string) ([]int64, error) {
+	rows, err := s.db.write.QueryContext(ctx, `SELECT day FROM `+table+` ORDER BY day`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var days []int64
+	for rows.Next() {
+		var d int64
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		days = append(days, d)
+	}
+	return days, rows.Err()
 }
 
 // refreshDay recounts one day from its tickets. The mark is taken first:

@@ -173,3 +173,35 @@ func (s *Stats) Units(ctx context.Context, actor hotline.Actor, p report.Period)
 	delete(m, "0")
 	return report.RankUnits(report.Rows(m, func(k string) string { return names[k] })), centre, nil
 }
+
+// Compared is a period's ticket figures with those of the period before
+// (环比) and the same period a year earlier (同比); had… report whether
+// those had any tickets to compare with.
+type Compared struct {
+	Now, Prev, Last  report.Figures
+	HadPrev, HadLast bool
+}
+
+// Compare reads the three periods' figures.
+func (s *Stats) Compare(ctx context.Context, actor hotline.Actor, p report.Period) (Compared, error) {
+	var c Compared
+	if err := canSeeStats(actor); err != nil {
+		return c, err
+	}
+	for i, q := range []report.Period{p, p.Previous(), p.LastYear()} {
+		m, err := s.totals(ctx, report.DimAll, q)
+		if err != nil {
+			return c, err
+		}
+		f := report.Finish(m[""])
+		switch i {
+		case 0:
+			c.Now = f
+		case 1:
+			c.Prev, c.HadPrev = f, f.Tickets > 0
+		case 2:
+			c.Last, c.HadLast = f, f.Tickets > 0
+		}
+	}
+	return c, nil
+}

@@ -9,45 +9,25 @@ import (
 	"hotline/sqldb"
 )
 
-// statsPeriods reads the period's totals of a dimension and those of the
-// period before and a year before (for the tiles' comparisons).
-type statsPeriods struct {
-	now, prev, lastYear report.Figures
-	hadPrev, hadLast    bool
-}
+// statsPeriods are a period's figures with their comparisons.
+type statsPeriods struct{ sqldb.Compared }
 
 func (s *Server) compared(r *http.Request, p report.Period) (statsPeriods, error) {
-	var out statsPeriods
-	st := s.DB.Stats()
-	for i, q := range []report.Period{p, p.Previous(), p.LastYear()} {
-		m, err := st.Totals(r.Context(), actorFrom(r), report.DimAll, q)
-		if err != nil {
-			return out, err
-		}
-		f := report.Finish(m[""])
-		switch i {
-		case 0:
-			out.now = f
-		case 1:
-			out.prev, out.hadPrev = f, f.Tickets > 0
-		case 2:
-			out.lastYear, out.hadLast = f, f.Tickets > 0
-		}
-	}
-	return out, nil
+	c, err := s.DB.Stats().Compare(r.Context(), actorFrom(r), p)
+	return statsPeriods{c}, err
 }
 
 // countTile and rateTile are headline figures compared with the period
 // before and a year before.
 func (c statsPeriods) countTile(label string, get func(report.Figures) int64) statTile {
-	return statTile{Label: label, Value: strconv.FormatInt(get(c.now), 10),
-		Prev: compareCount(get(c.now), get(c.prev)), LastYear: compareCount(get(c.now), get(c.lastYear))}
+	return statTile{Label: label, Value: strconv.FormatInt(get(c.Now), 10),
+		Prev: compareCount(get(c.Now), get(c.Prev)), LastYear: compareCount(get(c.Now), get(c.Last))}
 }
 
 func (c statsPeriods) rateTile(label string, get func(report.Figures) float64, target float64) statTile {
-	return statTile{Label: label, Value: cellText(pct(get(c.now))), Points: true,
-		Prev: compareRate(get(c.now), get(c.prev), c.hadPrev), LastYear: compareRate(get(c.now), get(c.lastYear), c.hadLast),
-		Bad: target > 0 && c.now.Tickets > 0 && get(c.now) < target}
+	return statTile{Label: label, Value: cellText(pct(get(c.Now))), Points: true,
+		Prev: compareRate(get(c.Now), get(c.Prev), c.HadPrev), LastYear: compareRate(get(c.Now), get(c.Last), c.HadLast),
+		Bad: target > 0 && c.Now.Tickets > 0 && get(c.Now) < target}
 }
 
 // threeRatesNote defines the three rates where they are shown (and in
@@ -74,7 +54,7 @@ func (s *Server) volumeContent(r *http.Request, rf *ref, l *locale, c *statsCont
 	}
 	c.Notes = []string{threeRatesNote}
 	tr := func(v string) string { return l.T(v) }
-	total := cmp.now.Tickets
+	total := cmp.Now.Tickets
 	trend, err := s.trendTable(r, tr, p)
 	if err != nil {
 		return err
@@ -265,7 +245,7 @@ func (s *Server) unitsContent(r *http.Request, l *locale, c *statsContent) error
 	}
 	c.Tables = append(c.Tables, t)
 	c.Tables = append(c.Tables, statTable{ID: "centre", Title: "热线中心", Columns: []string{"受理", "直接答复", "直接答复率", "督办", "办结", "满意率"},
-		Rows: [][]any{{centre.Tickets, centre.DirectAnswers, share(centre.DirectAnswers, cmp.now.Tickets), centre.Supervisions, centre.Concluded, pct(centre.SatisfactionRate)}},
+		Rows: [][]any{{centre.Tickets, centre.DirectAnswers, share(centre.DirectAnswers, cmp.Now.Tickets), centre.Supervisions, centre.Concluded, pct(centre.SatisfactionRate)}},
 		Note: "未派出（直接答复、待派单中）的工单，以及派单前的督办。"})
 	return nil
 }
