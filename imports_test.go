@@ -31,6 +31,8 @@ var importRules = map[string][]string{
 	"hotline/quality": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd", "hotline/channel", "hotline/wfm"},
 	// the workforce engine: traffic, staffing, rosters (pure).
 	"hotline/wfm": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd", "hotline/channel"},
+	// hotspot clustering: dedup's similarity over a period's appeals (pure).
+	"hotline/hotspot": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd", "hotline/channel", "hotline/quality", "hotline/wfm", "hotline/report"},
 	// the report figures: what a ticket counts for, the ratios, periods (pure).
 	"hotline/report": {"hotline/sqldb", "hotline/web", "hotline/jobs", "hotline/demo", "hotline/cmd", "hotline/channel", "hotline/quality", "hotline/wfm"},
 	// channel adapters turn outside input into the domain's intake and call
