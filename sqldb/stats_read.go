@@ -205,3 +205,6 @@ func (s *Stats) Compare(ctx context.Context, actor hotline.Actor, p report.Perio
 	}
 	return c, nil
 }
+
+// CanSee reports (as an error) whether the actor may see the statistics.
+func (s *Stats) CanSee(actor hotline.Actor) error { return canSeeStats(actor) }

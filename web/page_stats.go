@@ -36,7 +36,7 @@ type statsContent struct {
 // statCrumb is a step of the category drill-down.
 type statCrumb struct{ Name, Link string }
 
-var statsPages = map[string]string{"volume": "受理分析", "units": "办理分析", "service": "服务分析", "ledgers": "台账"}
+var statsPages = map[string]string{"volume": "受理分析", "units": "办理分析", "service": "服务分析", "ledgers": "台账", "hotspots": "热点"}
 
 var periodKindNames = map[string]string{report.PeriodDay: "日", report.PeriodWeek: "周", report.PeriodMonth: "月",
 	report.PeriodQuarter: "季度", report.PeriodHalf: "半年", report.PeriodYear: "年", report.PeriodCustom: "自定义"}
@@ -114,6 +114,8 @@ func (s *Server) statsContent(r *http.Request, rf *ref, name string) (*statsCont
 		err = s.unitsContent(r, l, c)
 	case "service":
 		err = s.serviceContent(r, l, c)
+	case "hotspots":
+		err = s.hotspotsContent(r, l, c)
 	case "ledgers":
 		c.Ref = rf
 		err = s.ledgersContent(r, rf, l, c)

@@ -217,6 +217,8 @@ func (s *Server) routeTable() []route {
 		{"GET /stats/units", browser, hotline.PermStats, s.handleStatsPage("units")},
 		{"GET /stats/service", browser, hotline.PermStats, s.handleStatsPage("service")},
 		{"GET /stats/ledgers", browser, hotline.PermStats, s.handleStatsPage("ledgers")},
+		{"GET /stats/hotspots", browser, hotline.PermStats, s.handleStatsPage("hotspots")},
+		{"GET /api/v1/hotspots", api, hotline.PermStats, s.handleHotspots},
 		{"GET /stats/reports", browser, hotline.PermStats, s.handleReportsPage},
 		{"GET /stats/reports/{period}/{key}", browser, hotline.PermStats, s.handleReportPage},
 		{"POST /stats/reports/{period}/{key}", browser, hotline.PermWriteReports, s.handleReportSaveForm},

@@ -42,6 +42,8 @@ type Server struct {
 	// charts (report.DefaultFont unless set); read at the first report.
 	ReportFont string
 
+	hot hotspotCache // the periods' hotspots, for a few minutes
+
 	fontOnce sync.Once
 	font     []byte
 	fontErr  error

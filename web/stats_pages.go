@@ -90,7 +90,7 @@ func (s *Server) volumeContent(r *http.Request, rf *ref, l *locale, c *statsCont
 		id, _ := strconv.ParseInt(row.Key, 10, 64)
 		link := ""
 		if rf.hasChildren(id) {
-			link = "?" + c.Query + "&category=" + row.Key
+			link = "?" + c.Query + "&category=" + row.Key + "#category"
 		}
 		t.Links = append(t.Links, link)
 	}

@@ -381,7 +381,7 @@
       var links = el.getAttribute("data-links");
       if (links) {
         links = JSON.parse(links);
-        chart.on("click", function (p) { if (links[p.dataIndex]) location.href = links[p.dataIndex] + "#category"; });
+        chart.on("click", function (p) { if (links[p.dataIndex]) location.href = links[p.dataIndex]; });
       }
       el.setAttribute("data-drawn", "");
       charts.push(chart);
