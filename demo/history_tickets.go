@@ -148,8 +148,13 @@ func (h *historyMaker) ticket(ctx context.Context, at time.Time, leaf *hotline.C
 	channel := []hotline.Channel{hotline.ChannelPhone, hotline.ChannelPhone, hotline.ChannelPhone, hotline.ChannelPhone, hotline.ChannelPhone,
 		hotline.ChannelPhone, hotline.ChannelPhone, hotline.ChannelWeb, hotline.ChannelWechat, hotline.ChannelGovPlatform}[rng.IntN(10)]
 	addr := district.Name + place.Name + streets[rng.IntN(len(streets))] + fmt.Sprintf("%d号", 1+rng.IntN(300))
-	title := fmt.Sprintf("%s%s问题", place.Name, leaf.Name)
-	content := fmt.Sprintf("来电人反映：%s附近存在%s问题，%s。%s", addr, leaf.Name, complaints[rng.IntN(len(complaints))], asks[rng.IntN(len(asks))])
+	// Everyday appeals differ in what, where and how they are told: a
+	// subject (an estate, a shop, a school …), when it happens, a detail.
+	subject := subjects[rng.IntN(len(subjects))]
+	street := streets[rng.IntN(len(streets))]
+	title := []string{street + subject + leaf.Name, street + leaf.Name + "问题", "反映" + street + subject + leaf.Name, "关于" + street + leaf.Name + "的诉求"}[rng.IntN(4)]
+	content := fmt.Sprintf("来电人反映：%s%s%s，%s%s。%s", addr, []string{"附近", "一带", "旁边", ""}[rng.IntN(4)], subject+leaf.Name,
+		whens[rng.IntN(len(whens))], complaints[rng.IntN(len(complaints))], asks[rng.IntN(len(asks))])
 	if spot != nil {
 		place = c.unitByKey[spot.town]
 		district = c.unitByKey[units[unitIndex(spot.town)].parent]
@@ -258,3 +263,9 @@ func unitIndex(code string) int {
 	}
 	return 0
 }
+
+// subjects and whens vary the history's everyday appeals.
+var subjects = []string{"小区", "商铺", "超市", "菜市场", "学校门口", "医院", "工地", "加油站", "公交站", "停车场", "餐馆", "药店",
+	"快递网点", "农贸市场", "幼儿园", "银行网点", "物业公司", "健身房", "宾馆", "网吧"}
+
+var whens = []string{"最近几天", "上周以来", "每天早上", "晚上十点后", "周末", "本月初开始", "连续三天", "昨天下午", "两个多月来", "今天上午"}
