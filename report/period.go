@@ -91,14 +91,20 @@ func (p Period) Label() string {
 }
 
 // Previous is the period of the same kind and length just before p.
-func (p Period) Previous() Period {
+func (p Period) Previous() Period { return p.shift(-1) }
+
+// Next is the period of the same kind and length just after p.
+func (p Period) Next() Period { return p.shift(1) }
+
+// shift moves p by n of its own lengths (whole months for the calendar
+// kinds, days for the others).
+func (p Period) shift(n int) Period {
 	switch p.Kind {
 	case PeriodDay, PeriodWeek, PeriodCustom:
-		n := p.To.Sub(p.From)
-		days := int(n.Hours()/24 + 0.5)
-		return Period{p.Kind, p.From.AddDate(0, 0, -days), p.From}
+		days := int(p.To.Sub(p.From).Hours()/24 + 0.5)
+		return Period{p.Kind, p.From.AddDate(0, 0, n*days), p.To.AddDate(0, 0, n*days)}
 	}
-	return Period{p.Kind, p.From.AddDate(0, -p.months(), 0), p.From}
+	return Period{p.Kind, p.From.AddDate(0, n*p.months(), 0), p.To.AddDate(0, n*p.months(), 0)}
 }
 
 // LastYear is p a year earlier (同比).

@@ -39,6 +39,9 @@ func TestPeriods(t *testing.T) {
 		if d(p.From) != c.from || d(p.To) != c.to || d(p.Previous().From) != c.prev || d(p.LastYear().From) != c.lastYear {
 			t.Errorf("%s: %s..%s prev %s last year %s", c.key, d(p.From), d(p.To), d(p.Previous().From), d(p.LastYear().From))
 		}
+		if n := p.Previous().Next(); !n.From.Equal(p.From) || !n.To.Equal(p.To) {
+			t.Errorf("%s: the next of the one before is %s", c.key, n.Key())
+		}
 		if p.Key() != c.key || p.Label() != c.label {
 			t.Errorf("%s: key %s label %s", c.key, p.Key(), p.Label())
 		}

@@ -17,6 +17,17 @@ type reportLine struct {
 	Ended                      bool
 }
 
+// lineOf is a period's report as the pages list it.
+func lineOf(p report.Period, st *report.State, now time.Time) reportLine {
+	l := reportLine{Kind: p.Kind, KindName: reportKinds[p.Kind], Key: p.Key(), Label: p.Label(), Due: st.DueAt,
+		Standing: st.Standing(now), Ended: p.Ended(now)}
+	l.StandingName = reportStandings[l.Standing]
+	if v := st.Latest(); v != nil {
+		l.Version = v.Version
+	}
+	return l
+}
+
 // reportsContent is the reports tab (运营报告): the recent periods'
 // reports with their state.
 type reportsContent struct {
@@ -63,13 +74,7 @@ func (s *Server) handleReportsPage(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return nil, err
 			}
-			line := reportLine{Kind: p.Kind, KindName: reportKinds[p.Kind], Key: p.Key(), Label: p.Label(), Due: st.DueAt,
-				Standing: st.Standing(now), Ended: p.Ended(now)}
-			line.StandingName = reportStandings[line.Standing]
-			if v := st.Latest(); v != nil {
-				line.Version = v.Version
-			}
-			c.Lines = append(c.Lines, line)
+			c.Lines = append(c.Lines, lineOf(p, st, now))
 		}
 		return c, nil
 	})
@@ -104,9 +109,7 @@ func (s *Server) handleReportPage(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		c := &reportContent{State: st, Latest: st.Latest(), Summary: sum.Total, Write: a.Role.Has(hotline.PermWriteReports),
-			Line: reportLine{Kind: p.Kind, KindName: reportKinds[p.Kind], Key: p.Key(), Label: p.Label(), Due: st.DueAt,
-				Standing: st.Standing(now), Ended: p.Ended(now)}}
-		c.Line.StandingName = reportStandings[c.Line.Standing]
+			Line: lineOf(p, st, now)}
 		switch r.URL.Query().Get("done") {
 		case "saved":
 			c.Flash = "已保存。"

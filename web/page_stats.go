@@ -103,7 +103,7 @@ func (s *Server) statsContent(r *http.Request, rf *ref, name string) (*statsCont
 		From: p.From.Format("2006-01-02"), To: p.To.AddDate(0, 0, -1).Format("2006-01-02"), Query: periodQuery(p),
 		PeriodKinds: []string{report.PeriodDay, report.PeriodWeek, report.PeriodMonth, report.PeriodQuarter, report.PeriodHalf, report.PeriodYear, report.PeriodCustom}}
 	c.Prev = "?" + periodQuery(p.Previous())
-	if next := nextPeriod(p); next.From.Before(s.DB.Now()) {
+	if next := p.Next(); next.From.Before(s.DB.Now()) {
 		c.Next = "?" + periodQuery(next)
 	}
 	l := localeOf(r)
@@ -121,18 +121,6 @@ func (s *Server) statsContent(r *http.Request, rf *ref, name string) (*statsCont
 		err = s.ledgersContent(r, rf, l, c)
 	}
 	return c, err
-}
-
-// nextPeriod is the period of the same kind just after p.
-func nextPeriod(p report.Period) report.Period {
-	switch p.Kind {
-	case report.PeriodDay, report.PeriodWeek, report.PeriodCustom:
-		n := p.To.Sub(p.From)
-		days := int(n.Hours()/24 + 0.5)
-		return report.Period{Kind: p.Kind, From: p.To, To: p.To.AddDate(0, 0, days)}
-	}
-	months := map[string]int{report.PeriodMonth: 1, report.PeriodQuarter: 3, report.PeriodHalf: 6, report.PeriodYear: 12}[p.Kind]
-	return report.Period{Kind: p.Kind, From: p.To, To: p.To.AddDate(0, months, 0)}
 }
 
 // handleStatsExport is GET /stats/{page}/export.xlsx?period=…[&table=ID]:
