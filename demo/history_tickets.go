@@ -150,11 +150,15 @@ func (h *historyMaker) ticket(ctx context.Context, at time.Time, leaf *hotline.C
 	addr := district.Name + place.Name + streets[rng.IntN(len(streets))] + fmt.Sprintf("%d号", 1+rng.IntN(300))
 	// Everyday appeals differ in what, where and how they are told: a
 	// subject (an estate, a shop, a school …), when it happens, a detail.
-	subject := subjects[rng.IntN(len(subjects))]
+	// The subject is named (福临小区, 华联超市 …), as callers name it, and a
+	// detail with its own numbers follows: two appeals of one category in
+	// one township are about different things, as in a real city.
+	subject := names[rng.IntN(len(names))] + subjects[rng.IntN(len(subjects))]
 	street := streets[rng.IntN(len(streets))]
 	title := []string{street + subject + leaf.Name, street + leaf.Name + "问题", "反映" + street + subject + leaf.Name, "关于" + street + leaf.Name + "的诉求"}[rng.IntN(4)]
-	content := fmt.Sprintf("来电人反映：%s%s%s，%s%s。%s", addr, []string{"附近", "一带", "旁边", ""}[rng.IntN(4)], subject+leaf.Name,
-		whens[rng.IntN(len(whens))], complaints[rng.IntN(len(complaints))], asks[rng.IntN(len(asks))])
+	content := fmt.Sprintf("来电人反映：%s%s%s，%s%s。%s%s", addr, []string{"附近", "一带", "旁边", ""}[rng.IntN(4)], subject+leaf.Name,
+		whens[rng.IntN(len(whens))], complaints[rng.IntN(len(complaints))],
+		fmt.Sprintf(details[rng.IntN(len(details))], 2+rng.IntN(30)), asks[rng.IntN(len(asks))])
 	if spot != nil {
 		place = c.unitByKey[spot.town]
 		district = c.unitByKey[units[unitIndex(spot.town)].parent]
@@ -267,5 +271,13 @@ func unitIndex(code string) int {
 // subjects and whens vary the history's everyday appeals.
 var subjects = []string{"小区", "商铺", "超市", "菜市场", "学校门口", "医院", "工地", "加油站", "公交站", "停车场", "餐馆", "药店",
 	"快递网点", "农贸市场", "幼儿园", "银行网点", "物业公司", "健身房", "宾馆", "网吧"}
+
+// names name the subject of an everyday appeal.
+var names = []string{"福临", "华联", "新华", "惠民", "康乐", "金鑫", "翠湖", "锦江", "东方", "永安", "幸福", "民生", "平安", "兴旺",
+	"和谐", "春晖", "明珠", "阳光", "佳园", "丰收", "百姓", "长青", "红星", "万家", "安居", "绿洲", "君悦", "海棠", "紫荆", "荷塘"}
+
+// details are the particulars an everyday appeal adds, each with a number.
+var details = []string{"涉及约%d户居民。", "已打过%d次电话。", "来电人称已等了%d天。", "现场有%d处类似情况。", "附近%d米内都受影响。",
+	"前后已有%d人反映过。", "已拖了%d个工作日。", "来电人家住%d楼。", "问题出在%d号门附近。", "每次持续%d分钟左右。"}
 
 var whens = []string{"最近几天", "上周以来", "每天早上", "晚上十点后", "周末", "本月初开始", "连续三天", "昨天下午", "两个多月来", "今天上午"}
