@@ -181,6 +181,7 @@ const (
 	PermCallStats       Permission = "call.stats"     // every agent's and queue's call figures (a call agent sees its own)
 	PermStats           Permission = "stats.read"     // the centre's statistics, ledgers, hotspots and early warnings
 	PermWriteReports    Permission = "report.write"   // write the operations reports' analysis and submit them to the centre
+	PermHandleWarnings  Permission = "warning.handle" // acknowledge and close the early warnings (预测预警)
 )
 
 // rolePermissions is the role × permission table.
@@ -190,9 +191,9 @@ var rolePermissions = map[Role][]Permission{
 	RoleDispatcher:     {PermExportTickets, PermCallerHistory},
 	RoleInspector:      {PermExportTickets, PermEditKB, PermCallStats},
 	RoleCallbackAgent:  {PermRevealRequester, PermCallerHistory},
-	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory, PermCallStats, PermStats},
-	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports},
-	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports},
+	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory, PermCallStats, PermStats, PermHandleWarnings},
+	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings},
+	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings},
 	RoleAnalyst:        {PermExportTickets, PermCallStats, PermStats, PermWriteReports},
 	RoleSupervisor:     {PermReadAudit, PermExportTickets, PermCallStats, PermStats},
 	RoleUnit:           {PermRevealRequester}, // only on its own, non-confidential tickets

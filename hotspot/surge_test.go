@@ -82,7 +82,7 @@ func TestSurges_FalseAlarmsAndDetection(t *testing.T) {
 		t.Errorf("false-alarm rate %.5f, want ≤ 0.001", rate)
 	}
 	series, weekday := quietCity(9)
-	quiet := SurgeKey{CategoryID: 1, DistrictID: 1} // 0.2 a day
+	quiet := SurgeKey{CategoryID: 1, DistrictID: 1}        // 0.2 a day
 	busy := SurgeKey{CategoryID: 60, DistrictID: 59%7 + 1} // 4 a day
 	for d := 50; d < 53; d++ {
 		series[quiet][d] += 6

@@ -30,6 +30,9 @@ type Change struct {
 	Agent int64  `json:"ag,omitempty"`
 	// Wall: a seat or a call changed — the team leads' live walls refresh.
 	Wall bool `json:"wall,omitempty"`
+	// Warning: an early warning was raised or handled — the centre's
+	// home pages offer to refresh.
+	Warning bool `json:"warn,omitempty"`
 }
 
 // VisibleTo reports whether the actor may learn of the ticket change.

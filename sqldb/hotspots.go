@@ -42,6 +42,11 @@ func (s *Stats) Hotspots(ctx context.Context, actor hotline.Actor, p report.Peri
 	if from, to := p.Days(); to-from > MaxHotspotDays {
 		return nil, hotline.Invalid("to", "热点分析的区间不超过%d天", MaxHotspotDays)
 	}
+	return s.findHotspots(ctx, p)
+}
+
+// findHotspots clusters the period's tickets, for whoever asked.
+func (s *Stats) findHotspots(ctx context.Context, p report.Period) ([]HotspotView, error) {
 	rows, err := s.db.read.QueryContext(ctx, `SELECT id, number, title, content, COALESCE(location_unit_id, 0), category_id, created_at,
 			requester_phone_key, urgency, status, COALESCE(lead_unit_id, 0)
 		FROM tickets WHERE created_at >= $1 AND created_at < $2 AND status <> 'cancelled' ORDER BY id`, p.From.UnixMilli(), p.To.UnixMilli())

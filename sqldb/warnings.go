@@ -1,0 +1,242 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"hotline"
+	"hotline/hotspot"
+	"hotline/report"
+)
+
+// Warning is an early warning (预测预警) as the centre reads it: nothing
+// personal (titles and evidence name categories, places, ticket numbers
+// and counts).
+type Warning struct {
+	ID        int64      `json:"id"`
+	Kind      string     `json:"kind"`
+	Title     string     `json:"title"`
+	Evidence  string     `json:"evidence"`
+	TicketIDs []int64    `json:"ticket_ids"`
+	Status    string     `json:"status"`
+	Note      string     `json:"note"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	HandledAt *time.Time `json:"handled_at,omitempty"`
+}
+
+// raised is a warning the job found: inserted once per subject, brought
+// up to date while it lasts.
+type raised struct {
+	kind, subject, title, evidence string
+	ticketIDs                      []int64
+}
+
+// RaiseWarnings looks for surges (today's appeals of a category in a
+// district against the 28 days before), new hotspots (the last 14 days'
+// clustering) and hard issues, and records each new one once; those
+// already raised are brought up to date (counts, tickets) while they
+// last. A surge of one category in one district is raised at most once
+// a week. It returns how many were new. Run by the background job; safe
+// on several instances (one row per subject).
+func (s *Stats) RaiseWarnings(ctx context.Context, rule hotspot.HardRule, surge hotspot.SurgeRule) (int, error) {
+	rule = rule.WithDefaults()
+	now := s.db.Now()
+	var found []raised
+	sr, err := s.surgeWarnings(ctx, now, surge)
+	if err != nil {
+		return 0, err
+	}
+	found = append(found, sr...)
+	hr, err := s.hotspotWarnings(ctx, now, rule)
+	if err != nil {
+		return 0, err
+	}
+	found = append(found, hr...)
+	if hr, err = s.hardIssues(ctx, now, rule); err != nil {
+		return 0, err
+	}
+	found = append(found, hr...)
+	created := 0
+	for _, w := range found {
+		n, err := s.record(ctx, w)
+		if err != nil {
+			return created, err
+		}
+		created += n
+	}
+	return created, nil
+}
+
+// record inserts a warning or brings its open row up to date (1 when new).
+func (s *Stats) record(ctx context.Context, w raised) (int, error) {
+	tx, err := s.db.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	ids := make([]string, len(w.ticketIDs))
+	for i, id := range w.ticketIDs {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	list := strings.Join(ids, ",")
+	var id int64
+	var was string
+	err = tx.QueryRowContext(ctx, `SELECT id, evidence || '|' || ticket_ids FROM early_warnings WHERE subject = $1`, w.subject).Scan(&id, &was)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		res, err := tx.ExecContext(ctx, `INSERT INTO early_warnings (kind, subject, title, evidence, ticket_ids, status, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (subject) DO NOTHING`,
+			w.kind, w.subject, w.title, w.evidence, list, hotspot.WarnOpen, tx.now.UnixMilli())
+		if err != nil {
+			return 0, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil || n == 0 { // another instance raised it first
+			return 0, err
+		}
+		tx.changed(Change{Warning: true})
+		return 1, tx.Commit()
+	case err != nil:
+		return 0, err
+	case was == w.evidence+"|"+list:
+		return 0, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE early_warnings SET title = $1, evidence = $2, ticket_ids = $3, updated_at = $4 WHERE id = $5`,
+		w.title, w.evidence, list, tx.now.UnixMilli(), id); err != nil {
+		return 0, err
+	}
+	return 0, tx.Commit()
+}
+
+// surgeWarnings counts the appeals of each category and district a day
+// over the 28 days before today and today so far, and raises today's
+// surges (hotspot.Surges) — unless one was raised for the same category
+// and district within the week.
+func (s *Stats) surgeWarnings(ctx context.Context, now time.Time, rule hotspot.SurgeRule) ([]raised, error) {
+	const days = 29
+	today := report.Day(now)
+	first := today - days + 1
+	district, unitName, err := s.districts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT id, category_id, COALESCE(location_unit_id, 0), created_at FROM tickets
+		WHERE created_at >= $1 AND status <> 'cancelled'`, report.DayStart(first).UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	series := map[hotspot.SurgeKey][]int{}
+	todays := map[hotspot.SurgeKey][]int64{}
+	for rows.Next() {
+		var id, cat, place, at int64
+		if err := rows.Scan(&id, &cat, &place, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d := report.Day(fromMS(at)) - first
+		k := hotspot.SurgeKey{CategoryID: cat, DistrictID: district[place]}
+		if d < 0 || d >= days || k.DistrictID == 0 {
+			continue
+		}
+		if series[k] == nil {
+			series[k] = make([]int, days)
+		}
+		series[k][d]++
+		if d == days-1 {
+			todays[k] = append(todays[k], id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	weekday := make([]int, days)
+	for i := range weekday {
+		weekday[i] = int(report.DayStart(first + int64(i)).Weekday())
+	}
+	cats, err := s.categoryPaths(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []raised
+	for _, sg := range hotspot.Surges(series, weekday, days-1, rule) {
+		prefix := "surge:" + strconv.FormatInt(sg.Key.CategoryID, 10) + ":" + strconv.FormatInt(sg.Key.DistrictID, 10) + ":"
+		var recent int
+		if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM early_warnings WHERE subject LIKE $1 AND subject <> $2 AND created_at >= $3`,
+			prefix+"%", prefix+strconv.FormatInt(today, 10), now.Add(-7*24*time.Hour).UnixMilli()).Scan(&recent); err != nil {
+			return nil, err
+		}
+		if recent > 0 {
+			continue
+		}
+		title, evidence := hotspot.SurgeText(unitName[sg.Key.DistrictID], cats[sg.Key.CategoryID], sg)
+		out = append(out, raised{kind: hotspot.WarnSurge, subject: prefix + strconv.FormatInt(today, 10), title: title, evidence: evidence, ticketIDs: todays[sg.Key]})
+	}
+	return out, nil
+}
+
+// hotspotWarnings raises the hotspots of the last 14 days that are big
+// enough and still being added to.
+func (s *Stats) hotspotWarnings(ctx context.Context, now time.Time, rule hotspot.HardRule) ([]raised, error) {
+	today := report.Day(now)
+	p, err := report.Custom(report.DayStart(today-13), report.DayStart(today))
+	if err != nil {
+		return nil, err
+	}
+	hs, err := s.findHotspots(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	var out []raised
+	fresh := now.Add(-time.Duration(rule.HotspotFresh) * 24 * time.Hour)
+	for _, h := range hs {
+		if len(h.TicketIDs) < rule.HotspotSize || h.LastAt.Before(fresh) {
+			continue
+		}
+		title, evidence := hotspot.HotspotText(h.Title, h.Place, len(h.TicketIDs), h.Days, h.Callers, h.Heat,
+			h.FirstAt.In(hotline.ChinaZone).Format("01-02"), h.LastAt.In(hotline.ChinaZone).Format("01-02"))
+		out = append(out, raised{kind: hotspot.WarnHotspot, subject: "hotspot:" + strconv.FormatInt(h.ID, 10), title: title, evidence: evidence, ticketIDs: h.TicketIDs})
+	}
+	return out, nil
+}
+
+// districts maps each unit of a place to its district (区县) and names
+// the units.
+func (s *Stats) districts(ctx context.Context) (map[int64]int64, map[int64]string, error) {
+	units, err := s.db.FindUnits(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID, name := map[int64]*hotline.Unit{}, map[int64]string{}
+	for _, u := range units {
+		byID[u.ID], name[u.ID] = u, u.Name
+	}
+	district := map[int64]int64{}
+	for _, u := range units {
+		for x, hops := u, 0; x != nil && hops < 10; x, hops = byID[x.ParentID], hops+1 {
+			if x.Kind == hotline.UnitDistrict {
+				district[u.ID] = x.ID
+				break
+			}
+		}
+	}
+	return district, name, nil
+}
+
+// categoryPaths names each category by its path.
+func (s *Stats) categoryPaths(ctx context.Context) (map[int64]string, error) {
+	cats, err := s.db.FindCategories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, c := range cats {
+		out[c.ID] = c.Path
+	}
+	return out, nil
+}
