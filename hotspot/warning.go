@@ -67,9 +67,9 @@ const (
 )
 
 // SurgeText is a surge warning's title and evidence.
-func SurgeText(district, category string, s Surge) (title, evidence string) {
+func SurgeText(day, district, category string, s Surge) (title, evidence string) {
 	return fmt.Sprintf("%s「%s」诉求激增", district, category),
-		fmt.Sprintf("当日 %d 件，按前 28 天同区县同类诉求的基线（含星期规律）预计 %.1f 件；泊松分布下至少 %d 件的概率为 %.1e。", s.Count, s.Expected, s.Count, s.P)
+		fmt.Sprintf("%s 当日 %d 件，按前 28 天同区县同类诉求的基线（含星期规律）预计 %.1f 件；泊松分布下至少 %d 件的概率为 %.1e。", s.Count, s.Expected, s.Count, s.P)
 }
 
 // HotspotText is a new hotspot's title and evidence.

@@ -113,71 +113,126 @@ func (s *Stats) record(ctx context.Context, w raised) (int, error) {
 	return 0, tx.Commit()
 }
 
-// surgeWarnings counts the appeals of each category and district a day
-// over the 28 days before today and today so far, and raises today's
-// surges (hotspot.Surges) — unless one was raised for the same category
-// and district within the week.
+// SurgeLookback is how many days, today included, the job looks at for
+// surges: a day missed while no instance ran is still raised.
+const SurgeLookback = 3
+
+// surgeWarnings raises the surges of the last SurgeLookback days —
+// unless one was raised for the same category and district within the
+// week before.
 func (s *Stats) surgeWarnings(ctx context.Context, now time.Time, rule hotspot.SurgeRule) ([]raised, error) {
-	const days = 29
 	today := report.Day(now)
-	first := today - days + 1
-	district, unitName, err := s.districts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.db.read.QueryContext(ctx, `SELECT id, category_id, COALESCE(location_unit_id, 0), created_at FROM tickets
-		WHERE created_at >= $1 AND status <> 'cancelled'`, report.DayStart(first).UnixMilli())
-	if err != nil {
-		return nil, err
-	}
-	series := map[hotspot.SurgeKey][]int{}
-	todays := map[hotspot.SurgeKey][]int64{}
-	for rows.Next() {
-		var id, cat, place, at int64
-		if err := rows.Scan(&id, &cat, &place, &at); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		d := report.Day(fromMS(at)) - first
-		k := hotspot.SurgeKey{CategoryID: cat, DistrictID: district[place]}
-		if d < 0 || d >= days || k.DistrictID == 0 {
-			continue
-		}
-		if series[k] == nil {
-			series[k] = make([]int, days)
-		}
-		series[k][d]++
-		if d == days-1 {
-			todays[k] = append(todays[k], id)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	weekday := make([]int, days)
-	for i := range weekday {
-		weekday[i] = int(report.DayStart(first + int64(i)).Weekday())
-	}
-	cats, err := s.categoryPaths(ctx)
+	found, _, err := s.surges(ctx, today-SurgeLookback+1, today, rule)
 	if err != nil {
 		return nil, err
 	}
 	var out []raised
-	for _, sg := range hotspot.Surges(series, weekday, days-1, rule) {
-		prefix := "surge:" + strconv.FormatInt(sg.Key.CategoryID, 10) + ":" + strconv.FormatInt(sg.Key.DistrictID, 10) + ":"
+	for _, f := range found {
+		prefix := "surge:" + strconv.FormatInt(f.CategoryID, 10) + ":" + strconv.FormatInt(f.DistrictID, 10) + ":"
+		subject := prefix + strconv.FormatInt(f.day, 10)
 		var recent int
 		if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM early_warnings WHERE subject LIKE $1 AND subject <> $2 AND created_at >= $3`,
-			prefix+"%", prefix+strconv.FormatInt(today, 10), now.Add(-7*24*time.Hour).UnixMilli()).Scan(&recent); err != nil {
+			prefix+"%", subject, report.DayStart(f.day-7).UnixMilli()).Scan(&recent); err != nil {
 			return nil, err
 		}
 		if recent > 0 {
 			continue
 		}
-		title, evidence := hotspot.SurgeText(unitName[sg.Key.DistrictID], cats[sg.Key.CategoryID], sg)
-		out = append(out, raised{kind: hotspot.WarnSurge, subject: prefix + strconv.FormatInt(today, 10), title: title, evidence: evidence, ticketIDs: todays[sg.Key]})
+		title, evidence := hotspot.SurgeText(f.Day.Format("01-02"), f.District, f.Category, f.Surge)
+		out = append(out, raised{kind: hotspot.WarnSurge, subject: subject, title: title, evidence: evidence, ticketIDs: f.TicketIDs})
 	}
 	return out, nil
+}
+
+// SurgeFound is a surge of a category in a district on a day.
+type SurgeFound struct {
+	hotspot.Surge
+	Day        time.Time `json:"day"`
+	CategoryID int64     `json:"category_id"`
+	DistrictID int64     `json:"district_id"`
+	Category   string    `json:"category"`
+	District   string    `json:"district"`
+	TicketIDs  []int64   `json:"ticket_ids"`
+	day        int64
+}
+
+// Surges runs the surge rule on every day from from to to (dates, China
+// time; at most a year): what the early warnings would have raised, for
+// the rule's false-alarm rate on the deployment's own history. It also
+// returns how many category × district series were read (the key-days
+// are that times the days).
+func (s *Stats) Surges(ctx context.Context, actor hotline.Actor, from, to time.Time, rule hotspot.SurgeRule) ([]SurgeFound, int, error) {
+	if err := canSeeStats(actor); err != nil {
+		return nil, 0, err
+	}
+	first, last := report.Day(from), report.Day(to)
+	if last < first || last-first > 366 {
+		return nil, 0, hotline.Invalid("to", "区间应在一年以内且结束不早于开始")
+	}
+	return s.surges(ctx, first, last, rule)
+}
+
+// surges counts the appeals of each category and district a day over
+// the rule's baseline before day first and up to day last, and finds the
+// surges of each day from first to last (hotspot.Surges), and the
+// number of series read.
+func (s *Stats) surges(ctx context.Context, first, last int64, rule hotspot.SurgeRule) ([]SurgeFound, int, error) {
+	baseline := int64(rule.Baseline)
+	if baseline <= 0 {
+		baseline = 28
+	}
+	start := first - baseline
+	days := int(last - start + 1)
+	district, unitName, err := s.districts(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT id, category_id, COALESCE(location_unit_id, 0), created_at FROM tickets
+		WHERE created_at >= $1 AND created_at < $2 AND status <> 'cancelled'`, report.DayStart(start).UnixMilli(), report.DayStart(last+1).UnixMilli())
+	if err != nil {
+		return nil, 0, err
+	}
+	series := map[hotspot.SurgeKey][]int{}
+	ids := map[hotspot.SurgeKey]map[int][]int64{}
+	for rows.Next() {
+		var id, cat, place, at int64
+		if err := rows.Scan(&id, &cat, &place, &at); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		d := int(report.Day(fromMS(at)) - start)
+		k := hotspot.SurgeKey{CategoryID: cat, DistrictID: district[place]}
+		if d < 0 || d >= days || k.DistrictID == 0 {
+			continue
+		}
+		if series[k] == nil {
+			series[k], ids[k] = make([]int, days), map[int][]int64{}
+		}
+		series[k][d]++
+		if d >= int(baseline) {
+			ids[k][d] = append(ids[k][d], id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	weekday := make([]int, days)
+	for i := range weekday {
+		weekday[i] = int(report.DayStart(start + int64(i)).Weekday())
+	}
+	cats, err := s.categoryPaths(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []SurgeFound
+	for d := int(baseline); d < days; d++ {
+		for _, sg := range hotspot.Surges(series, weekday, d, rule) {
+			out = append(out, SurgeFound{Surge: sg, Day: report.DayStart(start + int64(d)), CategoryID: sg.Key.CategoryID, DistrictID: sg.Key.DistrictID,
+				Category: cats[sg.Key.CategoryID], District: unitName[sg.Key.DistrictID], TicketIDs: ids[sg.Key][d], day: start + int64(d)})
+		}
+	}
+	return out, len(series), nil
 }
 
 // hotspotWarnings raises the hotspots of the last 14 days that are big

@@ -86,6 +86,14 @@ func TestWarnings_RaiseAndHandle(t *testing.T) {
 			!strings.Contains(titles, "同一来电人 3 次反映") {
 			t.Fatalf("raised %d: %v", n, titles)
 		}
+		// The backtest over the month finds the same surge, today only.
+		found, keys, err := st.Surges(ctx, f.Actors["lead"], base.Add(-20*24*time.Hour), base, hotspot.SurgeRule{})
+		if err != nil || len(found) != 1 || keys != 1 || found[0].Count != 9 || found[0].District != "安源区" || !found[0].Day.Equal(base.Truncate(24*time.Hour).Add(-8*time.Hour)) {
+			t.Errorf("backtest: %+v, %d keys, %v", found, keys, err)
+		}
+		if _, _, err := st.Surges(ctx, f.Actors["lead"], base, base.Add(-24*time.Hour), hotspot.SurgeRule{}); hotline.ErrorField(err) != "to" {
+			t.Errorf("backwards range: %v", err)
+		}
 		// Again: nothing new; a ninth appeal updates the hotspot and the surge.
 		f.NewTicket(t, "13600001234", true)
 		if n, err := st.RaiseWarnings(ctx, hotspot.HardRule{}, hotspot.SurgeRule{}); err != nil || n != 0 {

@@ -20,7 +20,8 @@ const sseRecheck = 5 * time.Second
 
 // handleEvents streams the ticket changes the viewer may know of as
 // server-sent events ("event: ticket"), for live queues, and to an agent
-// the calls it answers ("event: call", a screen pop). On PostgreSQL the
+// the calls it answers ("event: call", a screen pop), and to the centre's
+// managers that an early warning was raised or handled ("event: warning"). On PostgreSQL the
 // changes of every instance arrive (LISTEN/NOTIFY).
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	a, sess := actorFrom(r), sessionFrom(r)
@@ -74,6 +75,12 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			}
 			if c.Wall {
 				if a.Role.Has(hotline.PermCallStats) && !write("event: wall\ndata: {}\n\n") {
+					return
+				}
+				continue
+			}
+			if c.Warning {
+				if a.Role.Has(hotline.PermStats) && !write("event: warning\ndata: {}\n\n") {
 					return
 				}
 				continue

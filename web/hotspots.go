@@ -75,7 +75,7 @@ func (s *Server) hotspotsContent(r *http.Request, l *locale, c *statsContent) er
 	if err != nil {
 		return err
 	}
-	c.Notes = []string{"热点：同一地点、同类问题的诉求在 14 天内相似（文本相似度不低于 0.5）而连在一起，至少 3 件。热度 = 件数 ×（1 + 增长）×（1 + ln 天数）×（1 + 重复来电/件数 + 紧急件/件数）+ ln(1 + 关注度)。"}
+	c.Notes = []string{"热点：同一地点、同类问题的诉求在 14 天内相似（文本相似度不低于 0.25、分类相同）而连在一起，至少 3 件。热度 = 件数 ×（1 + 增长）×（1 + ln 天数）×（1 + 重复来电/件数 + 紧急件/件数）+ ln(1 + 关注度)。"}
 	t := statTable{ID: "hotspots", Title: "热点诉求", Columns: []string{"热点", "热度", "件数", "地点", "分类", "天数", "来电人", "重复来电", "紧急", "在办", "首次", "最近", "承办单位"}}
 	var names []string
 	var heat []any

@@ -181,6 +181,16 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		}
 		tabs = append(tabs, tab{Label: "知识库待复核", URL: u, Count: n, Class: class})
 	}
+	// The early warnings not yet acknowledged, to the team lead and the
+	// managers who act on them.
+	if a.Role.Has(hotline.PermHandleWarnings) {
+		t, err := s.warningsDue(r, a)
+		if err != nil {
+			s.errorPage(w, r, err)
+			return
+		}
+		tabs = append(tabs, t)
+	}
 	// The reports of the periods just ended that are not yet submitted
 	// (the monthly one early each month), to those who write them.
 	if a.Role.Has(hotline.PermWriteReports) {

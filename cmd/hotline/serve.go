@@ -232,6 +232,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start((&jobs.TicketIndexer{DB: db, Logger: logger, Metrics: m}).Run)
 	start((&jobs.DispatchRetrainer{DB: db, Logger: logger}).Run)
 	start((&jobs.StatsRefresher{DB: db, Logger: logger}).Run)
+	start((&jobs.EarlyWarner{DB: db, Logger: logger}).Run)
 	if o.sampleShare > 0 {
 		start((&jobs.WeeklySampler{DB: db, Logger: logger, Share: o.sampleShare}).Run)
 	}

@@ -181,6 +181,13 @@
       clearTimeout(pending);
       pending = setTimeout(refreshList, 500);
     });
+    // A new or handled early warning: the home page's tabs and the
+    // warning list refresh.
+    es.addEventListener("warning", function () {
+      if (live !== "list") return;
+      clearTimeout(pending);
+      pending = setTimeout(refreshList, 800);
+    });
     // Screen pop: the call this agent just answered opens intake with the
     // caller's number and history — unless an appeal is being typed here,
     // which gets a link instead.
