@@ -23,6 +23,12 @@ const (
 // WarnStatuses are the states in their order.
 var WarnStatuses = []string{WarnOpen, WarnAcknowledged, WarnClosed}
 
+// WarnKindNames and WarnStatusNames name the kinds and states.
+var (
+	WarnKindNames   = map[string]string{WarnSurge: "激增", WarnHotspot: "新热点", WarnHardIssue: "难点"}
+	WarnStatusNames = map[string]string{WarnOpen: "待处理", WarnAcknowledged: "已知悉", WarnClosed: "已关闭"}
+)
+
 // WarnNext reports whether a warning in state from may be moved to to:
 // open → acknowledged → closed, or open → closed.
 func WarnNext(from, to string) bool {
@@ -38,6 +44,7 @@ type HardRule struct {
 	RepeatCalls  int // a caller with at least this many appeals … (3)
 	RepeatDays   int // … within this many days, one still open (30)
 	HotspotSize  int // a hotspot of at least this many appeals … (5)
+	HotspotNew   int // … that began within this many days … (7)
 	HotspotFresh int // … with one in the last this many days is warned of (2)
 }
 
@@ -54,6 +61,7 @@ func (r HardRule) WithDefaults() HardRule {
 	def(&r.RepeatCalls, 3)
 	def(&r.RepeatDays, 30)
 	def(&r.HotspotSize, 5)
+	def(&r.HotspotNew, 7)
 	def(&r.HotspotFresh, 2)
 	return r
 }
@@ -69,15 +77,15 @@ const (
 // SurgeText is a surge warning's title and evidence.
 func SurgeText(day, district, category string, s Surge) (title, evidence string) {
 	return fmt.Sprintf("%s「%s」诉求激增", district, category),
-		fmt.Sprintf("%s 当日 %d 件，按前 28 天同区县同类诉求的基线（含星期规律）预计 %.1f 件；泊松分布下至少 %d 件的概率为 %.1e。", s.Count, s.Expected, s.Count, s.P)
+		fmt.Sprintf("%s 当日 %d 件，按前 28 天同区县同类诉求的基线（含星期规律）预计 %.1f 件；泊松分布下至少 %d 件的概率为 %.1e。", day, s.Count, s.Expected, s.Count, s.P)
 }
 
 // HotspotText is a new hotspot's title and evidence.
 func HotspotText(title, place string, n, days, callers int, heat float64, first, last string) (string, string) {
 	if place != "" {
-		title = place + "：" + title
+		title = fmt.Sprintf("%s：%s", place, title)
 	}
-	return "新热点 " + title, fmt.Sprintf("%s 至 %s 共 %d 件诉求，分布在 %d 天，%d 位来电人，热度 %.0f。", first, last, n, days, callers, heat)
+	return fmt.Sprintf("新热点 %s", title), fmt.Sprintf("%s 至 %s 共 %d 件诉求，分布在 %d 天，%d 位来电人，热度 %.0f。", first, last, n, days, callers, heat)
 }
 
 // HardText is a hard issue's title and evidence for a ticket (number)
@@ -91,7 +99,7 @@ func HardText(reason, number string, figure int, numbers []string) (title, evide
 	case HardReturned:
 		return fmt.Sprintf("难点：%s 被退回 %d 次", number, figure), "多个单位之间退回，存在职责争议。"
 	case HardRepeat:
-		return fmt.Sprintf("难点：同一来电人 %d 次反映", figure), "同一来电人近期多次来电，工单：" + strings.Join(numbers, "、") + "。"
+		return fmt.Sprintf("难点：同一来电人 %d 次反映", figure), fmt.Sprintf("同一来电人近期多次来电，工单：%s。", strings.Join(numbers, "、"))
 	}
 	return number, ""
 }

@@ -23,7 +23,15 @@ type ReportData struct {
 	Calls              CallFigures
 	Quality            QualityFigures
 	Cases              []Case
-	Narrative          string // 分析与建议, written by the analyst
+	Warnings           []WarningLine // the early warnings raised in the period, in time order
+	Narrative          string        // 分析与建议, written by the analyst
+}
+
+// WarningLine is an early warning as a report lists it: its kind
+// (hotspot.WarnSurge …), what it said, its tickets and what became of it.
+type WarningLine struct {
+	Kind, Title, Evidence, Status, Raised string
+	Tickets                               int
 }
 
 // CallFigures are the call figures a report quotes (hotline.CallStats).
@@ -96,8 +104,14 @@ func Build(d *ReportData, chart func(c Chart, w, h float64) ([]byte, error)) (*D
 			doc.Add(ImageBlock(png, w, h, c.Title))
 		}
 	}
+	numerals := []string{"一", "二", "三", "四", "五", "六", "七", "八"}
+	section := 0
+	heading := func(t string) {
+		doc.Add(Heading(numerals[section] + "、" + t))
+		section++
+	}
 	n, p, l := d.Now, d.Prev, d.Last
-	doc.Add(Heading("一、总体情况"))
+	heading("总体情况")
 	var mix []string
 	for _, r := range d.Channels {
 		mix = append(mix, fmt.Sprintf("%s%d件（%s）", r.Name, r.Tickets, pctText(Ratio(r.Tickets, n.Tickets))))
@@ -140,7 +154,10 @@ func Build(d *ReportData, chart func(c Chart, w, h float64) ([]byte, error)) (*D
 	}
 	img(trend, 16, 7)
 
-	doc.Add(Heading("二、诉求分析"))
+	if d.Period.Kind == PeriodQuarter {
+		hotspotSection(doc, d, heading, img)
+	}
+	heading("诉求分析")
 	rows := func(rs []Row, limit int) ([][]string, []string, []float64) {
 		var out [][]string
 		var names []string
@@ -180,7 +197,7 @@ func Build(d *ReportData, chart func(c Chart, w, h float64) ([]byte, error)) (*D
 		img(Chart{Title: strings.TrimLeft(part.title, "（一二三四五）"), Names: names, Series: []ChartSeries{{"受理量", vals}}, Horizontal: part.horizontal}, 16, h)
 	}
 
-	doc.Add(Heading("三、办理情况"))
+	heading("办理情况")
 	doc.Add(Para(fmt.Sprintf("本期派单%d次，涉及承办单位%d个；按时签收率（响应率）%s，延期%d次，退单通过%d次、驳回%d次，督办%d次，催办%d次。",
 		n.Dispatches, len(d.Units), pctText(n.ResponseRate), n.Extensions, n.ReturnsApproved, n.ReturnsRejected, n.Supervisions, n.Urges)))
 	var unitRows [][]string
@@ -198,14 +215,17 @@ func Build(d *ReportData, chart func(c Chart, w, h float64) ([]byte, error)) (*D
 		img(Chart{Title: "三率综合前十的单位（%）", Names: unitNames, Series: []ChartSeries{{"三率综合", three}}, Horizontal: true}, 16, 2+0.6*float64(len(unitNames)))
 	}
 
-	doc.Add(Heading("四、服务质量"))
+	heading("服务质量")
 	c, q := d.Calls, d.Quality
 	doc.Add(Para(fmt.Sprintf("本期呼入%d个，接听%d个，接通率%s，15秒服务水平%s，平均等待%.0f秒，平均通话%.0f秒（考核目标400秒）。"+
 		"质检评分%d件，平均得分%.1f，合格率%s；不满意工单质检覆盖率%s，整改完成率%s。",
 		c.Offered, c.Answered, pctText(c.AnswerRate), pctText(c.ServiceLevel15s), c.AvgWaitSeconds, c.AvgTalkSeconds,
 		q.Scored, q.AvgScore, pctText(q.PassRate), pctText(q.UnsatisfiedCoverage), pctText(q.RectOK))))
 
-	doc.Add(Heading("五、典型案例"))
+	if d.Period.Kind != PeriodQuarter {
+		hotspotSection(doc, d, heading, img)
+	}
+	heading("典型案例")
 	if len(d.Cases) == 0 {
 		doc.Add(Para("本期质检未标记典型案例。"))
 	}
@@ -214,11 +234,50 @@ func Build(d *ReportData, chart func(c Chart, w, h float64) ([]byte, error)) (*D
 		doc.Add(Para(fmt.Sprintf("%d. 【%s】%s %s（质检得分%d）：%s", i+1, kind, cs.Number, cs.Title, cs.Score, cs.Comment)))
 	}
 
-	doc.Add(Heading("六、分析与建议"))
+	heading("分析与建议")
 	narrative := strings.TrimSpace(d.Narrative)
 	if narrative == "" {
 		narrative = "（待数据分析员撰写。）"
 	}
 	doc.Add(Block{Text: narrative, Editable: true})
 	return doc, err
+}
+
+// hotspotSection is the report's hotspots and early warnings (热点难点
+// 预测预警): the hotspots the early warnings found in the period (read
+// from the warnings, not clustered again: the report stays fast) with
+// their appeals as a chart, then the surges and hard issues with what
+// became of them.
+func hotspotSection(doc *Doc, d *ReportData, heading func(string), img func(Chart, float64, float64)) {
+	heading("热点难点与预警")
+	var spots, others [][]string
+	var names []string
+	var counts []float64
+	kinds := map[string]int{}
+	for _, w := range d.Warnings {
+		kinds[w.Kind]++
+		if w.Kind == "hotspot" {
+			spots = append(spots, []string{w.Raised, strings.TrimPrefix(w.Title, "新热点 "), fmt.Sprint(w.Tickets), w.Evidence, w.Status})
+			if len(names) < 15 {
+				names, counts = append(names, strings.TrimPrefix(w.Title, "新热点 ")), append(counts, float64(w.Tickets))
+			}
+		} else if len(others) < 30 {
+			kind := map[string]string{"surge": "激增", "hard_issue": "难点"}[w.Kind]
+			others = append(others, []string{w.Raised, kind, w.Title, w.Evidence, w.Status})
+		}
+	}
+	if len(d.Warnings) == 0 {
+		doc.Add(Para("本期没有激增、新热点或难点预警。"))
+		return
+	}
+	doc.Add(Para(fmt.Sprintf("本期共发出预警%d条：新热点%d条、诉求激增%d条、难点%d条。热点指同一地点、同类问题在 14 天内相似的诉求（至少 5 件且仍在增加）；"+
+		"激增指某类诉求在某区县一日的件数远超前 28 天的基线；难点指久拖未决、反复重办、单位间反复退回或同一来电人反复来电的诉求。定义见 docs/figures.md。",
+		len(d.Warnings), kinds["hotspot"], kinds["surge"], kinds["hard_issue"])))
+	if len(spots) > 0 {
+		doc.Add(TableBlock([]string{"发现时间", "热点", "件数", "依据", "状态"}, spots))
+		img(Chart{Title: "热点诉求件数", Names: names, Series: []ChartSeries{{"件数", counts}}, Horizontal: true}, 16, 2+0.6*float64(len(names)))
+	}
+	if len(others) > 0 {
+		doc.Add(TableBlock([]string{"发现时间", "类型", "预警", "依据", "状态"}, others))
+	}
 }

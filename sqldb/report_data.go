@@ -3,8 +3,10 @@ package sqldb
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"hotline"
+	"hotline/hotspot"
 	"hotline/report"
 )
 
@@ -92,5 +94,32 @@ func (s *Stats) ReportData(ctx context.Context, actor hotline.Actor, p report.Pe
 		}
 		d.Cases = append(d.Cases, c)
 	}
-	return d, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return d, s.reportWarnings(ctx, d, p)
+}
+
+// reportWarnings adds the early warnings raised in the period.
+func (s *Stats) reportWarnings(ctx context.Context, d *report.ReportData, p report.Period) error {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT kind, title, evidence, ticket_ids, status, created_at FROM early_warnings
+		WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id`, p.From.UnixMilli(), p.To.UnixMilli())
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w report.WarningLine
+		var ids string
+		var at int64
+		if err := rows.Scan(&w.Kind, &w.Title, &w.Evidence, &ids, &w.Status, &at); err != nil {
+			return err
+		}
+		w.Status, w.Raised = hotspot.WarnStatusNames[w.Status], fromMS(at).In(hotline.ChinaZone).Format("01-02 15:04")
+		if ids != "" {
+			w.Tickets = strings.Count(ids, ",") + 1
+		}
+		d.Warnings = append(d.Warnings, w)
+	}
+	return rows.Err()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -36,31 +37,53 @@ type raised struct {
 	ticketIDs                      []int64
 }
 
-// RaiseWarnings looks for surges (today's appeals of a category in a
-// district against the 28 days before), new hotspots (the last 14 days'
-// clustering) and hard issues, and records each new one once; those
-// already raised are brought up to date (counts, tickets) while they
-// last. A surge of one category in one district is raised at most once
-// a week. It returns how many were new. Run by the background job; safe
-// on several instances (one row per subject).
+// RaiseWarnings looks for surges (the appeals of a category in a
+// district on each of the last days against the 28 days before), new
+// hotspots (the last 14 days' clustering) and hard issues, and records
+// each new one once; those already raised are brought up to date
+// (counts, tickets) while they last. A surge of one category in one
+// district is raised at most once a week. It returns how many were new.
+// Run by the background job; safe on several instances (one row per
+// subject).
 func (s *Stats) RaiseWarnings(ctx context.Context, rule hotspot.HardRule, surge hotspot.SurgeRule) (int, error) {
 	rule = rule.WithDefaults()
 	now := s.db.Now()
-	var found []raised
 	sr, err := s.surgeWarnings(ctx, now, surge)
 	if err != nil {
 		return 0, err
 	}
-	found = append(found, sr...)
 	hr, err := s.hotspotWarnings(ctx, now, rule)
 	if err != nil {
 		return 0, err
 	}
-	found = append(found, hr...)
-	if hr, err = s.hardIssues(ctx, now, rule); err != nil {
+	hd, err := s.hardIssues(ctx, now, rule)
+	if err != nil {
 		return 0, err
 	}
-	found = append(found, hr...)
+	return s.raise(ctx, append(append(sr, hr...), hd...))
+}
+
+// RaiseSurges is RaiseWarnings for surges only (the demo replays its
+// history day by day with it).
+func (s *Stats) RaiseSurges(ctx context.Context, surge hotspot.SurgeRule) (int, error) {
+	sr, err := s.surgeWarnings(ctx, s.db.Now(), surge)
+	if err != nil {
+		return 0, err
+	}
+	return s.raise(ctx, sr)
+}
+
+// RaiseHotspots is RaiseWarnings for new hotspots only.
+func (s *Stats) RaiseHotspots(ctx context.Context, rule hotspot.HardRule) (int, error) {
+	hr, err := s.hotspotWarnings(ctx, s.db.Now(), rule.WithDefaults())
+	if err != nil {
+		return 0, err
+	}
+	return s.raise(ctx, hr)
+}
+
+// raise records the warnings found; how many were new.
+func (s *Stats) raise(ctx context.Context, found []raised) (int, error) {
 	created := 0
 	for _, w := range found {
 		n, err := s.record(ctx, w)
@@ -235,8 +258,11 @@ func (s *Stats) surges(ctx context.Context, first, last int64, rule hotspot.Surg
 	return out, len(series), nil
 }
 
-// hotspotWarnings raises the hotspots of the last 14 days that are big
-// enough and still being added to.
+// hotspotWarnings raises the hotspots of the last 14 days that are new
+// (their first appeal within the rule's days), big enough and still
+// being added to. A hotspot already warned of (sharing a ticket with a
+// hotspot warning of the last 30 days) is brought up to date instead:
+// as the window moves its first ticket changes, it is the same hotspot.
 func (s *Stats) hotspotWarnings(ctx context.Context, now time.Time, rule hotspot.HardRule) ([]raised, error) {
 	today := report.Day(now)
 	p, err := report.Custom(report.DayStart(today-13), report.DayStart(today))
@@ -247,17 +273,65 @@ func (s *Stats) hotspotWarnings(ctx context.Context, now time.Time, rule hotspot
 	if err != nil {
 		return nil, err
 	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT subject, ticket_ids FROM early_warnings WHERE kind = $1 AND created_at >= $2 ORDER BY id`,
+		hotspot.WarnHotspot, now.Add(-30*24*time.Hour).UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	warned := map[int64]string{} // ticket → the subject of the hotspot warning holding it
+	held := map[string][]int64{} // subject → its tickets
+	for rows.Next() {
+		var subject, ids string
+		if err := rows.Scan(&subject, &ids); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		for _, x := range strings.Split(ids, ",") {
+			if id, err := strconv.ParseInt(x, 10, 64); err == nil {
+				warned[id], held[subject] = subject, append(held[subject], id)
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	var out []raised
 	fresh := now.Add(-time.Duration(rule.HotspotFresh) * 24 * time.Hour)
+	began := now.Add(-time.Duration(rule.HotspotNew) * 24 * time.Hour)
 	for _, h := range hs {
-		if len(h.TicketIDs) < rule.HotspotSize || h.LastAt.Before(fresh) {
+		subject := ""
+		for _, id := range h.TicketIDs {
+			if subject = warned[id]; subject != "" {
+				break
+			}
+		}
+		if subject == "" && (len(h.TicketIDs) < rule.HotspotSize || h.LastAt.Before(fresh) || h.FirstAt.Before(began)) {
 			continue
 		}
-		title, evidence := hotspot.HotspotText(h.Title, h.Place, len(h.TicketIDs), h.Days, h.Callers, h.Heat,
+		if subject == "" {
+			subject = "hotspot:" + strconv.FormatInt(h.ID, 10)
+		}
+		ids := union(held[subject], h.TicketIDs)
+		title, evidence := hotspot.HotspotText(h.Title, h.Place, len(ids), h.Days, h.Callers, h.Heat,
 			h.FirstAt.In(hotline.ChinaZone).Format("01-02"), h.LastAt.In(hotline.ChinaZone).Format("01-02"))
-		out = append(out, raised{kind: hotspot.WarnHotspot, subject: "hotspot:" + strconv.FormatInt(h.ID, 10), title: title, evidence: evidence, ticketIDs: h.TicketIDs})
+		out = append(out, raised{kind: hotspot.WarnHotspot, subject: subject, title: title, evidence: evidence, ticketIDs: ids})
 	}
 	return out, nil
+}
+
+// union is the ids of a and b, each once, in order.
+func union(a, b []int64) []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, id := range append(append([]int64{}, a...), b...) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // districts maps each unit of a place to its district (区县) and names

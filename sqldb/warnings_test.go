@@ -8,6 +8,7 @@ import (
 
 	"hotline"
 	"hotline/hotspot"
+	"hotline/sqldb"
 )
 
 // quietWords give the background appeals texts that share nothing.
@@ -162,4 +163,70 @@ func auditCount(t *testing.T, f *fixture) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestWarnings_HotspotMoves: a hotspot whose first appeals leave the
+// 14-day window is the same hotspot: its warning gathers the new
+// appeals, no second one is raised; an old chain that only now reaches
+// five is not new.
+func TestWarnings_HotspotMoves(t *testing.T) {
+	forEachDB(t, func(t *testing.T, f *fixture) {
+		ctx, st := f.Context, f.DB.Stats()
+		warnings := func() []sqldb.Warning {
+			t.Helper()
+			if _, err := st.RaiseHotspots(ctx, hotspot.HardRule{}); err != nil {
+				t.Fatal(err)
+			}
+			ws, err := st.Warnings(ctx, f.Actors["lead"], "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ws
+		}
+		for i := 0; i < 5; i++ {
+			f.NewTicket(t, fmt.Sprintf("1360000%04d", i), true)
+		}
+		first := warnings()
+		if len(first) != 1 || len(first[0].TicketIDs) != 5 {
+			t.Fatalf("first: %+v", first)
+		}
+		f.Clock.Advance(10 * 24 * time.Hour)
+		for i := 0; i < 3; i++ {
+			f.NewTicket(t, fmt.Sprintf("1370000%04d", i), true)
+		}
+		if mid := warnings(); len(mid) != 1 || len(mid[0].TicketIDs) != 8 { // the job's pass that day
+			t.Fatalf("ten days on: %+v", mid)
+		}
+		f.Clock.Advance(5 * 24 * time.Hour) // the first five are out of the window
+		for i := 0; i < 3; i++ {
+			f.NewTicket(t, fmt.Sprintf("1380000%04d", i), true)
+		}
+		later := warnings()
+		if len(later) != 1 || later[0].ID != first[0].ID || len(later[0].TicketIDs) != 11 {
+			t.Fatalf("later: %+v", later)
+		}
+		cats, _ := f.DB.FindCategories(ctx)
+		var power int64
+		for _, c := range cats {
+			if c.Path == "城乡建设/供电/停电" {
+				power = c.ID
+			}
+		}
+		outage := func(i int) {
+			tk := &hotline.Ticket{Channel: hotline.ChannelPhone, AppealKind: hotline.Complaint, CategoryID: power, Urgency: hotline.Normal,
+				Title: "凤凰街停电", Content: "安源区凤凰街又停电了", Requester: hotline.Requester{Name: "赵六", Phone: fmt.Sprintf("1350000%04d", i), Address: "凤凰街"},
+				Location: hotline.Location{Address: "安源区凤凰街", UnitID: f.Units["px-anyuan"].ID}}
+			if err := f.DB.CreateTicket(ctx, f.Actors["agent"], tk, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := 0; i < 4; i++ {
+			outage(i)
+		}
+		f.Clock.Advance(10 * 24 * time.Hour)
+		outage(4)
+		if ws := warnings(); len(ws) != 1 {
+			t.Fatalf("an old chain reaching five was warned of: %+v", ws)
+		}
+	})
 }

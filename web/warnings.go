@@ -57,12 +57,6 @@ type warningsContent struct {
 	Flash       string
 }
 
-// warnKinds name the kinds of warning on the page.
-var warnKinds = map[string]string{hotspot.WarnSurge: "激增", hotspot.WarnHotspot: "新热点", hotspot.WarnHardIssue: "难点"}
-
-// warnStatusNames name the states of a warning.
-var warnStatusNames = map[string]string{hotspot.WarnOpen: "待处理", hotspot.WarnAcknowledged: "已知悉", hotspot.WarnClosed: "已关闭"}
-
 func (s *Server) handleWarningsPage(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
 	status := r.URL.Query().Get("status")
@@ -76,9 +70,9 @@ func (s *Server) handleWarningsPage(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		c := &warningsContent{Status: status, Items: items, Handle: a.Role.Has(hotline.PermHandleWarnings), KindNames: warnKinds, StatusNames: warnStatusNames}
+		c := &warningsContent{Status: status, Items: items, Handle: a.Role.Has(hotline.PermHandleWarnings), KindNames: hotspot.WarnKindNames, StatusNames: hotspot.WarnStatusNames}
 		for _, st := range append(append([]string{}, hotspot.WarnStatuses...), "all") {
-			name, q := warnStatusNames[st], st
+			name, q := hotspot.WarnStatusNames[st], st
 			if st == "all" {
 				name = "全部"
 			}
