@@ -54,10 +54,14 @@ type Surge struct {
 // least MinCount and a Poisson of that mean reaches it with a chance of
 // at most Alpha. weekday[i] is day i's weekday (0–6). Day d may be the
 // day still running: its count so far is compared with a whole day's
-// expectation, so a surge is raised late rather than falsely.
+// expectation, so a surge is raised late rather than falsely. Nothing is
+// raised until the centre has appeals on three in four baseline days.
 func Surges(series map[SurgeKey][]int, weekday []int, d int, r SurgeRule) []Surge {
 	r = r.withDefaults()
 	if d < r.Baseline || d >= len(weekday) {
+		return nil
+	}
+	if !matureBaseline(series, d, r.Baseline) {
 		return nil
 	}
 	factor := weekdayFactor(series, weekday, d, r.Baseline)
@@ -85,6 +89,23 @@ func Surges(series map[SurgeKey][]int, weekday []int, d int, r SurgeRule) []Surg
 		return out[i].Key.DistrictID < out[j].Key.DistrictID
 	})
 	return out
+}
+
+// matureBaseline reports whether the centre had appeals on at least
+// three in four of the baseline days: before that (a new deployment, the
+// first weeks of an import) every key's baseline is empty and everything
+// would look like a surge.
+func matureBaseline(series map[SurgeKey][]int, d, baseline int) bool {
+	busy := 0
+	for i := d - baseline; i < d; i++ {
+		for _, s := range series {
+			if i < len(s) && s[i] > 0 {
+				busy++
+				break
+			}
+		}
+	}
+	return 4*busy >= 3*baseline
 }
 
 // weekdayFactor is the centre's volume on day d's weekday over the

@@ -103,4 +103,16 @@ func TestSurges_FalseAlarmsAndDetection(t *testing.T) {
 	if got := Surges(series, weekday, 10, SurgeRule{}); got != nil {
 		t.Errorf("a day inside the baseline gave %v", got)
 	}
+	// A new deployment: three weeks of nothing, then its first days.
+	fresh := map[SurgeKey][]int{quiet: make([]int, 60)}
+	for d := 22; d < 60; d++ {
+		fresh[quiet][d] = 1
+	}
+	fresh[quiet][30], fresh[quiet][55] = 8, 8
+	if got := Surges(fresh, weekday, 30, SurgeRule{}); got != nil {
+		t.Errorf("a baseline of 8 busy days in 28 gave %v", got)
+	}
+	if got := Surges(fresh, weekday, 55, SurgeRule{}); len(got) != 1 {
+		t.Errorf("once the baseline is full: %v", got)
+	}
 }
