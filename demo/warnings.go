@@ -6,6 +6,7 @@ import (
 
 	"hotline/hotspot"
 	"hotline/report"
+	"hotline/sqldb"
 )
 
 // warnings replays the early-warning job over the history, as if it had
@@ -30,7 +31,7 @@ func (c *city) warnings(ctx context.Context, now time.Time) error {
 		}
 	}
 	c.db.Now = func() time.Time { return now }
-	ws, err := st.Warnings(ctx, lead, hotspot.WarnOpen, 500)
+	ws, err := st.Warnings(ctx, lead, sqldb.WarningFilter{Status: hotspot.WarnOpen})
 	if err != nil {
 		return err
 	}

@@ -99,25 +99,30 @@ func (s *Stats) hardIssues(ctx context.Context, now time.Time, rule hotspot.Hard
 	return out, nil
 }
 
-// Warnings lists the early warnings in a state ("" for all), newest
-// first, at most limit (1–500).
-func (s *Stats) Warnings(ctx context.Context, actor hotline.Actor, status string, limit int) ([]Warning, error) {
+// WarningFilter selects early warnings: by state and kind ("" for
+// all), at most Limit (1–500; 500 when 0).
+type WarningFilter struct {
+	Status, Kind string
+	Limit        int
+}
+
+// Warnings lists the early warnings the filter selects, newest first.
+func (s *Stats) Warnings(ctx context.Context, actor hotline.Actor, f WarningFilter) ([]Warning, error) {
 	if err := canSeeStats(actor); err != nil {
 		return nil, err
 	}
-	if status != "" && !validWarnStatus(status) {
+	if f.Status != "" && !validWarnStatus(f.Status) {
 		return nil, hotline.Invalid("status", "预警状态应为 open、acknowledged 或 closed")
 	}
-	if limit <= 0 || limit > 500 {
-		limit = 500
+	if _, ok := hotspot.WarnKindNames[f.Kind]; f.Kind != "" && !ok {
+		return nil, hotline.Invalid("kind", "预警类型应为 surge、hotspot 或 hard_issue")
 	}
-	q := `SELECT id, kind, title, evidence, ticket_ids, status, note, created_at, updated_at, handled_at FROM early_warnings`
-	args := []any{limit}
-	if status != "" {
-		q += ` WHERE status = $2`
-		args = append(args, status)
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 500
 	}
-	rows, err := s.db.read.QueryContext(ctx, q+` ORDER BY created_at DESC, id DESC LIMIT $1`, args...)
+	q := `SELECT id, kind, title, evidence, ticket_ids, status, note, created_at, updated_at, handled_at FROM early_warnings
+		WHERE ($2 = '' OR status = $2) AND ($3 = '' OR kind = $3) ORDER BY created_at DESC, id DESC LIMIT $1`
+	rows, err := s.db.read.QueryContext(ctx, q, f.Limit, f.Status, f.Kind)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +134,28 @@ func (s *Stats) Warnings(ctx context.Context, actor hotline.Actor, status string
 			return nil, err
 		}
 		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// WarningCounts counts the warnings in a state ("" for all) by kind.
+func (s *Stats) WarningCounts(ctx context.Context, actor hotline.Actor, status string) (map[string]int, error) {
+	if err := canSeeStats(actor); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT kind, COUNT(*) FROM early_warnings WHERE $1 = '' OR status = $1 GROUP BY kind`, status)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return nil, err
+		}
+		out[kind] = n
 	}
 	return out, rows.Err()
 }

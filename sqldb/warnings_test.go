@@ -60,7 +60,7 @@ func TestWarnings_RaiseAndHandle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ws, err := st.Warnings(ctx, f.Actors["lead"], "", 0)
+		ws, err := st.Warnings(ctx, f.Actors["lead"], sqldb.WarningFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +100,7 @@ func TestWarnings_RaiseAndHandle(t *testing.T) {
 		if n, err := st.RaiseWarnings(ctx, hotspot.HardRule{}, hotspot.SurgeRule{}); err != nil || n != 0 {
 			t.Fatalf("second run raised %d, %v", n, err)
 		}
-		again, _ := st.Warnings(ctx, f.Actors["lead"], hotspot.WarnOpen, 0)
+		again, _ := st.Warnings(ctx, f.Actors["lead"], sqldb.WarningFilter{Status: hotspot.WarnOpen})
 		for _, w := range again {
 			if w.Kind == hotspot.WarnSurge && len(w.TicketIDs) != 10 {
 				t.Errorf("surge not brought up to date: %v", w.TicketIDs)
@@ -142,10 +142,10 @@ func TestWarnings_RaiseAndHandle(t *testing.T) {
 		if open, _ := st.OpenWarnings(ctx, f.Actors["lead"]); open != len(ws)-1 {
 			t.Errorf("open %d, want %d", open, len(ws)-1)
 		}
-		if _, err := st.Warnings(ctx, f.Actors["lead"], "gone", 0); hotline.ErrorField(err) != "status" {
+		if _, err := st.Warnings(ctx, f.Actors["lead"], sqldb.WarningFilter{Status: "gone"}); hotline.ErrorField(err) != "status" {
 			t.Errorf("bad status: %v", err)
 		}
-		if _, err := st.Warnings(ctx, f.Actors["water"], "", 0); hotline.ErrorCode(err) != hotline.EForbidden {
+		if _, err := st.Warnings(ctx, f.Actors["water"], sqldb.WarningFilter{}); hotline.ErrorCode(err) != hotline.EForbidden {
 			t.Errorf("a unit listed warnings: %v", err)
 		}
 		// A closed warning stays closed: the next run does not raise it anew.
@@ -177,7 +177,7 @@ func TestWarnings_HotspotMoves(t *testing.T) {
 			if _, err := st.RaiseHotspots(ctx, hotspot.HardRule{}); err != nil {
 				t.Fatal(err)
 			}
-			ws, err := st.Warnings(ctx, f.Actors["lead"], "", 0)
+			ws, err := st.Warnings(ctx, f.Actors["lead"], sqldb.WarningFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"hotline"
@@ -13,7 +14,7 @@ import (
 // (surges, new hotspots, hard issues), newest first, with their evidence.
 func (s *Server) handleWarnings(w http.ResponseWriter, r *http.Request) {
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	items, err := s.DB.Stats().Warnings(r.Context(), actorFrom(r), r.URL.Query().Get("status"), limit)
+	items, err := s.DB.Stats().Warnings(r.Context(), actorFrom(r), sqldb.WarningFilter{Status: r.URL.Query().Get("status"), Kind: r.URL.Query().Get("kind"), Limit: limit})
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -49,6 +50,9 @@ func (s *Server) handleWarningUpdate(w http.ResponseWriter, r *http.Request) {
 // warnings, and whether the viewer may handle them.
 type warningsContent struct {
 	Status      string
+	BackStatus  string // the list's state ("all" for every state) and kind, to come back to after a form
+	Kind        string
+	Kinds       []tab
 	KindNames   map[string]string
 	StatusNames map[string]string
 	Tabs        []tab
@@ -59,26 +63,43 @@ type warningsContent struct {
 
 func (s *Server) handleWarningsPage(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
-	status := r.URL.Query().Get("status")
+	q := r.URL.Query()
+	status, kind := q.Get("status"), q.Get("kind")
 	if status == "" {
 		status = hotspot.WarnOpen
 	} else if status == "all" {
 		status = ""
 	}
 	s.show(w, r, http.StatusOK, "stats/warnings", "预警", func(rf *ref) (any, error) {
-		items, err := s.DB.Stats().Warnings(r.Context(), a, status, 200)
+		items, err := s.DB.Stats().Warnings(r.Context(), a, sqldb.WarningFilter{Status: status, Kind: kind, Limit: 200})
 		if err != nil {
 			return nil, err
 		}
-		c := &warningsContent{Status: status, Items: items, Handle: a.Role.Has(hotline.PermHandleWarnings), KindNames: hotspot.WarnKindNames, StatusNames: hotspot.WarnStatusNames}
+		counts, err := s.DB.Stats().WarningCounts(r.Context(), a, status)
+		if err != nil {
+			return nil, err
+		}
+		c := &warningsContent{Status: status, Items: items, Handle: a.Role.Has(hotline.PermHandleWarnings), KindNames: hotspot.WarnKindNames,
+			StatusNames: hotspot.WarnStatusNames}
+		back := status
+		if back == "" {
+			back = "all"
+		}
 		for _, st := range append(append([]string{}, hotspot.WarnStatuses...), "all") {
-			name, q := hotspot.WarnStatusNames[st], st
+			name := hotspot.WarnStatusNames[st]
 			if st == "all" {
 				name = "全部"
 			}
-			c.Tabs = append(c.Tabs, tab{Label: name, URL: "/stats/warnings?status=" + q, Active: st == status || st == "all" && status == ""})
+			c.Tabs = append(c.Tabs, tab{Label: name, URL: "/stats/warnings?status=" + st, Active: st == back})
 		}
-		if r.URL.Query().Get("done") == "1" {
+		total := 0
+		for _, k := range []string{hotspot.WarnHotspot, hotspot.WarnSurge, hotspot.WarnHardIssue} {
+			total += counts[k]
+			c.Kinds = append(c.Kinds, tab{Label: hotspot.WarnKindNames[k], URL: "/stats/warnings?status=" + back + "&kind=" + k, Count: counts[k], Active: k == kind})
+		}
+		c.Kinds = append([]tab{{Label: "全部类型", URL: "/stats/warnings?status=" + back, Count: total, Active: kind == ""}}, c.Kinds...)
+		c.BackStatus, c.Kind = back, kind
+		if q.Get("done") == "1" {
 			c.Flash = "已更新。"
 		}
 		return c, nil
@@ -97,7 +118,8 @@ func (s *Server) handleWarningForm(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/stats/warnings?status="+r.PostFormValue("back")+"&done=1", http.StatusSeeOther)
+	back := url.Values{"status": {r.PostFormValue("status_back")}, "kind": {r.PostFormValue("kind_back")}, "done": {"1"}}
+	http.Redirect(w, r, "/stats/warnings?"+back.Encode(), http.StatusSeeOther)
 }
 
 // warningsDue is the home page's tab for the centre's managers: the

@@ -83,11 +83,16 @@ func testWarnings(t *testing.T, e *env) {
 	e.call("lead", "POST", id, map[string]string{"status": "acknowledged"}, 200, nil)
 	e.call("lead", "POST", id, map[string]string{"status": "closed"}, 400, nil) // no note
 	e.call("lead", "GET", "/api/v1/warnings?status=bad", nil, 400, nil)
+	e.call("lead", "GET", "/api/v1/warnings?kind=weather", nil, 400, nil)
+	var none struct{ Items []any }
+	if e.call("lead", "GET", "/api/v1/warnings?kind=surge", nil, 200, &none); len(none.Items) != 0 {
+		t.Errorf("surges: %v", none.Items)
+	}
 	e.call("agent", "GET", "/api/v1/warnings", nil, 403, nil)
 	if code, body := get(t, c, e.srv.URL+"/stats/warnings?status=acknowledged"); code != 200 || !strings.Contains(body, "同一来电人 3 次反映") || !strings.Contains(body, `value="closed"`) {
 		t.Fatalf("page %d: %.300s", code, body)
 	}
-	if code, _ := postForm(t, c, e.srv.URL+"/stats/warnings/"+strconv.FormatInt(w.ID, 10), url.Values{"csrf_token": {csrf}, "status": {"closed"}, "note": {"已回访来电人并协调单位办理"}, "back": {"acknowledged"}}); code != 303 {
+	if code, _ := postForm(t, c, e.srv.URL+"/stats/warnings/"+strconv.FormatInt(w.ID, 10), url.Values{"csrf_token": {csrf}, "status": {"closed"}, "note": {"已回访来电人并协调单位办理"}, "status_back": {"acknowledged"}}); code != 303 {
 		t.Fatalf("close form: %d", code)
 	}
 	e.call("lead", "GET", "/api/v1/warnings?status=closed", nil, 200, &out)
