@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -76,59 +77,148 @@ func WritePDF(w io.Writer, d *Doc, ttf []byte, at time.Time) error {
 	return pdf.Output(w)
 }
 
-// pdfTable draws a table across width: the first column twice as wide as
-// the others, each cell cut to fit, the header again after a page break.
+// pdfTable draws a table across width: each column as wide as its
+// longest text needs (its header at least), shrunk in proportion when
+// they do not fit, long texts wrapped in their cell; numbers to the
+// right; the header again after a page break.
 func pdfTable(pdf *fpdf.Fpdf, t *Table, width float64) {
 	n := len(t.Columns)
 	if n == 0 {
 		return
 	}
-	unit := width / float64(n+1)
-	colW := func(i int) float64 {
-		if i == 0 {
-			return unit * 2
-		}
-		return unit
-	}
-	const rowH = 6.5
-	header := func() {
-		pdf.SetFont("cjk", "", 9.5)
-		pdf.SetFillColor(220, 230, 241)
-		for i, c := range t.Columns {
-			pdf.CellFormat(colW(i), rowH, fit(pdf, c, colW(i)-2), "1", 0, "C", true, 0, "")
-		}
-		pdf.Ln(-1)
-	}
-	header()
-	_, pageH := pdf.GetPageSize()
-	for _, r := range t.Rows {
-		if pdf.GetY()+rowH > pageH-22 {
-			pdf.AddPage()
-			header()
-		}
-		pdf.SetFont("cjk", "", 9.5)
+	const lineH, pad = 4.6, 1.2
+	pdf.SetFont("cjk", "", 9.5)
+	widths := columnWidths(pdf, t, width)
+	var row func(cells []string, header bool)
+	row = func(cells []string, header bool) {
+		lines := make([][]string, n)
+		h := 0.0
 		for i := 0; i < n; i++ {
-			cell, align := "", "R"
-			if i < len(r) {
-				cell = r[i]
+			cell := ""
+			if i < len(cells) {
+				cell = cells[i]
 			}
-			if i == 0 {
-				align = "L"
-			}
-			pdf.CellFormat(colW(i), rowH, fit(pdf, cell, colW(i)-2), "1", 0, align, false, 0, "")
+			lines[i] = wrap(pdf, cell, widths[i]-2*pad)
+			h = math.Max(h, float64(len(lines[i]))*lineH+2*pad)
 		}
-		pdf.Ln(-1)
+		_, pageH := pdf.GetPageSize()
+		if pdf.GetY()+h > pageH-22 && !header {
+			pdf.AddPage()
+			pdf.SetFont("cjk", "", 9.5)
+			row(t.Columns, true)
+		}
+		x0, y := pdf.GetX(), pdf.GetY()
+		x := x0
+		for i := 0; i < n; i++ {
+			style := "D"
+			if header {
+				pdf.SetFillColor(220, 230, 241)
+				style = "FD"
+			}
+			pdf.Rect(x, y, widths[i], h, style)
+			align := "L"
+			if header {
+				align = "C"
+			} else if i > 0 && numeric(strings.Join(lines[i], "")) {
+				align = "R"
+			}
+			for j, l := range lines[i] {
+				pdf.SetXY(x+pad, y+pad+float64(j)*lineH)
+				pdf.CellFormat(widths[i]-2*pad, lineH, l, "", 0, align, false, 0, "")
+			}
+			x += widths[i]
+		}
+		pdf.SetXY(x0, y+h)
+	}
+	row(t.Columns, true)
+	for _, r := range t.Rows {
+		row(r, false)
 	}
 }
 
-// fit cuts s to the width w (mm) in the current font, with an ellipsis.
-func fit(pdf *fpdf.Fpdf, s string, w float64) string {
-	if pdf.GetStringWidth(s) <= w {
-		return s
+// columnWidths gives each column the width its longest text needs (at
+// least its header's and 14 mm). When the table would be wider than
+// width, the narrow columns (dates, counts, states: up to 30 mm) keep
+// theirs and the wide ones share the rest in proportion to their need,
+// wrapping; a narrower table is widened in proportion.
+func columnWidths(pdf *fpdf.Fpdf, t *Table, width float64) []float64 {
+	n := len(t.Columns)
+	need := make([]float64, n)
+	for i, c := range t.Columns {
+		need[i] = math.Max(pdf.GetStringWidth(c)+4, 14)
 	}
-	r := []rune(s)
-	for len(r) > 0 && pdf.GetStringWidth(string(r)+"…") > w {
-		r = r[:len(r)-1]
+	for _, r := range t.Rows {
+		for i := 0; i < n && i < len(r); i++ {
+			need[i] = math.Max(need[i], pdf.GetStringWidth(r[i])+4)
+		}
 	}
-	return string(r) + "…"
+	out := make([]float64, n)
+	total := sum(need)
+	if total <= width {
+		for i := range need {
+			out[i] = need[i] * width / total
+		}
+		return out
+	}
+	const narrow = 30.0
+	kept, wide := 0.0, 0.0
+	for _, w := range need {
+		if w <= narrow {
+			kept += w
+		} else {
+			wide += w
+		}
+	}
+	room := width - kept
+	for i, w := range need {
+		switch {
+		case w <= narrow && room > 0:
+			out[i] = w
+		case w <= narrow: // nothing but narrow columns, and still too wide
+			out[i] = w * width / total
+		default:
+			out[i] = math.Max(w*room/wide, 14)
+		}
+	}
+	return out
+}
+
+func sum(v []float64) float64 {
+	t := 0.0
+	for _, x := range v {
+		t += x
+	}
+	return t
+}
+
+// wrap breaks s into lines of at most w (mm) in the current font,
+// character by character (Chinese has no spaces to break at).
+func wrap(pdf *fpdf.Fpdf, s string, w float64) []string {
+	var lines []string
+	line := []rune{}
+	for _, r := range s {
+		if len(line) > 0 && pdf.GetStringWidth(string(append(line, r))) > w {
+			lines = append(lines, string(line))
+			line = line[:0]
+		}
+		line = append(line, r)
+	}
+	return append(lines, string(line))
+}
+
+// numeric reports whether a cell is a figure (12, 3.5%, +1.2, 1,234).
+func numeric(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "—" {
+		return true
+	}
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789.,%+-", r) {
+			return false
+		}
+	}
+	return true
 }
