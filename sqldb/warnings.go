@@ -313,11 +313,51 @@ func (s *Stats) hotspotWarnings(ctx context.Context, now time.Time, rule hotspot
 			subject = "hotspot:" + strconv.FormatInt(h.ID, 10)
 		}
 		ids := union(held[subject], h.TicketIDs)
-		title, evidence := hotspot.HotspotText(h.Title, h.Place, len(ids), h.Days, h.Callers, h.Heat,
-			h.FirstAt.In(hotline.ChinaZone).Format("01-02"), h.LastAt.In(hotline.ChinaZone).Format("01-02"))
+		first, last, days, callers := h.FirstAt, h.LastAt, h.Days, h.Callers
+		if len(ids) > len(h.TicketIDs) { // its earlier appeals have left the window: describe them all
+			if first, last, days, callers, err = s.spanOf(ctx, ids); err != nil {
+				return nil, err
+			}
+		}
+		title, evidence := hotspot.HotspotText(h.Title, h.Place, len(ids), days, callers, h.Heat,
+			first.In(hotline.ChinaZone).Format("01-02"), last.In(hotline.ChinaZone).Format("01-02"))
 		out = append(out, raised{kind: hotspot.WarnHotspot, subject: subject, title: title, evidence: evidence, ticketIDs: ids})
 	}
 	return out, nil
+}
+
+// spanOf is the first and last acceptance, the distinct days (China
+// time) and the distinct callers of the tickets.
+func (s *Stats) spanOf(ctx context.Context, ids []int64) (first, last time.Time, days, callers int, err error) {
+	list := make([]string, len(ids))
+	for i, id := range ids {
+		list[i] = strconv.FormatInt(id, 10)
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT created_at, requester_phone_key FROM tickets WHERE id IN (`+strings.Join(list, ",")+`)`)
+	if err != nil {
+		return first, last, 0, 0, err
+	}
+	defer rows.Close()
+	dayset, phones := map[int64]bool{}, map[string]bool{}
+	for rows.Next() {
+		var at int64
+		var key string
+		if err := rows.Scan(&at, &key); err != nil {
+			return first, last, 0, 0, err
+		}
+		t := fromMS(at)
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+		dayset[report.Day(t)] = true
+		if key != "" {
+			phones[key] = true
+		}
+	}
+	return first, last, len(dayset), len(phones), rows.Err()
 }
 
 // union is the ids of a and b, each once, in order.

@@ -202,7 +202,8 @@ func TestWarnings_HotspotMoves(t *testing.T) {
 			f.NewTicket(t, fmt.Sprintf("1380000%04d", i), true)
 		}
 		later := warnings()
-		if len(later) != 1 || later[0].ID != first[0].ID || len(later[0].TicketIDs) != 11 {
+		if len(later) != 1 || later[0].ID != first[0].ID || len(later[0].TicketIDs) != 11 ||
+			!strings.Contains(later[0].Evidence, "11-23 至 12-08 共 11 件诉求，分布在 3 天，11 位来电人") {
 			t.Fatalf("later: %+v", later)
 		}
 		cats, _ := f.DB.FindCategories(ctx)
