@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -39,13 +40,51 @@ func (s *Server) hotspots(r *http.Request, p report.Period) ([]sqldb.HotspotView
 	if err != nil {
 		return nil, err
 	}
-	s.hot.mu.Lock()
-	if s.hot.items == nil {
-		s.hot.items = map[string]cachedHotspots{}
-	}
-	s.hot.items[key] = cachedHotspots{time.Now(), items}
-	s.hot.mu.Unlock()
+	s.hot.put(key, items)
 	return items, nil
+}
+
+// WarmHotspots keeps this month's and last month's hotspots computed in
+// the background (clustering a month takes seconds at a city's volume),
+// so that the 热点 tab and the API answer at once for the months people
+// look at; other periods are clustered when first asked for. It runs
+// until ctx ends, a pass every few minutes, before the cache expires.
+func (s *Server) WarmHotspots(ctx context.Context) {
+	t := time.NewTicker(hotspotTTL * 4 / 5)
+	defer t.Stop()
+	for {
+		s.WarmHotspotsOnce(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// WarmHotspotsOnce is one pass of WarmHotspots.
+func (s *Server) WarmHotspotsOnce(ctx context.Context) {
+	system := hotline.Actor{Role: hotline.RoleAnalyst, Name: "热点预计算"}
+	this, _ := report.Containing(report.PeriodMonth, s.DB.Now())
+	for _, p := range []report.Period{this, this.Previous()} {
+		items, err := s.DB.Stats().Hotspots(ctx, system, p)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.Logger.Error("hotspots", "period", p.Key(), "err", err)
+			}
+			continue
+		}
+		s.hot.put(p.Key(), items)
+	}
+}
+
+func (c *hotspotCache) put(key string, items []sqldb.HotspotView) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.items == nil {
+		c.items = map[string]cachedHotspots{}
+	}
+	c.items[key] = cachedHotspots{time.Now(), items}
 }
 
 // handleHotspots is GET /api/v1/hotspots?from=&to= (or period=): the

@@ -233,6 +233,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start((&jobs.DispatchRetrainer{DB: db, Logger: logger}).Run)
 	start((&jobs.StatsRefresher{DB: db, Logger: logger}).Run)
 	start((&jobs.EarlyWarner{DB: db, Logger: logger}).Run)
+	start(handler.WarmHotspots)
 	if o.sampleShare > 0 {
 		start((&jobs.WeeklySampler{DB: db, Logger: logger, Share: o.sampleShare}).Run)
 	}
