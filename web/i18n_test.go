@@ -62,7 +62,7 @@ var (
 // format verbs, and the templates have no Chinese outside T and Tf.
 func TestLocale_CatalogueComplete(t *testing.T) {
 	need := map[string]string{}
-	for _, dir := range []string{"..", "../sqldb", "../jobs", "../files", "../quality", "../hotspot", "."} {
+	for _, dir := range []string{"..", "../sqldb", "../jobs", "../files", "../quality", "../hotspot", "../wfm", "."} {
 		for s, pos := range chineseLiterals(t, dir) {
 			need[s] = pos
 		}

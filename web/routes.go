@@ -222,6 +222,7 @@ func (s *Server) routeTable() []route {
 		{"GET /stats/warnings", browser, hotline.PermStats, s.handleWarningsPage},
 		{"POST /stats/warnings/{id}", browser, hotline.PermHandleWarnings, s.handleWarningForm},
 		{"GET /api/v1/warnings", api, hotline.PermStats, s.handleWarnings},
+		{"GET /api/v1/wfm/erlang", api, hotline.PermCallStats, s.handleErlang},
 		{"POST /api/v1/warnings/{id}", api, hotline.PermHandleWarnings, s.handleWarningUpdate},
 		{"GET /stats/reports", browser, hotline.PermStats, s.handleReportsPage},
 		{"GET /stats/reports/{period}/{key}", browser, hotline.PermStats, s.handleReportPage},

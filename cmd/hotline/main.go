@@ -51,7 +51,8 @@ const usage = `hotline — 12345 政务服务便民热线平台
   hotline restore IN                                                        从备份恢复（SQLite，需先停止服务）
   hotline dispatch train|eval|predict                                       派单分类模型：训练、评估、预测
   hotline kb import PATH [--publish]                                        导入知识库（Markdown 文件夹或 xlsx）
-  hotline stats rebuild|check                                               重算 / 核对每日统计
+  hotline stats rebuild|check|surges                                        重算 / 核对每日统计；回看激增预警
+  hotline wfm erlang --calls N --aht-seconds S [--interval-minutes 30 …]     人力测算（Erlang C / 有耐心时长时 Erlang A）
   hotline kb export --out FILE.xlsx                                         导出知识库
   hotline config check FILE                                                 检查配置文件（TOML）
 
@@ -111,6 +112,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runConfig(args[1:], stdout, stderr)
 	case "stats":
 		return runStats(ctx, args[1:], stdout, stderr)
+	case "wfm":
+		return runWFM(args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("未知子命令 %q\n\n%s", args[0], usage)
 }
