@@ -91,6 +91,13 @@ func (c *Calendar) Days(year int) []CalendarDay {
 	return out
 }
 
+// Override returns the override of the local day containing t (a
+// holiday or a make-up workday), if it has one.
+func (c *Calendar) Override(t time.Time) (CalendarDay, bool) {
+	d, ok := c.days[t.In(ChinaZone).Format("2006-01-02")]
+	return d, ok
+}
+
 // IsWorkday reports whether the local day containing t is a working day.
 func (c *Calendar) IsWorkday(t time.Time) bool {
 	t = t.In(ChinaZone)
