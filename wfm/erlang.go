@@ -12,6 +12,21 @@ import (
 // up after an exponential patience) — the standard models of contact
 // centre staffing.
 
+// AfterCallSeconds is the after-call work (话后处理) added to the talk
+// time for the handle time when the calls do not record it; and
+// DefaultTalkSeconds the talk time assumed before there are calls.
+const (
+	AfterCallSeconds   = 30
+	DefaultTalkSeconds = 240
+)
+
+// The planning defaults: agents busy at most 85% of the time, and 30% of
+// paid time off the phones (breaks, training, meetings, leave).
+const (
+	DefaultMaxOccupancy = 0.85
+	DefaultShrinkage    = 0.3
+)
+
 // Need is the question: an interval's calls and the target.
 type Need struct {
 	Calls           float64 // offered calls in the interval

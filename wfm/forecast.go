@@ -42,6 +42,10 @@ const (
 
 var weekdayTypes = [7]DayType{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
+// DayTypeNames name the day types.
+var DayTypeNames = map[DayType]string{"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四", "fri": "周五", "sat": "周六", "sun": "周日",
+	TypeHoliday: "法定节假日", TypeMakeup: "调休上班", TypeAfterHoliday: "节后首个工作日"}
+
 // TypeOf is the day type of the day containing t: a holiday or a
 // make-up workday as the calendar says, the first working day after a
 // holiday, or its weekday.
