@@ -123,6 +123,9 @@ func (c *city) present(ctx context.Context, now time.Time) error {
 	if err := c.warnings(ctx, now); err != nil {
 		return err
 	}
+	if err := c.workforce(ctx, now); err != nil {
+		return err
+	}
 	// The agent on duty is ready for the next call (坐席状态), the others
 	// as their calls leave them.
 	c.db.Now = func() time.Time { return now.Add(-20 * time.Minute) }

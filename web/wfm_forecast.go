@@ -123,16 +123,16 @@ func (s *Server) handleForecastPage(w http.ResponseWriter, r *http.Request) {
 		c := &forecastContent{View: v, Names: wfm.DayTypeNames,
 			Target: fmt.Sprintf("%.0f%% / %.0f s", need.ServiceLevel*100, need.TargetSeconds)}
 		var names []string
-		var actual, forecast, agents []any
+		var actual, forecast []any
 		for _, d := range v.History {
-			names, actual, forecast, agents = append(names, d.Date[5:]), append(actual, int64(d.Calls+0.5)), append(forecast, nil), append(agents, nil)
+			names, actual, forecast = append(names, d.Date[5:]), append(actual, int64(d.Calls+0.5)), append(forecast, nil)
 		}
 		for _, d := range v.Days {
-			names, actual, forecast, agents = append(names, d.Date[5:]), append(actual, nil), append(forecast, int64(d.Calls+0.5)), append(agents, int64(d.Peak))
+			names, actual, forecast = append(names, d.Date[5:]), append(actual, nil), append(forecast, int64(d.Calls+0.5))
 			c.Table.Rows = append(c.Table.Rows, []any{d.Date, wfm.DayTypeNames[d.Type], int64(d.Calls + 0.5), int64(peakCalls(d) + 0.5), int64(d.Peak),
 				int64(float64(d.Peak)/(1-need.Shrinkage) + 0.999)})
 		}
-		c.Chart = barChart(func(v string) string { return l.T(v) }, names, []chartSeries{{Name: "实际来电", Values: actual}, {Name: "预测来电", Values: forecast}, {Name: "高峰坐席", Values: agents, Line: true}}, false)
+		c.Chart = barChart(func(v string) string { return l.T(v) }, names, []chartSeries{{Name: "实际来电", Values: actual}, {Name: "预测来电", Values: forecast}}, false)
 		c.Table.ID, c.Table.Title = "forecast", "逐日预测"
 		c.Table.Columns = []string{"日期", "日类型", "预测来电", "高峰半小时来电", "高峰在线坐席", "高峰排班人数"}
 		switch r.URL.Query().Get("done") {

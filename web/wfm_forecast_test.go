@@ -56,7 +56,7 @@ func TestAPI_Forecast(t *testing.T) {
 	}
 	c, csrf := loggedIn(t, e, "lead")
 	if code, body := get(t, c, e.srv.URL+"/wfm/forecast"); code != 200 || !strings.Contains(body, "社保政策发布") || !strings.Contains(body, "逐日预测") ||
-		!strings.Contains(body, "data-chart") {
+		!strings.Contains(body, "data-chart") || !strings.Contains(body, "echarts.common.min.js") {
 		t.Fatalf("page %d: %.300s", code, body)
 	}
 	if code, _ := postForm(t, c, e.srv.URL+fmt.Sprintf("/wfm/adjustments/%d/delete", a.ID), url.Values{"csrf_token": {csrf}}); code != 303 {
