@@ -182,6 +182,7 @@ const (
 	PermStats           Permission = "stats.read"     // the centre's statistics, ledgers, hotspots and early warnings
 	PermWriteReports    Permission = "report.write"   // write the operations reports' analysis and submit them to the centre
 	PermHandleWarnings  Permission = "warning.handle" // acknowledge and close the early warnings (预测预警)
+	PermManageStaff     Permission = "staff.manage"   // the staff records (人员档案) of the operator's team
 )
 
 // rolePermissions is the role × permission table.
@@ -192,8 +193,8 @@ var rolePermissions = map[Role][]Permission{
 	RoleInspector:      {PermExportTickets, PermEditKB, PermCallStats},
 	RoleCallbackAgent:  {PermRevealRequester, PermCallerHistory},
 	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory, PermCallStats, PermStats, PermHandleWarnings},
-	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings},
-	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings},
+	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings, PermManageStaff},
+	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings, PermManageStaff},
 	RoleAnalyst:        {PermExportTickets, PermCallStats, PermStats, PermWriteReports},
 	RoleSupervisor:     {PermReadAudit, PermExportTickets, PermCallStats, PermStats},
 	RoleUnit:           {PermRevealRequester}, // only on its own, non-confidential tickets

@@ -38,6 +38,9 @@ func (db *DB) CreateTicket(ctx context.Context, actor hotline.Actor, t *hotline.
 }
 
 func (db *DB) createTicket(ctx context.Context, tx *Tx, actor hotline.Actor, t *hotline.Ticket, submit bool) error {
+	if err := checkCertified(ctx, tx, actor); err != nil {
+		return err
+	}
 	if t.CategoryID > 0 {
 		if err := checkExists(ctx, tx, "categories", t.CategoryID, "category_id", "诉求分类"); err != nil {
 			return err

@@ -37,6 +37,7 @@ type page struct {
 	CanIntake bool
 	Quality   bool // the inspection pages: the quality staff's, or an agent's own
 	Stats     bool // the statistics pages
+	Staff     bool // the staff records
 	Admin     bool
 	Centre    bool
 	Flash     string
@@ -51,7 +52,7 @@ type page struct {
 var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board", "calls", "call", "missed", "wall",
 	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users",
 	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch", "dispatch_figures", "password",
-	"quality/list", "quality/inspection", "quality/rectifications", "quality/rectification", "quality/figures", "quality/scorecards", "stats/page", "stats/reports", "stats/report", "stats/warnings", "wfm/forecast"}
+	"quality/list", "quality/inspection", "quality/rectifications", "quality/rectification", "quality/figures", "quality/scorecards", "stats/page", "stats/reports", "stats/report", "stats/warnings", "wfm/forecast", "staff/list"}
 
 // parseTemplates parses every page in every locale at start: a broken
 // template stops the server from starting rather than failing a user
@@ -137,6 +138,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.Admin = sess.User.Role.Has(hotline.PermManageConfig)
 		p.CanCalls = sess.User.Role.Has(hotline.PermCallStats) || sess.User.Role == hotline.RoleCallAgent
 		p.Stats = sess.User.Role.Has(hotline.PermStats)
+		p.Staff = sess.User.Role.Has(hotline.PermManageStaff)
 		p.ScreenPop = sess.User.Role == hotline.RoleCallAgent
 		p.Quality = (&quality.Inspection{}).CanSee(hotline.ActorOf(sess.User)) || sess.User.Role.Can(hotline.ActionAccept)
 		if p.ScreenPop {

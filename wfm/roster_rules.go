@@ -246,7 +246,7 @@ func Check(in RosterInput, r Roster) []Violation {
 	for _, a := range r.Assignments {
 		s := byID[a.StaffID]
 		if s == nil || !s.can(a.Post) {
-			out = append(out, Violation{a.Date, a.Shift, a.StaffID, "不能担任" + a.Post})
+			out = append(out, Violation{a.Date, a.Shift, a.StaffID, fmt.Sprintf("不能担任%s", a.Post)})
 			continue
 		}
 		if worked[a.StaffID] == nil {
@@ -274,7 +274,7 @@ func Check(in RosterInput, r Roster) []Violation {
 					found = found || a.Date == key && a.Shift == sh.Name && a.Post == post
 				}
 				if !found && !listed[fmt.Sprintf("%s/%s/%s/%d", key, sh.Name, post, -1)] {
-					out = append(out, Violation{key, sh.Name, 0, "缺少" + post + "且未列为缺口"})
+					out = append(out, Violation{key, sh.Name, 0, fmt.Sprintf("缺少%s且未列为缺口", post)})
 				}
 			}
 		}
