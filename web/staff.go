@@ -49,8 +49,9 @@ func (s *Server) handleSaveStaff(w http.ResponseWriter, r *http.Request) {
 // staffContent is the staff page (人员档案).
 type staffContent struct {
 	Members     []wfm.Member
-	Unrecorded  []*hotline.User // call agents with no record: the gate lets them through
-	Agents      []*hotline.User // accounts a new record can be linked to
+	Unrecorded  []*hotline.User  // call agents with no record: the gate lets them through
+	Agents      []*hotline.User  // accounts a new record can be linked to
+	Accounts    map[int64]string // user id → username
 	PostNames   map[string]string
 	StatusNames map[string]string
 	Posts       []string
@@ -67,11 +68,14 @@ func (s *Server) handleStaffPage(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		linked := map[int64]bool{}
+		linked, accounts := map[int64]bool{}, map[int64]string{}
 		for _, m := range members {
 			linked[m.UserID] = true
 		}
-		c := &staffContent{Members: members, PostNames: wfm.PostNames, StatusNames: wfm.MemberStatusNames,
+		for _, u := range users {
+			accounts[u.ID] = u.Username
+		}
+		c := &staffContent{Members: members, Accounts: accounts, PostNames: wfm.PostNames, StatusNames: wfm.MemberStatusNames,
 			Posts: []string{wfm.PostCall, wfm.PostDispatcher, wfm.PostTeamLead, wfm.PostInspector, wfm.PostCallback, wfm.PostSpecialist}}
 		for _, u := range users {
 			if linked[u.ID] || !u.Active {
