@@ -57,6 +57,7 @@ func Load(ctx context.Context, db *sqldb.DB, o Options) error {
 	if err != nil {
 		return err
 	}
+	c.password = o.Password
 	if err := c.users(ctx, o.Password); err != nil {
 		return err
 	}
@@ -107,6 +108,7 @@ func (c *city) dispatchModels(ctx context.Context) error {
 // city indexes what Load created.
 type city struct {
 	db        *sqldb.DB
+	password  string // every demo user's
 	unitByKey map[string]*hotline.Unit
 	districts []*hotline.Unit
 	towns     map[int64][]*hotline.Unit

@@ -71,7 +71,36 @@ func (c *city) staff(ctx context.Context, now time.Time) error {
 			return fmt.Errorf("demo staff %s: %w", r.name, err)
 		}
 	}
-	_, err := c.db.Workforce().SaveMember(ctx, pm, wfm.Member{Name: "林小雨", Phone: "13979100099", Posts: []string{wfm.PostCall}, Status: wfm.MemberActive,
-		HireDate: day(10), ConfidentialityDate: day(10), BackgroundCheckDate: day(14), Education: "本科"})
+	// The new hire has an account (trainee): intake refuses her until she
+	// passes the onboarding exam at /exam/onboarding.
+	trainee := &hotline.User{Username: "trainee", Role: hotline.RoleCallAgent, DisplayName: "新员工林小雨"}
+	if err := c.db.CreateUser(ctx, sqldb.SystemActor, trainee, c.password); err != nil {
+		return fmt.Errorf("demo user trainee: %w", err)
+	}
+	if _, err := c.db.Workforce().SaveMember(ctx, pm, wfm.Member{UserID: trainee.ID, Name: "林小雨", Phone: "13979100099", Posts: []string{wfm.PostCall},
+		Status: wfm.MemberActive, HireDate: day(10), ConfidentialityDate: day(10), BackgroundCheckDate: day(14), Education: "本科"}); err != nil {
+		return err
+	}
+	_, err := c.db.Workforce().AddQuestions(ctx, pm, onboardingQuestions)
 	return err
+}
+
+// onboardingQuestions are the demo's onboarding exam (上岗培训考试):
+// hotline knowledge, service etiquette and confidentiality.
+var onboardingQuestions = []wfm.Question{
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionSingle, Text: "12345政务服务便民热线的服务时间是？", Options: []string{"7×24小时", "工作日8:00-17:30", "每天8:00-22:00"}, Answer: "A"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionSingle, Text: "接听来电的标准开头语是？", Options: []string{"喂，什么事？", "您好，12345热线，工号××为您服务，请问有什么可以帮您？", "请讲。"}, Answer: "B"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionSingle, Text: "首接负责制要求受理话务员？", Options: []string{"只负责登记", "对工单跟踪到办结", "转给班长即可"}, Answer: "B"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionSingle, Text: "特急工单的办理时限通常按什么计算？", Options: []string{"工作日", "自然小时", "自然月"}, Answer: "B"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionSingle, Text: "来电人情绪激动、言语过激时，话务员应？", Options: []string{"挂断电话", "保持冷静，耐心倾听并安抚", "与其争辩"}, Answer: "B"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionMultiple, Text: "以下哪些属于诉求人的个人信息，须加密保存、脱敏显示？", Options: []string{"姓名", "联系电话", "诉求分类", "住址"}, Answer: "ABD"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionMultiple, Text: "受理登记时必须记录的内容有？", Options: []string{"诉求类型", "诉求内容", "诉求分类", "话务员的个人电话"}, Answer: "ABC"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionMultiple, Text: "哪些情况可以当场答复办结（直接答复）？", Options: []string{"政策咨询有知识库答复口径", "需要承办单位现场处置的投诉", "办事流程咨询"}, Answer: "AC"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionMultiple, Text: "服务用语规范要求？", Options: []string{"使用普通话", "不说“不知道”“不归我们管”", "可以随意打断来电人", "结束时礼貌道别"}, Answer: "ABD"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionTrue, Text: "可以把来电人的电话号码告诉被投诉的单位以外的人。", Answer: "错"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionTrue, Text: "诉求人要求保密时，承办单位看不到诉求人的信息。", Answer: "对"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionTrue, Text: "未通过上岗培训考试的话务员可以先受理工单，考试以后再补。", Answer: "错"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionTrue, Text: "回访不满意的工单可以重办。", Answer: "对"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionTrue, Text: "工作中接触到的工单内容可以截图发到个人朋友圈。", Answer: "错"},
+	{Bank: wfm.BankOnboarding, Kind: wfm.QuestionSingle, Text: "发现火灾、重大灾害等紧急事项，话务员应？", Options: []string{"按一般工单处理", "立即报告班长并按紧急事项报告流程上报", "等下班后报告"}, Answer: "B"},
 }

@@ -180,6 +180,7 @@ func (s *Server) templateFuncs(l *locale) template.FuncMap {
 	return template.FuncMap{
 		"T":          l.T,
 		"cell":       cellText,
+		"inc":        func(i int) int { return i + 1 },
 		"pct":        func(f float64) pct { return pct(f) },
 		"periodKind": func(k string) string { return periodKindNames[k] },
 		"ledgerName": func(k string) string { return ledgerNames[k] },
