@@ -81,8 +81,57 @@ func (c *city) staff(ctx context.Context, now time.Time) error {
 		Status: wfm.MemberActive, HireDate: day(10), ConfidentialityDate: day(10), BackgroundCheckDate: day(14), Education: "本科"}); err != nil {
 		return err
 	}
-	_, err := c.db.Workforce().AddQuestions(ctx, pm, onboardingQuestions)
-	return err
+	if _, err := c.db.Workforce().AddQuestions(ctx, pm, onboardingQuestions); err != nil {
+		return err
+	}
+	return c.training(ctx, now)
+}
+
+// training records three months of business training (the 15th or so
+// of each month), a team-building outing, a work competition and the
+// 中秋 care, each with the team that took part; the new hire's onboarding
+// training this month.
+func (c *city) training(ctx context.Context, now time.Time) error {
+	pm := c.actors["manager"]
+	members, err := c.db.Workforce().Members(ctx, pm)
+	if err != nil {
+		return err
+	}
+	var team, trainee []int64
+	for _, m := range members {
+		if m.Certified() {
+			team = append(team, m.ID)
+		} else {
+			trainee = append(trainee, m.ID)
+		}
+	}
+	this := now.In(hotline.ChinaZone)
+	month := func(back, day int) string {
+		d := time.Date(this.Year(), this.Month(), 1, 0, 0, 0, 0, hotline.ChinaZone).AddDate(0, -back, day-1)
+		if d.After(this) {
+			d = this
+		}
+		return d.Format("2006-01-02")
+	}
+	recs := []wfm.TrainingRecord{
+		{Kind: wfm.TrainingMonthly, Title: "月度业务培训：社保医保政策更新", Date: month(3, 15), Hours: 2, Place: "中心培训室", Trainer: "何静", Participants: team},
+		{Kind: wfm.TrainingMonthly, Title: "月度业务培训：国庆假期服务保障与应急流程", Date: month(2, 16), Hours: 2, Place: "中心培训室", Trainer: "陈刚", Participants: team},
+		{Kind: wfm.TrainingMonthly, Title: "月度业务培训：冬季供暖、停水停电诉求答复口径", Date: month(1, 14), Hours: 2, Place: "中心培训室", Trainer: "何静", Participants: team},
+		{Kind: wfm.TrainingConfidentiality, Title: "保密培训：诉求人信息保护", Date: month(1, 21), Hours: 1.5, Place: "中心培训室", Trainer: "赵敏", Participants: team},
+		{Kind: wfm.ActivityCare, Title: "中秋节日关怀：发放月饼", Date: month(2, 24), Hours: 1, Place: "中心", Participants: team},
+		{Kind: wfm.ActivityTeamBuilding, Title: "秋季团建：武功山徒步", Date: month(2, 25), Hours: 6, Place: "武功山", Participants: team[:len(team)*3/4]},
+		{Kind: wfm.ActivityCompetition, Title: "服务技能劳动竞赛", Date: month(1, 27), Hours: 3, Place: "中心培训室", Participants: team},
+	}
+	if len(trainee) > 0 {
+		recs = append(recs, wfm.TrainingRecord{Kind: wfm.TrainingOnboarding, Title: "上岗培训：热线专业知识、服务礼仪及规范", Date: month(0, 1), Hours: 16,
+			Place: "中心培训室", Trainer: "陈刚", Participants: trainee})
+	}
+	for _, r := range recs {
+		if _, err := c.db.Workforce().AddTrainingRecord(ctx, pm, r); err != nil {
+			return fmt.Errorf("demo training %s: %w", r.Title, err)
+		}
+	}
+	return nil
 }
 
 // onboardingQuestions are the demo's onboarding exam (上岗培训考试):
