@@ -84,7 +84,52 @@ func (c *city) staff(ctx context.Context, now time.Time) error {
 	if _, err := c.db.Workforce().AddQuestions(ctx, pm, onboardingQuestions); err != nil {
 		return err
 	}
-	return c.training(ctx, now)
+	if err := c.training(ctx, now); err != nil {
+		return err
+	}
+	return c.reserve(ctx, now)
+}
+
+// reserve keeps a pool of six trained standby staff and replays one
+// call-up: the surge of the 阳光花园 complaints, three asked, two at
+// their posts within the two hours, one who confirmed but was not needed.
+func (c *city) reserve(ctx context.Context, now time.Time) error {
+	pm := c.actors["manager"]
+	w := c.db.Workforce()
+	day := func(back int) string { return now.In(hotline.ChinaZone).AddDate(0, 0, -back).Format("2006-01-02") }
+	var pool []int64
+	for i, n := range []string{"罗佳", "曾凡", "彭丽娟", "蒋涛", "谢敏", "韩雪"} {
+		m, err := w.SaveMember(ctx, pm, wfm.Member{Name: n, Phone: fmt.Sprintf("1397920%04d", i), Posts: []string{wfm.PostCall}, Status: wfm.MemberActive,
+			Reserve: true, HireDate: day(300 + 20*i), CertifiedDate: day(286 + 20*i), ConfidentialityDate: day(300 + 20*i), BackgroundCheckDate: day(307 + 20*i)})
+		if err != nil {
+			return err
+		}
+		pool = append(pool, m.ID)
+	}
+	surges, err := c.db.Stats().Warnings(ctx, c.actors["lead"], sqldb.WarningFilter{Kind: "surge"})
+	if err != nil || len(surges) == 0 {
+		return err
+	}
+	at := surges[0].CreatedAt.Add(10 * time.Minute)
+	defer func() { c.db.Now = func() time.Time { return now } }()
+	c.db.Now = func() time.Time { return at }
+	cu, err := w.StartCallUp(ctx, pm, wfm.CallUp{Kind: wfm.CallUpSurge, Need: 2, Note: "阳光花园垃圾清运诉求激增，加开坐席", WarningID: surges[0].ID}, pool[:3])
+	if err != nil {
+		return err
+	}
+	for _, step := range []struct {
+		after   time.Duration
+		member  int64
+		arrived bool
+	}{{15 * time.Minute, pool[0], false}, {20 * time.Minute, pool[1], false}, {25 * time.Minute, pool[2], false},
+		{80 * time.Minute, pool[0], true}, {110 * time.Minute, pool[1], true}} {
+		t := at.Add(step.after)
+		c.db.Now = func() time.Time { return t }
+		if _, err := w.RecordCallUp(ctx, pm, cu.ID, step.member, step.arrived); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // training records three months of business training (the 15th or so

@@ -18,7 +18,7 @@ func canManageStaff(actor hotline.Actor) error {
 	return nil
 }
 
-const memberColumns = `id, COALESCE(user_id, 0), name, phone, id_number, posts, skills, education, manager, status, hire_date, certified_date,
+const memberColumns = `id, COALESCE(user_id, 0), name, phone, id_number, posts, skills, education, manager, reserve, status, hire_date, certified_date,
 	confidentiality_date, background_check_date, notice_date, leave_date`
 
 // Members lists the team, by name's order of entry: names in full (the
@@ -56,7 +56,7 @@ func maskID(s string) string {
 func (w *Workforce) scanMember(r interface{ Scan(...any) error }) (wfm.Member, error) {
 	var m wfm.Member
 	var posts string
-	if err := r.Scan(&m.ID, &m.UserID, &m.Name, &m.Phone, &m.IDNumber, &posts, &m.Skills, &m.Education, &m.Manager, &m.Status, &m.HireDate,
+	if err := r.Scan(&m.ID, &m.UserID, &m.Name, &m.Phone, &m.IDNumber, &posts, &m.Skills, &m.Education, &m.Manager, &m.Reserve, &m.Status, &m.HireDate,
 		&m.CertifiedDate, &m.ConfidentialityDate, &m.BackgroundCheckDate, &m.NoticeDate, &m.LeaveDate); err != nil {
 		return m, err
 	}
@@ -113,18 +113,18 @@ func (w *Workforce) SaveMember(ctx context.Context, actor hotline.Actor, m wfm.M
 		}
 	}
 	args := []any{nullID(m.UserID), name, phone, idn, k.ActiveKeyID(), strings.Join(m.Posts, ","), m.Skills, m.Education, m.Manager, m.Status,
-		m.HireDate, m.CertifiedDate, m.ConfidentialityDate, m.BackgroundCheckDate, m.NoticeDate, m.LeaveDate, tx.now.UnixMilli()}
+		m.HireDate, m.CertifiedDate, m.ConfidentialityDate, m.BackgroundCheckDate, m.NoticeDate, m.LeaveDate, tx.now.UnixMilli(), m.Reserve}
 	action := "staff.update"
 	if m.ID == 0 {
 		action = "staff.create"
 		err = tx.QueryRowContext(ctx, `INSERT INTO staff_members (user_id, name, phone, id_number, key_id, posts, skills, education, manager, status,
-			hire_date, certified_date, confidentiality_date, background_check_date, notice_date, leave_date, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id`, args...).Scan(&m.ID)
+			hire_date, certified_date, confidentiality_date, background_check_date, notice_date, leave_date, created_at, updated_at, reserve)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18) RETURNING id`, args...).Scan(&m.ID)
 	} else {
 		var res sql.Result
 		res, err = tx.ExecContext(ctx, `UPDATE staff_members SET user_id = $1, name = $2, phone = $3, id_number = $4, key_id = $5, posts = $6,
 			skills = $7, education = $8, manager = $9, status = $10, hire_date = $11, certified_date = $12, confidentiality_date = $13,
-			background_check_date = $14, notice_date = $15, leave_date = $16, updated_at = $17 WHERE id = $18`, append(args, m.ID)...)
+			background_check_date = $14, notice_date = $15, leave_date = $16, updated_at = $17, reserve = $18 WHERE id = $19`, append(args, m.ID)...)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
 				return nil, hotline.Errorf(hotline.ENotFound, "人员档案 %d 不存在", m.ID)
@@ -134,7 +134,7 @@ func (w *Workforce) SaveMember(ctx context.Context, actor hotline.Actor, m wfm.M
 	if err != nil {
 		return nil, err
 	}
-	detail := "posts=" + strings.Join(m.Posts, ",") + " status=" + m.Status + " certified=" + m.CertifiedDate
+	detail := "posts=" + strings.Join(m.Posts, ",") + " status=" + m.Status + " certified=" + m.CertifiedDate + " reserve=" + strconv.FormatBool(m.Reserve)
 	if err := appendAudit(ctx, tx, actor, action, "staff:"+strconv.FormatInt(m.ID, 10), detail); err != nil {
 		return nil, err
 	}

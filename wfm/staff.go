@@ -43,6 +43,7 @@ type Member struct {
 	Skills              string   `json:"skills,omitempty"` // 专席 topics …
 	Education           string   `json:"education,omitempty"`
 	Manager             bool     `json:"manager"` // one of the three managers (PM, ops supervisor, analyst)
+	Reserve             bool     `json:"reserve"` // in the reserve pool (储备人员): trained standby staff
 	Status              string   `json:"status"`
 	HireDate            string   `json:"hire_date"`             // YYYY-MM-DD
 	CertifiedDate       string   `json:"certified_date"`        // passed the onboarding exam; "" = not yet
