@@ -87,7 +87,28 @@ func (c *city) staff(ctx context.Context, now time.Time) error {
 	if err := c.training(ctx, now); err != nil {
 		return err
 	}
-	return c.reserve(ctx, now)
+	if err := c.reserve(ctx, now); err != nil {
+		return err
+	}
+	return c.rosters(ctx, now)
+}
+
+// rosters generates this month's roster (from today) and publishes it,
+// and drafts next month's, both from the call forecast and the team.
+func (c *city) rosters(ctx context.Context, now time.Time) error {
+	pm, w := c.actors["manager"], c.db.Workforce()
+	this := now.In(hotline.ChinaZone)
+	for i, month := range []string{this.Format("2006-01"), time.Date(this.Year(), this.Month()+1, 1, 0, 0, 0, 0, hotline.ChinaZone).Format("2006-01")} {
+		if _, err := w.GenerateRoster(ctx, pm, month); err != nil {
+			return fmt.Errorf("demo roster %s: %w", month, err)
+		}
+		if i == 0 {
+			if _, err := w.PublishRoster(ctx, pm, month); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // reserve keeps a pool of six trained standby staff and replays one

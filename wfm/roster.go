@@ -49,6 +49,16 @@ func (sh Shift) covers(s int, next bool) bool {
 	return s >= from && s < to
 }
 
+// DefaultShifts are a 7×24 hotline's shifts: three eight-hour shifts
+// round the clock, each with a team lead and a dispatcher, and a day
+// shift for the peak.
+var DefaultShifts = []Shift{
+	{Name: "夜班", Start: 0, Hours: 8, Night: true, Key: true},
+	{Name: "早班", Start: 8 * time.Hour, Hours: 8, Key: true},
+	{Name: "日班", Start: 9 * time.Hour, Hours: 8},
+	{Name: "中班", Start: 16 * time.Hour, Hours: 8, Key: true},
+}
+
 // Staff is a member of the team as the roster reads them.
 type Staff struct {
 	ID        int64
