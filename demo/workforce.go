@@ -44,11 +44,13 @@ func (c *city) staff(ctx context.Context, now time.Time) error {
 		{"", "何静", []string{wfm.PostSpecialist, wfm.PostCall}, 600, false},
 	}
 	for i, a := range callAgents {
+		// Enough of them can also take the key posts for three shifts a
+		// day round the clock (a team lead and a dispatcher on each).
 		posts := []string{wfm.PostCall}
-		switch i {
-		case 0:
+		switch {
+		case i == 0 || i >= 2 && i <= 5:
 			posts = append(posts, wfm.PostDispatcher)
-		case 1:
+		case i == 1 || i >= 6 && i <= 8:
 			posts = append(posts, wfm.PostTeamLead)
 		}
 		recs = append(recs, rec{a[0], a[1][len("话务员"):], posts, 90 + 37*i, false})
