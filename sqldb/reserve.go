@@ -25,21 +25,7 @@ func (w *Workforce) Reserve(ctx context.Context, actor hotline.Actor) ([]wfm.Mem
 	if err := canSeeReserve(actor); err != nil {
 		return nil, err
 	}
-	rows, err := w.db.read.QueryContext(ctx, `SELECT `+memberColumns+` FROM staff_members WHERE reserve AND status <> 'left' ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []wfm.Member{}
-	for rows.Next() {
-		m, err := w.scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		m.Phone, m.IDNumber = hotline.MaskPhone(m.Phone), maskID(m.IDNumber)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return w.members(ctx, "reserve AND status <> 'left'")
 }
 
 // StartCallUp asks reserve members to come in: for a gap (48 h) or a

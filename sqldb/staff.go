@@ -21,13 +21,18 @@ func canManageStaff(actor hotline.Actor) error {
 const memberColumns = `id, COALESCE(user_id, 0), name, phone, id_number, posts, skills, education, manager, reserve, status, hire_date, certified_date,
 	confidentiality_date, background_check_date, notice_date, leave_date`
 
-// Members lists the team, by name's order of entry: names in full (the
-// roster needs them), phone and ID number masked.
+// Members lists the team, by order of entry: names in full (the roster
+// needs them), phone and ID number masked.
 func (w *Workforce) Members(ctx context.Context, actor hotline.Actor) ([]wfm.Member, error) {
 	if err := canManageStaff(actor); err != nil {
 		return nil, err
 	}
-	rows, err := w.db.read.QueryContext(ctx, `SELECT `+memberColumns+` FROM staff_members ORDER BY id`)
+	return w.members(ctx, "TRUE")
+}
+
+// members reads the records the condition selects, masked.
+func (w *Workforce) members(ctx context.Context, where string) ([]wfm.Member, error) {
+	rows, err := w.db.read.QueryContext(ctx, `SELECT `+memberColumns+` FROM staff_members WHERE `+where+` ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
