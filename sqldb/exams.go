@@ -82,10 +82,8 @@ type queryer interface {
 }
 
 // memberOf is the staff record linked to the actor's account.
-func (w *Workforce) memberOf(ctx context.Context, q interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}, actor hotline.Actor) (id int64, certified string, err error) {
-	err = q.QueryRowContext(ctx, `SELECT id, certified_date FROM staff_members WHERE user_id = $1`, actor.UserID).Scan(&id, &certified)
+func (w *Workforce) memberOf(ctx context.Context, tx *Tx, actor hotline.Actor) (id int64, certified string, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT id, certified_date FROM staff_members WHERE user_id = $1`, actor.UserID).Scan(&id, &certified)
 	if errors.Is(err, sql.ErrNoRows) || actor.UserID == 0 {
 		return 0, "", hotline.Errorf(hotline.EForbidden, "没有人员档案，不能参加考试；请联系项目经理")
 	}

@@ -14,14 +14,23 @@ import (
 // and the CLI's names): calls and aht_seconds required; interval_minutes
 // 30, target_seconds 15 and service_level 0.8 by default.
 func ErlangQuery(q url.Values) (wfm.Need, error) {
-	n := wfm.Need{IntervalSeconds: 1800, TargetSeconds: 15, ServiceLevel: 0.8}
+	n, err := needQuery(q, true, wfm.Need{IntervalSeconds: 1800, TargetSeconds: 15, ServiceLevel: 0.8})
+	if err != nil {
+		return n, err
+	}
+	return n, n.Check()
+}
+
+// needQuery reads the Erlang parameters over the defaults in n; calls
+// and aht_seconds are required when required.
+func needQuery(q url.Values, required bool, n wfm.Need) (wfm.Need, error) {
 	for _, f := range []struct {
 		name     string
 		into     *float64
 		scale    float64
 		required bool
 	}{
-		{"calls", &n.Calls, 1, true}, {"interval_minutes", &n.IntervalSeconds, 60, false}, {"aht_seconds", &n.AHTSeconds, 1, true},
+		{"calls", &n.Calls, 1, required}, {"interval_minutes", &n.IntervalSeconds, 60, false}, {"aht_seconds", &n.AHTSeconds, 1, required},
 		{"target_seconds", &n.TargetSeconds, 1, false}, {"service_level", &n.ServiceLevel, 1, false},
 		{"patience_seconds", &n.PatienceSeconds, 1, false}, {"max_occupancy", &n.MaxOccupancy, 1, false}, {"shrinkage", &n.Shrinkage, 1, false},
 	} {
@@ -38,7 +47,7 @@ func ErlangQuery(q url.Values) (wfm.Need, error) {
 		}
 		*f.into = x * f.scale
 	}
-	return n, n.Check()
+	return n, nil
 }
 
 // ErlangJSON is the answer as the API and the CLI give it: abandon_rate

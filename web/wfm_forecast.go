@@ -21,23 +21,16 @@ func forecastQuery(q url.Values) (int, wfm.Need, error) {
 			return 0, wfm.Need{}, hotline.Invalid("days", "预测天数应为整数")
 		}
 	}
-	q2 := url.Values{}
-	for k, v := range q {
-		q2[k] = v
-	}
-	q2.Set("calls", "0")
-	if q2.Get("aht_seconds") == "" {
-		q2.Set("aht_seconds", "1") // replaced by the calls' own below
-	}
-	need, err := ErlangQuery(q2)
-	if q.Get("aht_seconds") == "" {
-		need.AHTSeconds = 0
-	}
-	if q.Get("max_occupancy") == "" {
-		need.MaxOccupancy = wfm.DefaultMaxOccupancy
-	}
-	if q.Get("shrinkage") == "" {
-		need.Shrinkage = wfm.DefaultShrinkage
+	// The target as for the Erlang API, without calls; the AHT from the
+	// calls themselves when not given (0).
+	need, err := needQuery(q, false, wfm.Need{IntervalSeconds: 1800, TargetSeconds: 15, ServiceLevel: 0.8,
+		MaxOccupancy: wfm.DefaultMaxOccupancy, Shrinkage: wfm.DefaultShrinkage})
+	if err == nil {
+		probe := need
+		if q.Get("aht_seconds") == "" {
+			probe.AHTSeconds = 1
+		}
+		err = probe.Check()
 	}
 	return days, need, err
 }

@@ -220,6 +220,7 @@ type Violation struct {
 	Rule        string
 }
 
+// String tells the violation: date, shift, person and rule.
 func (v Violation) String() string {
 	return fmt.Sprintf("%s %s #%d: %s", v.Date, v.Shift, v.StaffID, v.Rule)
 }
