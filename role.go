@@ -183,6 +183,7 @@ const (
 	PermWriteReports    Permission = "report.write"   // write the operations reports' analysis and submit them to the centre
 	PermHandleWarnings  Permission = "warning.handle" // acknowledge and close the early warnings (预测预警)
 	PermManageStaff     Permission = "staff.manage"   // the staff records (人员档案) of the operator's team
+	PermApproveRoster   Permission = "roster.approve" // approve swaps, leave and attendance corrections
 )
 
 // rolePermissions is the role × permission table.
@@ -192,9 +193,9 @@ var rolePermissions = map[Role][]Permission{
 	RoleDispatcher:     {PermExportTickets, PermCallerHistory},
 	RoleInspector:      {PermExportTickets, PermEditKB, PermCallStats},
 	RoleCallbackAgent:  {PermRevealRequester, PermCallerHistory},
-	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory, PermCallStats, PermStats, PermHandleWarnings},
-	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings, PermManageStaff},
-	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings, PermManageStaff},
+	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory, PermCallStats, PermStats, PermHandleWarnings, PermApproveRoster},
+	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings, PermManageStaff, PermApproveRoster},
+	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings, PermManageStaff, PermApproveRoster},
 	RoleAnalyst:        {PermExportTickets, PermCallStats, PermStats, PermWriteReports},
 	RoleSupervisor:     {PermReadAudit, PermExportTickets, PermCallStats, PermStats},
 	RoleUnit:           {PermRevealRequester}, // only on its own, non-confidential tickets

@@ -46,6 +46,15 @@ type RosterPerson struct {
 // the planning defaults), holidays from the calendar, and the team
 // (active, certified for call posts, away after their leave date).
 func (w *Workforce) RosterInput(ctx context.Context, actor hotline.Actor, month string) (wfm.RosterInput, error) {
+	if err := canManageStaff(actor); err != nil {
+		return wfm.RosterInput{}, err
+	}
+	return w.rosterInput(ctx, actor, month, false)
+}
+
+// rosterInput is RosterInput from today on, or with all the month's days
+// (to check an edited roster; the days gone need no one).
+func (w *Workforce) rosterInput(ctx context.Context, actor hotline.Actor, month string, all bool) (wfm.RosterInput, error) {
 	var in wfm.RosterInput
 	first, err := time.ParseInLocation("2006-01", month, hotline.ChinaZone)
 	if err != nil {
@@ -57,7 +66,7 @@ func (w *Workforce) RosterInput(ctx context.Context, actor hotline.Actor, month 
 	if last.Before(start) || first.After(start.AddDate(0, 0, 62)) {
 		return in, hotline.Invalid("month", "只能为本月和之后两个月排班")
 	}
-	members, err := w.Members(ctx, actor)
+	members, err := w.members(ctx, "TRUE")
 	if err != nil {
 		return in, err
 	}
@@ -82,7 +91,7 @@ func (w *Workforce) RosterInput(ctx context.Context, actor hotline.Actor, month 
 				day.Need[s] = n
 			}
 		}
-		if d.Before(start) {
+		if d.Before(start) && !all {
 			continue // days gone are not rostered again
 		}
 		in.Days = append(in.Days, day)

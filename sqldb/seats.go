@@ -10,7 +10,8 @@ import (
 )
 
 // SetSeat sets a call agent's own seat status; the team leads' walls are
-// told at once.
+// told at once. Leaving offline signs the agent in to the attendance
+// ledger, going offline signs them out.
 func (db *DB) SetSeat(ctx context.Context, actor hotline.Actor, status hotline.SeatStatus) error {
 	if actor.Role != hotline.RoleCallAgent && actor.Role != hotline.RoleTeamLead {
 		return hotline.Errorf(hotline.EForbidden, "%s没有坐席", actor.Role.Label())
@@ -26,6 +27,9 @@ func (db *DB) SetSeat(ctx context.Context, actor hotline.Actor, status hotline.S
 	if _, err := tx.ExecContext(ctx, `INSERT INTO seats (user_id, status, since) VALUES ($1, $2, $3)
 		ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, since = excluded.since
 		WHERE seats.status <> excluded.status`, actor.UserID, status, tx.now.UnixMilli()); err != nil {
+		return err
+	}
+	if err := punchSeat(ctx, tx, actor.UserID, status); err != nil {
 		return err
 	}
 	tx.changed(Change{Wall: true})

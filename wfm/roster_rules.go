@@ -247,7 +247,7 @@ func Check(in RosterInput, r Roster) []Violation {
 	for _, a := range r.Assignments {
 		s := byID[a.StaffID]
 		if s == nil || !s.can(a.Post) {
-			out = append(out, Violation{a.Date, a.Shift, a.StaffID, fmt.Sprintf("不能担任%s", a.Post)})
+			out = append(out, Violation{a.Date, a.Shift, a.StaffID, fmt.Sprintf("不能担任%s", postName(a.Post))})
 			continue
 		}
 		if worked[a.StaffID] == nil {
@@ -275,7 +275,7 @@ func Check(in RosterInput, r Roster) []Violation {
 					found = found || a.Date == key && a.Shift == sh.Name && a.Post == post
 				}
 				if !found && !listed[fmt.Sprintf("%s/%s/%s/%d", key, sh.Name, post, -1)] {
-					out = append(out, Violation{key, sh.Name, 0, fmt.Sprintf("缺少%s且未列为缺口", post)})
+					out = append(out, Violation{key, sh.Name, 0, fmt.Sprintf("缺少%s且未列为缺口", postName(post))})
 				}
 			}
 		}
@@ -288,4 +288,12 @@ func Check(in RosterInput, r Roster) []Violation {
 		}
 	}
 	return out
+}
+
+// postName is a post's Chinese name (or its code when unknown).
+func postName(post string) string {
+	if n, ok := PostNames[post]; ok {
+		return n
+	}
+	return post
 }
