@@ -17,7 +17,7 @@ func TestAttend(t *testing.T) {
 		{3, SignIn, at(8, 0)}, {3, SignOut, at(15, 30)}, // early 30
 		{3, SignOut, at(15, 40)},                        // ignored: already out
 		{5, SignIn, at(20, 0)}, {5, SignOut, at(21, 0)}, // unrostered
-		{6, SignIn, at(16, 20)},                         // still on, late
+		{6, SignIn, at(16, 20)}, // still on, late
 	}
 	now := at(22, 0)
 	recs := Attend([]Duty{duty(1, 8), duty(2, 8), duty(3, 8), duty(4, 8), duty(6, 16), duty(7, 23)}, Sessions(punches, now), now)
