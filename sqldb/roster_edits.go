@@ -198,7 +198,7 @@ func (w *Workforce) MoveShift(ctx context.Context, actor hotline.Actor, month st
 	}
 	what := fmt.Sprintf("%s %s → %s %s", m.FromDate, m.FromShift, m.ToDate, m.ToShift)
 	if status == "published" {
-		if err := notice(ctx, tx, m.MemberID, month, "你的班次已调整："+what); err != nil {
+		if err := notice(ctx, tx, m.MemberID, month, fmt.Sprintf("你的班次已调整：%s", what)); err != nil {
 			return nil, err
 		}
 	}

@@ -80,7 +80,7 @@ func (w *Workforce) DecideRosterRequest(ctx context.Context, actor hotline.Actor
 			if q.OtherDay != "" {
 				other += fmt.Sprintf("，你的 %s %s 由其接班", q.OtherDay, q.OtherShift)
 			}
-			if err := notice(ctx, tx, q.OtherMemberID, q.Month, "调班已批准："+other); err != nil {
+			if err := notice(ctx, tx, q.OtherMemberID, q.Month, fmt.Sprintf("调班已批准：%s", other)); err != nil {
 				return err
 			}
 		}

@@ -38,6 +38,7 @@ type page struct {
 	Quality   bool // the inspection pages: the quality staff's, or an agent's own
 	Stats     bool // the statistics pages
 	Staff     bool // the staff records
+	Team      bool // the operator's team: rosters and attendance
 	Admin     bool
 	Centre    bool
 	Flash     string
@@ -48,11 +49,17 @@ type page struct {
 	Content   any
 }
 
+// teamRoles are the operator's team, who have shifts, and the centre's
+// supervisors, who read the rosters and the attendance ledger.
+var teamRoles = map[hotline.Role]bool{hotline.RoleCallAgent: true, hotline.RoleDispatcher: true, hotline.RoleInspector: true,
+	hotline.RoleCallbackAgent: true, hotline.RoleTeamLead: true, hotline.RoleProjectManager: true, hotline.RoleOpsSupervisor: true,
+	hotline.RoleSupervisor: true}
+
 // pageNames are the page templates, each parsed with layout and parts.
 var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board", "calls", "call", "missed", "wall",
 	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users",
 	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch", "dispatch_figures", "password",
-	"quality/list", "quality/inspection", "quality/rectifications", "quality/rectification", "quality/figures", "quality/scorecards", "stats/page", "stats/reports", "stats/report", "stats/warnings", "wfm/forecast", "staff/list", "staff/exam", "staff/training", "staff/reserve", "staff/rosters"}
+	"quality/list", "quality/inspection", "quality/rectifications", "quality/rectification", "quality/figures", "quality/scorecards", "stats/page", "stats/reports", "stats/report", "stats/warnings", "wfm/forecast", "staff/list", "staff/exam", "staff/training", "staff/reserve", "staff/rosters", "staff/attendance"}
 
 // parseTemplates parses every page in every locale at start: a broken
 // template stops the server from starting rather than failing a user
@@ -139,6 +146,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.CanCalls = sess.User.Role.Has(hotline.PermCallStats) || sess.User.Role == hotline.RoleCallAgent
 		p.Stats = sess.User.Role.Has(hotline.PermStats)
 		p.Staff = sess.User.Role.Has(hotline.PermManageStaff)
+		p.Team = teamRoles[sess.User.Role]
 		p.ScreenPop = sess.User.Role == hotline.RoleCallAgent
 		p.Quality = (&quality.Inspection{}).CanSee(hotline.ActorOf(sess.User)) || sess.User.Role.Can(hotline.ActionAccept)
 		if p.ScreenPop {

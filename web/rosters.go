@@ -42,12 +42,29 @@ func (s *Server) handlePublishRoster(w http.ResponseWriter, r *http.Request) {
 // rosterContent is the roster page (排班): a month's days, each with its
 // shifts and who works them.
 type rosterContent struct {
-	Month     string
-	View      *sqldb.RosterView
-	Days      []rosterDayRow
-	Manage    bool
-	PostNames map[string]string
-	Missing   bool
+	Month, Prev, Next string
+	View              *sqldb.RosterView
+	Days              []rosterDayRow
+	Manage            bool
+	Approve           bool
+	PostNames         map[string]string
+	Missing           bool
+	MyID              int64
+	Mine              []rosterChoice // the actor's own shifts, for the swap and leave form
+	People            []rosterPerson // everyone on the roster
+	Shifts            []string
+	Requests          []sqldb.RosterRequest
+	Notices           []sqldb.RosterNotice
+	Pending           int
+}
+
+// rosterChoice is a shift to choose: its "YYYY-MM-DD|班次" value.
+type rosterChoice struct{ Value, Date, Shift, Post, Name string }
+
+// rosterPerson is someone on the roster.
+type rosterPerson struct {
+	ID   int64
+	Name string
 }
 
 type rosterDayRow struct {
@@ -58,13 +75,26 @@ type rosterDayRow struct {
 
 func (s *Server) handleRosterPage(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
-	month := r.URL.Query().Get("month")
-	if month == "" {
-		month = s.DB.Now().In(hotline.ChinaZone).AddDate(0, 1, 0).Format("2006-01")
+	month, first := monthOrNow(s, r.URL.Query().Get("month"))
+	if r.URL.Query().Get("month") == "" && a.Role.Has(hotline.PermManageStaff) {
+		month, first = monthOrNow(s, first.AddDate(0, 1, 0).Format("2006-01")) // managers plan next month
 	}
 	s.show(w, r, http.StatusOK, "staff/rosters", "排班", func(rf *ref) (any, error) {
-		c := &rosterContent{Month: month, Manage: a.Role.Has(hotline.PermManageStaff), PostNames: wfm.PostNames}
-		v, err := s.DB.Workforce().Roster(r.Context(), a, month)
+		c := &rosterContent{Month: month, Prev: first.AddDate(0, -1, 0).Format("2006-01"), Next: first.AddDate(0, 1, 0).Format("2006-01"),
+			Manage: a.Role.Has(hotline.PermManageStaff), Approve: a.Role.Has(hotline.PermApproveRoster), PostNames: wfm.PostNames}
+		for _, sh := range wfm.DefaultShifts {
+			c.Shifts = append(c.Shifts, sh.Name)
+		}
+		wf := s.DB.Workforce()
+		var err error
+		if c.MyID, err = wf.MemberID(r.Context(), a); err == nil {
+			if c.Notices, err = wf.Notices(r.Context(), a); err != nil {
+				return nil, err
+			}
+		} else if hotline.ErrorCode(err) != hotline.ENotFound {
+			return nil, err
+		}
+		v, err := wf.Roster(r.Context(), a, month)
 		if hotline.ErrorCode(err) == hotline.ENotFound {
 			c.Missing = true
 			return c, nil
@@ -76,11 +106,32 @@ func (s *Server) handleRosterPage(w http.ResponseWriter, r *http.Request) {
 		for _, g := range v.Uncovered {
 			gaps[g.Date]++
 		}
+		seen := map[int64]bool{}
 		for _, sl := range v.Shifts {
 			if n := len(c.Days); n == 0 || c.Days[n-1].Date != sl.Date {
 				c.Days = append(c.Days, rosterDayRow{Date: sl.Date, Gaps: gaps[sl.Date]})
 			}
 			c.Days[len(c.Days)-1].Shifts = append(c.Days[len(c.Days)-1].Shifts, sl)
+			for _, p := range sl.Staff {
+				ch := rosterChoice{Value: sl.Date + "|" + sl.Name, Date: sl.Date, Shift: sl.Name, Post: p.Post, Name: p.Name}
+				if p.MemberID == c.MyID {
+					c.Mine = append(c.Mine, ch)
+				}
+				if !seen[p.MemberID] {
+					seen[p.MemberID] = true
+					c.People = append(c.People, rosterPerson{ID: p.MemberID, Name: p.Name})
+				}
+			}
+		}
+		if c.MyID != 0 || c.Approve {
+			if c.Requests, err = wf.RosterRequests(r.Context(), a, month); err != nil {
+				return nil, err
+			}
+			for _, q := range c.Requests {
+				if q.Status == "pending" {
+					c.Pending++
+				}
+			}
 		}
 		return c, nil
 	})
