@@ -95,11 +95,23 @@ func (c *city) staff(ctx context.Context, now time.Time) error {
 	return c.rosters(ctx, now)
 }
 
-// rosters generates this month's roster (from today) and publishes it,
-// and drafts next month's, both from the call forecast and the team.
+// rosters generates last month's roster as it was made on its first day
+// and this month's (from today), publishes both, and drafts next
+// month's, all from the call forecast and the team; then the attendance
+// against them.
 func (c *city) rosters(ctx context.Context, now time.Time) error {
 	pm, w := c.actors["manager"], c.db.Workforce()
 	this := now.In(hotline.ChinaZone)
+	last := time.Date(this.Year(), this.Month()-1, 1, 0, 0, 0, 0, hotline.ChinaZone)
+	c.db.Now = func() time.Time { return last }
+	_, err := w.GenerateRoster(ctx, pm, last.Format("2006-01"))
+	if err == nil {
+		_, err = w.PublishRoster(ctx, pm, last.Format("2006-01"))
+	}
+	c.db.Now = func() time.Time { return now }
+	if err != nil {
+		return fmt.Errorf("demo roster %s: %w", last.Format("2006-01"), err)
+	}
 	for i, month := range []string{this.Format("2006-01"), time.Date(this.Year(), this.Month()+1, 1, 0, 0, 0, 0, hotline.ChinaZone).Format("2006-01")} {
 		if _, err := w.GenerateRoster(ctx, pm, month); err != nil {
 			return fmt.Errorf("demo roster %s: %w", month, err)
@@ -110,7 +122,7 @@ func (c *city) rosters(ctx context.Context, now time.Time) error {
 			}
 		}
 	}
-	return nil
+	return c.attendance(ctx, now)
 }
 
 // reserve keeps a pool of six trained standby staff and replays one

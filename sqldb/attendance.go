@@ -391,3 +391,39 @@ func (w *Workforce) DecideCorrection(ctx context.Context, actor hotline.Actor, i
 	}
 	return tx.Commit()
 }
+
+// ImportPunches records sign-ins and sign-outs taken elsewhere (an
+// attendance machine's export, the PBX's seat log) in one transaction;
+// by a manager, audited once. Nothing in the future, nothing unknown.
+func (w *Workforce) ImportPunches(ctx context.Context, actor hotline.Actor, punches []wfm.Punch) (int, error) {
+	if err := canManageStaff(actor); err != nil {
+		return 0, err
+	}
+	tx, err := w.db.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	known := map[int64]bool{}
+	for i, p := range punches {
+		if p.Kind != wfm.SignIn && p.Kind != wfm.SignOut {
+			return 0, hotline.Invalid("kind", "第 %d 条应为 sign_in 或 sign_out", i+1)
+		}
+		if p.At.After(tx.now) {
+			return 0, hotline.Invalid("at", "第 %d 条的时间在将来", i+1)
+		}
+		if !known[p.MemberID] {
+			if err := checkExists(ctx, tx, "staff_members", p.MemberID, "member_id", "人员档案"); err != nil {
+				return 0, err
+			}
+			known[p.MemberID] = true
+		}
+		if err := insertPunch(ctx, tx, p.MemberID, p.Kind, p.At, "import", 0); err != nil {
+			return 0, err
+		}
+	}
+	if err := appendAudit(ctx, tx, actor, "attendance.import", "attendance", strconv.Itoa(len(punches))); err != nil {
+		return 0, err
+	}
+	return len(punches), tx.Commit()
+}

@@ -3,6 +3,8 @@ package sqldb
 import (
 	"context"
 	"fmt"
+
+	"hotline/keyring"
 )
 
 // rotateCalls seals the callers' numbers of the calls again under keyID,
@@ -63,4 +65,62 @@ func (db *DB) resealRecordings(ctx context.Context, keyID int64) (int, error) {
 	return db.resealFiles(ctx, keyID, "recording of call",
 		`SELECT id, recording_key FROM calls WHERE recording_key <> '' AND recording_key_id <> $1 ORDER BY id LIMIT 100`,
 		[]string{recordingField}, `UPDATE calls SET recording_key_id = $1 WHERE id = $2`)
+}
+
+// rotateStaff seals the staff records' names, phones and ID numbers
+// again under the active key (keyID), in one transaction: the team is a
+// few dozen records. A value already under keyID is left as it is.
+func (db *DB) rotateStaff(ctx context.Context, keyID int64) (int, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT id, name, phone, id_number FROM staff_members ORDER BY id`)
+	if err != nil {
+		return 0, err
+	}
+	type row struct {
+		id     int64
+		fields [3]string
+	}
+	var batch []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.fields[0], &r.fields[1], &r.fields[2]); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		batch = append(batch, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, r := range batch {
+		changed := false
+		for i, field := range []string{"staff_name", "staff_phone", "staff_id_number"} {
+			if r.fields[i] == "" || keyring.KeyID(r.fields[i]) == keyID {
+				continue
+			}
+			plain, err := db.keys.Decrypt(field, r.fields[i])
+			if err == nil {
+				r.fields[i], err = db.keys.Encrypt(field, plain)
+			}
+			if err != nil {
+				return done, fmt.Errorf("staff %d: %w", r.id, err)
+			}
+			changed = true
+		}
+		if !changed {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE staff_members SET name = $1, phone = $2, id_number = $3 WHERE id = $4`,
+			r.fields[0], r.fields[1], r.fields[2], r.id); err != nil {
+			return done, err
+		}
+		done++
+	}
+	return done, tx.Commit()
 }

@@ -89,6 +89,7 @@ type RotationProgress struct {
 	Attachments int   `json:"attachments"` // attachment files sealed again, after the tickets
 	Calls       int   `json:"calls"`       // callers' numbers of call records sealed again
 	Recordings  int   `json:"recordings"`  // uploaded call recordings sealed again
+	Staff       int   `json:"staff"`       // staff records sealed again
 }
 
 // RotateBatch is how many tickets one rotation transaction re-encrypts.
@@ -96,7 +97,7 @@ const RotateBatch = 500
 
 // RotateDataKey makes a new data key the active one and re-encrypts every
 // requester under it (then the attachments, the callers of the call
-// records and the uploaded recordings), a batch per short transaction, so the service keeps
+// records, the uploaded recordings and the staff records), a batch per short transaction, so the service keeps
 // running: readers open old and new values alike until the last old one is
 // gone, then the old keys are retired. progress is called after each batch.
 func (db *DB) RotateDataKey(ctx context.Context, actor hotline.Actor, progress func(RotationProgress)) (RotationProgress, error) {
@@ -147,7 +148,10 @@ func (db *DB) RotateDataKey(ctx context.Context, actor hotline.Actor, progress f
 	if p.Calls, err = db.rotateCalls(ctx, p.KeyID); err != nil {
 		return p, err
 	}
-	p.Recordings, err = db.resealRecordings(ctx, p.KeyID)
+	if p.Recordings, err = db.resealRecordings(ctx, p.KeyID); err != nil {
+		return p, err
+	}
+	p.Staff, err = db.rotateStaff(ctx, p.KeyID)
 	return p, err
 }
 

@@ -15,6 +15,7 @@ import (
 	"hotline/keyring"
 	"hotline/sqldb"
 	"hotline/sqldb/sqldbtest"
+	"hotline/wfm"
 )
 
 // personal data the tests write and then look for in the raw storage.
@@ -81,10 +82,23 @@ func TestSecurity_KeyRotation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A staff record sealed under the old key.
+		pm := hotline.Actor{Role: hotline.RoleProjectManager}
+		member, err := f.DB.Workforce().SaveMember(f.Context, pm, wfm.Member{Name: "罗佳", Phone: secretPhone, IDNumber: "360302199001011234",
+			Posts: []string{wfm.PostCall}, Status: wfm.MemberActive, HireDate: "2026-01-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		var calls int
 		p, err := f.DB.RotateDataKey(f.Context, f.Actors["admin"], func(sqldb.RotationProgress) { calls++ })
 		if err != nil {
 			t.Fatal(err)
+		}
+		var sealedName string
+		rawDB(t, f).QueryRow(`SELECT name FROM staff_members WHERE id = $1`, member.ID).Scan(&sealedName)
+		team, err := f.DB.Workforce().Members(f.Context, pm)
+		if err != nil || len(team) != 1 || team[0].Name != "罗佳" || p.Staff != 1 || keyring.KeyID(sealedName) != p.KeyID {
+			t.Errorf("staff after rotation: %+v, %v; %d rotated, name under key %d", team, err, p.Staff, keyring.KeyID(sealedName))
 		}
 		if p.Done != 7 || p.Remaining != 0 || calls == 0 || p.Attachments != 1 {
 			t.Errorf("rotation %+v after %d progress calls", p, calls)

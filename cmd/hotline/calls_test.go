@@ -176,7 +176,7 @@ func TestKeysRotate_Calls(t *testing.T) {
 	}
 	cmd.Process.Signal(os.Interrupt)
 	cmd.Wait()
-	if out := runCLI(t, bin, "keys", "rotate", "--data", data); !strings.Contains(out, "2 条话务记录、1 段录音已重新加密") {
+	if out := runCLI(t, bin, "keys", "rotate", "--data", data); !strings.Contains(out, "2 条话务记录、1 段录音、") {
 		t.Errorf("rotate: %s", out)
 	}
 	base, _ = startServer(t, bin, data)

@@ -111,7 +111,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return describe(err)
 	}
-	fmt.Fprintf(stdout, "数据密钥已轮换为 #%d：%d 张工单、%d 个附件、%d 条话务记录、%d 段录音已重新加密。\n", p.KeyID, p.Done, p.Attachments, p.Calls, p.Recordings)
+	fmt.Fprintf(stdout, "数据密钥已轮换为 #%d：%d 张工单、%d 个附件、%d 条话务记录、%d 段录音、%d 份人员档案已重新加密。\n", p.KeyID, p.Done, p.Attachments, p.Calls, p.Recordings, p.Staff)
 	return nil
 }
 
