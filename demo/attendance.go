@@ -86,7 +86,8 @@ func (c *city) attendance(ctx context.Context, now time.Time) error {
 }
 
 // swapRequest has agent02 ask for a swap of a coming shift with someone
-// the labour rules allow to take it.
+// the labour rules allow to take it (or, when the month is too tight for
+// anyone to, for leave of the first coming shift).
 func (c *city) swapRequest(ctx context.Context, month string) error {
 	pm, w, asker := c.actors["manager"], c.db.Workforce(), c.actors["agent02"]
 	me, err := w.MemberID(ctx, asker)
@@ -97,13 +98,17 @@ func (c *city) swapRequest(ctx context.Context, month string) error {
 	if err != nil {
 		return err
 	}
-	in, err := w.RosterInput(ctx, pm, month)
+	in, err := w.CheckInput(ctx, pm, month)
 	if err != nil {
 		return err
 	}
 	full := v.Assignments()
 	tomorrow := c.db.Now().In(hotline.ChinaZone).AddDate(0, 0, 1).Format("2006-01-02")
+	var leave *wfm.Assignment
 	for i, a := range full.Assignments {
+		if a.StaffID == me && a.Date > tomorrow && leave == nil {
+			leave = &full.Assignments[i]
+		}
 		if a.StaffID != me || a.Date <= tomorrow {
 			continue
 		}
@@ -125,5 +130,9 @@ func (c *city) swapRequest(ctx context.Context, month string) error {
 			}
 		}
 	}
-	return nil
+	if leave == nil {
+		return nil
+	}
+	_, err = w.RequestRosterChange(ctx, asker, sqldb.RosterRequest{Kind: "leave", Day: leave.Date, Shift: leave.Shift, Reason: "参加职称考试"})
+	return err
 }

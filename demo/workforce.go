@@ -95,33 +95,31 @@ func (c *city) staff(ctx context.Context, now time.Time) error {
 	return c.rosters(ctx, now)
 }
 
-// rosters generates last month's roster as it was made on its first day
-// and this month's (from today), publishes both, and drafts next
-// month's, all from the call forecast and the team; then the attendance
-// against them.
+// rosters generates last month's and this month's rosters as they were
+// made on their first days and publishes them, and drafts next month's,
+// all from the call forecast and the team; then the attendance against
+// them.
 func (c *city) rosters(ctx context.Context, now time.Time) error {
 	pm, w := c.actors["manager"], c.db.Workforce()
 	this := now.In(hotline.ChinaZone)
-	last := time.Date(this.Year(), this.Month()-1, 1, 0, 0, 0, 0, hotline.ChinaZone)
-	c.db.Now = func() time.Time { return last }
-	_, err := w.GenerateRoster(ctx, pm, last.Format("2006-01"))
-	if err == nil {
-		_, err = w.PublishRoster(ctx, pm, last.Format("2006-01"))
-	}
-	c.db.Now = func() time.Time { return now }
-	if err != nil {
-		return fmt.Errorf("demo roster %s: %w", last.Format("2006-01"), err)
-	}
-	for i, month := range []string{this.Format("2006-01"), time.Date(this.Year(), this.Month()+1, 1, 0, 0, 0, 0, hotline.ChinaZone).Format("2006-01")} {
+	defer func() { c.db.Now = func() time.Time { return now } }()
+	for i := -1; i <= 1; i++ {
+		first := time.Date(this.Year(), this.Month()+time.Month(i), 1, 0, 0, 0, 0, hotline.ChinaZone)
+		at, month := first, first.Format("2006-01")
+		if i == 1 {
+			at = now
+		}
+		c.db.Now = func() time.Time { return at }
 		if _, err := w.GenerateRoster(ctx, pm, month); err != nil {
 			return fmt.Errorf("demo roster %s: %w", month, err)
 		}
-		if i == 0 {
+		if i < 1 {
 			if _, err := w.PublishRoster(ctx, pm, month); err != nil {
 				return err
 			}
 		}
 	}
+	c.db.Now = func() time.Time { return now }
 	return c.attendance(ctx, now)
 }
 
@@ -206,9 +204,17 @@ func (c *city) training(ctx context.Context, now time.Time) error {
 		recs = append(recs, wfm.TrainingRecord{Kind: wfm.TrainingOnboarding, Title: "上岗培训：热线专业知识、服务礼仪及规范", Date: month(0, 1), Hours: 16,
 			Place: "中心培训室", Trainer: "陈刚", Participants: trainee})
 	}
-	for _, r := range recs {
-		if _, err := c.db.Workforce().AddTrainingRecord(ctx, pm, r); err != nil {
+	for i, r := range recs {
+		saved, err := c.db.Workforce().AddTrainingRecord(ctx, pm, r)
+		if err != nil {
 			return fmt.Errorf("demo training %s: %w", r.Title, err)
+		}
+		// The activities' photos, the assessment's evidence.
+		photos := map[string]int{wfm.ActivityTeamBuilding: 2, wfm.ActivityCare: 1, wfm.ActivityCompetition: 1, wfm.TrainingMonthly: 1}[r.Kind]
+		for p := 0; p < photos; p++ {
+			if _, err := c.db.Workforce().AddTrainingPhoto(ctx, pm, saved.ID, fmt.Sprintf("活动照片%d.png", p+1), sitePhoto(int64(10*i+p))); err != nil {
+				return fmt.Errorf("demo training photo: %w", err)
+			}
 		}
 	}
 	return nil

@@ -200,7 +200,8 @@ func (w *Workforce) Attendance(ctx context.Context, actor hotline.Actor, month s
 		return nil, err
 	}
 	for _, r := range wfm.Attend(duties, sessions, now) {
-		if r.Start.Before(first) || !r.Start.Before(end) || only != 0 && r.MemberID != only {
+		// The ledger is what happened: shifts not yet begun are the roster's.
+		if r.Start.Before(first) || !r.Start.Before(end) || only != 0 && r.MemberID != only || r.Status == wfm.AttendUpcoming {
 			continue
 		}
 		v.Records = append(v.Records, AttendanceLine{Record: r, Name: byID[r.MemberID].Name, Username: usernames[r.MemberID]})

@@ -86,7 +86,7 @@ type RotationProgress struct {
 	KeyID       int64 `json:"key_id"`
 	Done        int   `json:"done"`
 	Remaining   int   `json:"remaining"`
-	Attachments int   `json:"attachments"` // attachment files sealed again, after the tickets
+	Attachments int   `json:"attachments"` // attachment files (and training photos) sealed again, after the tickets
 	Calls       int   `json:"calls"`       // callers' numbers of call records sealed again
 	Recordings  int   `json:"recordings"`  // uploaded call recordings sealed again
 	Staff       int   `json:"staff"`       // staff records sealed again
@@ -142,6 +142,11 @@ func (db *DB) RotateDataKey(ctx context.Context, actor hotline.Actor, progress f
 	}
 	n, err := db.resealAttachments(ctx, p.KeyID)
 	p.Attachments = n
+	if err != nil {
+		return p, err
+	}
+	n, err = db.resealTrainingPhotos(ctx, p.KeyID)
+	p.Attachments += n
 	if err != nil {
 		return p, err
 	}

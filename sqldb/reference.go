@@ -328,7 +328,7 @@ func (db *DB) ReferenceVersion(ctx context.Context) (int64, error) {
 	return v, err
 }
 
-func checkExists(ctx context.Context, tx *Tx, table string, id int64, field, label string) error {
+func checkExists(ctx context.Context, tx rowQuerier, table string, id int64, field, label string) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE id = $1`, id).Scan(&n); err != nil {
 		return err

@@ -59,7 +59,7 @@ func checkStored(t *testing.T, f *fixture, pm hotline.Actor) *sqldb.RosterView {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := w.RosterInput(f.Context, pm, "2026-12")
+	in, err := w.CheckInput(f.Context, pm, "2026-12")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,6 +52,15 @@ func (w *Workforce) RosterInput(ctx context.Context, actor hotline.Actor, month 
 	return w.rosterInput(ctx, actor, month, false)
 }
 
+// CheckInput is the input to check a stored month against: RosterInput
+// with all the month's days, the past ones too (they need no one).
+func (w *Workforce) CheckInput(ctx context.Context, actor hotline.Actor, month string) (wfm.RosterInput, error) {
+	if err := canManageStaff(actor); err != nil {
+		return wfm.RosterInput{}, err
+	}
+	return w.rosterInput(ctx, actor, month, true)
+}
+
 // rosterInput is RosterInput from today on, or with all the month's days
 // (to check an edited roster; the days gone need no one).
 func (w *Workforce) rosterInput(ctx context.Context, actor hotline.Actor, month string, all bool) (wfm.RosterInput, error) {

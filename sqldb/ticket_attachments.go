@@ -45,6 +45,32 @@ func (db *DB) AddTicketAttachment(ctx context.Context, actor hotline.Actor, tick
 	if err := db.checkAttach(ctx, actor, ticketID); err != nil {
 		return nil, err
 	}
+	f, err := db.putSealed(ctx, fmt.Sprintf("t/%d", ticketID), name, data, attachmentField, thumbnailField, false)
+	if err != nil {
+		return nil, err
+	}
+	a, err := db.insertAttachment(ctx, actor, ticketID, f.name, f.ctype, f.size, f.key, f.thumbKey, f.keyID)
+	if err != nil { // not committed: the files go too
+		db.dropSealed(ctx, f)
+		return nil, err
+	}
+	return a, nil
+}
+
+// sealedFile is a file checked against the policy, sealed and written to
+// Files, with its thumbnail when it is a picture.
+type sealedFile struct {
+	name, ctype   string
+	size          int64
+	key, thumbKey string
+	keyID         int64
+}
+
+// putSealed checks a file's name and type (pictures only when photo),
+// seals it and its thumbnail under the active data key and writes both
+// under a new key with the prefix; the caller records the row, or drops
+// the files when that fails.
+func (db *DB) putSealed(ctx context.Context, prefix, name string, data []byte, field, thumbField string, photo bool) (*sealedFile, error) {
 	name = strings.TrimSpace(filepath.Base(strings.ReplaceAll(name, "\\", "/")))
 	if err := hotline.CheckInput("file", name); err != nil {
 		return nil, err
@@ -55,36 +81,55 @@ func (db *DB) AddTicketAttachment(ctx context.Context, actor hotline.Actor, tick
 	if err != nil {
 		return nil, FileRefused(err)
 	}
-	thumb := files.Thumbnail(ctype, data)
-	key := files.NewKey(fmt.Sprintf("t/%d", ticketID))
-	sealed, err := db.keys.EncryptBytes(attachmentField, data)
+	if photo && !strings.HasPrefix(ctype, "image/") {
+		return nil, hotline.Invalid("file", "只能上传照片（JPEG、PNG 等图片）")
+	}
+	f := &sealedFile{name: name, ctype: ctype, size: int64(len(data)), key: files.NewKey(prefix)}
+	sealed, err := db.keys.EncryptBytes(field, data)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Files.Put(ctx, key, sealed); err != nil {
+	f.keyID = keyring.BlobKeyID(sealed)
+	if err := db.Files.Put(ctx, f.key, sealed); err != nil {
 		return nil, err
 	}
-	thumbKey := ""
-	if thumb != nil {
-		sealedThumb, err := db.keys.EncryptBytes(thumbnailField, thumb)
+	if thumb := files.Thumbnail(ctype, data); thumb != nil {
+		sealedThumb, err := db.keys.EncryptBytes(thumbField, thumb)
 		if err == nil {
-			thumbKey = key + ".thumb"
-			err = db.Files.Put(ctx, thumbKey, sealedThumb)
+			f.thumbKey = f.key + ".thumb"
+			err = db.Files.Put(ctx, f.thumbKey, sealedThumb)
 		}
 		if err != nil {
-			db.Files.Delete(ctx, key)
+			db.Files.Delete(ctx, f.key)
 			return nil, err
 		}
 	}
-	a, err := db.insertAttachment(ctx, actor, ticketID, name, ctype, int64(len(data)), key, thumbKey, keyring.BlobKeyID(sealed))
-	if err != nil { // not committed: the files go too
-		db.Files.Delete(ctx, key)
-		if thumbKey != "" {
-			db.Files.Delete(ctx, thumbKey)
-		}
+	return f, nil
+}
+
+// dropSealed deletes the files of a sealed file whose row was not
+// recorded.
+func (db *DB) dropSealed(ctx context.Context, f *sealedFile) {
+	db.Files.Delete(ctx, f.key)
+	if f.thumbKey != "" {
+		db.Files.Delete(ctx, f.thumbKey)
+	}
+}
+
+// openSealed reads and opens a sealed file (loading a data key another
+// instance made, when it is not known yet).
+func (db *DB) openSealed(ctx context.Context, key, field string) ([]byte, error) {
+	sealed, err := db.Files.Get(ctx, key)
+	if err != nil {
 		return nil, err
 	}
-	return a, nil
+	data, err := db.keys.DecryptBytes(field, sealed)
+	if errors.Is(err, keyring.ErrUnknownKey) {
+		if err = db.loadKeys(ctx); err == nil {
+			data, err = db.keys.DecryptBytes(field, sealed)
+		}
+	}
+	return data, err
 }
 
 // FileRefused is the error of a file the policy refuses (files.Refusal),
@@ -228,16 +273,7 @@ func (db *DB) OpenTicketAttachment(ctx context.Context, actor hotline.Actor, id 
 	if err := tx.Commit(); err != nil {
 		return nil, nil, err
 	}
-	sealed, err := db.Files.Get(ctx, key)
-	if err != nil {
-		return nil, nil, fmt.Errorf("attachment %d: %w", a.ID, err)
-	}
-	data, err := db.keys.DecryptBytes(field, sealed)
-	if errors.Is(err, keyring.ErrUnknownKey) {
-		if err = db.loadKeys(ctx); err == nil {
-			data, err = db.keys.DecryptBytes(field, sealed)
-		}
-	}
+	data, err := db.openSealed(ctx, key, field)
 	if err != nil {
 		return nil, nil, fmt.Errorf("attachment %d: %w", a.ID, err)
 	}

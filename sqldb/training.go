@@ -84,5 +84,8 @@ func (w *Workforce) TrainingRecords(ctx context.Context, actor hotline.Actor, mo
 	if err := rows.Err(); err != nil {
 		return nil, wfm.MonthRecord{}, err
 	}
+	if err := w.loadPhotos(ctx, month, out); err != nil {
+		return nil, wfm.MonthRecord{}, err
+	}
 	return out, wfm.SummarizeMonth(month, out), nil
 }

@@ -92,7 +92,7 @@ func TestBrowser_Rosters(t *testing.T) {
 
 	browserLogin(t, bctx, e.srv.URL, "pm")
 	do("generate", chromedp.Navigate(page), chromedp.Click(css(`button[value=generate]`)), chromedp.WaitVisible(css(`details#move`)))
-	in, err := w.RosterInput(ctx, pm, month)
+	in, err := w.CheckInput(ctx, pm, month)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"hotline"
+	"hotline/sqldb"
 	"hotline/wfm"
 )
 
@@ -106,4 +109,82 @@ func (s *Server) handleTrainingForm(w http.ResponseWriter, r *http.Request) {
 
 func timeParseMonth(m string) (time.Time, error) {
 	return time.ParseInLocation("2006-01", m, hotline.ChinaZone)
+}
+
+// handleTrainingPhotoForm attaches photos to a record from the page
+// (multipart, field "file").
+func (s *Server) handleTrainingPhotoForm(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "培训记录不存在"))
+		return
+	}
+	ups, err := s.readUploads(r)
+	if err == nil && len(ups) == 0 {
+		err = hotline.Invalid("file", "请选择要上传的照片")
+	}
+	for _, u := range ups {
+		if err != nil {
+			break
+		}
+		_, err = s.DB.Workforce().AddTrainingPhoto(r.Context(), actorFrom(r), id, u.name, u.data)
+	}
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/training?done=1&month="+r.PostFormValue("month"), http.StatusSeeOther)
+}
+
+// handleTrainingPhoto sends a photo (…/thumbnail: its thumbnail) inline,
+// never able to run in the hotline's origin.
+func (s *Server) handleTrainingPhoto(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "照片不存在"))
+		return
+	}
+	thumb := strings.HasSuffix(r.URL.Path, "/thumbnail")
+	p, data, err := s.DB.Workforce().OpenTrainingPhoto(r.Context(), actorFrom(r), id, thumb)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ctype := p.ContentType
+	if thumb {
+		ctype = "image/jpeg"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="photo"; filename*=UTF-8''%s`, urlPathEscape(p.Name)))
+	w.Write(data)
+}
+
+// handleAddTrainingPhotos is POST /api/v1/training/{id}/photos
+// (multipart, field "file", up to 5 pictures) → 201 {"items":[…]}.
+func (s *Server) handleAddTrainingPhotos(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.error(w, r, hotline.Errorf(hotline.ENotFound, "培训记录不存在"))
+		return
+	}
+	ups, err := s.readUploads(r)
+	if err == nil && len(ups) == 0 {
+		err = hotline.Invalid("file", "请选择要上传的照片")
+	}
+	var out []*sqldb.TrainingPhoto
+	for _, u := range ups {
+		if err != nil {
+			break
+		}
+		var p *sqldb.TrainingPhoto
+		if p, err = s.DB.Workforce().AddTrainingPhoto(r.Context(), actorFrom(r), id, u.name, u.data); err == nil {
+			out = append(out, p)
+		}
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"items": out})
 }

@@ -37,6 +37,7 @@ type TrainingRecord struct {
 	Trainer      string  `json:"trainer,omitempty"`
 	Notes        string  `json:"notes,omitempty"`
 	Participants []int64 `json:"participants"` // staff record ids
+	Photos       []int64 `json:"photos"`       // photo ids (/staff/training/photos/{id})
 }
 
 // Check refuses a record that makes no sense, naming the field.
