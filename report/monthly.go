@@ -24,6 +24,7 @@ type ReportData struct {
 	Quality            QualityFigures
 	Cases              []Case
 	Warnings           []WarningLine // the early warnings raised in the period, in time order
+	Workforce          WorkforceFigures
 	Narrative          string        // 分析与建议, written by the analyst
 }
 
@@ -39,6 +40,15 @@ type CallFigures struct {
 	Offered, Answered, Abandoned   int
 	AnswerRate, ServiceLevel15s    float64
 	AvgTalkSeconds, AvgWaitSeconds float64
+}
+
+// WorkforceFigures are the staffing figures a report quotes: the
+// attendance ledger (sqldb.AttendanceView), the training records and the
+// reserve call-ups (wfm.CallOutcome).
+type WorkforceFigures struct {
+	Shifts, Late, Early, Absent, GapHours int
+	Training, Activities                  int
+	CallUps, CallUpsMet, CallUpsLate      int
 }
 
 // QualityFigures are the quality figures a report quotes (quality.Figures).
@@ -221,6 +231,12 @@ func Build(d *ReportData, chart func(c Chart, w, h float64) ([]byte, error)) (*D
 		"质检评分%d件，平均得分%.1f，合格率%s；不满意工单质检覆盖率%s，整改完成率%s。",
 		c.Offered, c.Answered, pctText(c.AnswerRate), pctText(c.ServiceLevel15s), c.AvgWaitSeconds, c.AvgTalkSeconds,
 		q.Scored, q.AvgScore, pctText(q.PassRate), pctText(q.UnsatisfiedCoverage), pctText(q.RectOK))))
+
+	heading("人员保障")
+	wf := d.Workforce
+	doc.Add(Para(fmt.Sprintf("本期排班在岗%d个班次，迟到%d次、早退%d次、缺勤%d次；话务岗位无人在岗%d小时（7×24服务缺口）。"+
+		"开展业务、上岗及保密培训%d次，团建、劳动竞赛和员工关怀%d次；调用储备人员%d次，按时到岗%d次，逾期%d次。",
+		wf.Shifts, wf.Late, wf.Early, wf.Absent, wf.GapHours, wf.Training, wf.Activities, wf.CallUps, wf.CallUpsMet, wf.CallUpsLate)))
 
 	if d.Period.Kind != PeriodQuarter {
 		hotspotSection(doc, d, heading, img)

@@ -151,13 +151,20 @@ func (w *Workforce) Attendance(ctx context.Context, actor hotline.Actor, month s
 	if err != nil {
 		return nil, hotline.Invalid("month", "月份应为 YYYY-MM")
 	}
-	v := &AttendanceView{Month: month, Records: []AttendanceLine{}, Gaps: []wfm.CoverageGap{}, Totals: map[string]int{}, Corrections: []Correction{}}
 	var only int64
-	if v.All = canPlan(actor) == nil; !v.All {
+	if canPlan(actor) != nil {
 		if only, err = memberOf(ctx, w.db.read, actor); err != nil {
 			return nil, err
 		}
 	}
+	return w.attendance(ctx, month, first, only)
+}
+
+// attendance is the month's ledger: everyone's (only 0), or one
+// person's.
+func (w *Workforce) attendance(ctx context.Context, month string, first time.Time, only int64) (*AttendanceView, error) {
+	v := &AttendanceView{Month: month, Records: []AttendanceLine{}, Gaps: []wfm.CoverageGap{}, Totals: map[string]int{}, Corrections: []Correction{},
+		All: only == 0}
 	now := w.db.Now()
 	end := first.AddDate(0, 1, 0)
 	members, err := w.members(ctx, "TRUE")

@@ -97,6 +97,9 @@ func (s *Stats) ReportData(ctx context.Context, actor hotline.Actor, p report.Pe
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if err := s.reportWorkforce(ctx, d, p); err != nil {
+		return nil, err
+	}
 	return d, s.reportWarnings(ctx, d, p)
 }
 

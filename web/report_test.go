@@ -39,6 +39,11 @@ func testReports(t *testing.T, e *env) {
 	}
 	e.newTicket(map[string]any{"submit": true})
 	month := e.db.Now().In(hotline.ChinaZone).Format("2006-01")
+	e.addUser("pm", hotline.RoleProjectManager, 0)
+	var m struct{ ID int64 }
+	e.call("pm", "POST", "/api/v1/staff", map[string]any{"name": "员工甲", "posts": []string{"call_agent"}, "status": "active", "hire_date": "2026-01-01"}, 201, &m)
+	e.call("pm", "POST", "/api/v1/training", map[string]any{"kind": "monthly", "title": "业务培训", "date": e.db.Now().In(hotline.ChinaZone).Format("2006-01-02"),
+		"hours": 2, "participants": []int64{m.ID}}, 201, nil)
 	var sum struct {
 		Tickets, Concluded, Overdue int64
 		ByChannel                   map[string]int64 `json:"by_channel"`
@@ -55,6 +60,7 @@ func testReports(t *testing.T, e *env) {
 		fmt.Sprintf("电话%d件", sum.ByChannel["phone"]), fmt.Sprintf("网络留言%d件", sum.ByChannel["web"]),
 		fmt.Sprintf("办结%d件", sum.Concluded), fmt.Sprintf("超期%d件", sum.Overdue),
 		"响应率" + pct(sum.ResponseRate), "解决率" + pct(sum.ResolutionRate), "满意率" + pct(sum.SatisfactionRate),
+		"开展业务、上岗及保密培训1次", "调用储备人员0次",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q (the summary API's figure)", want)
