@@ -25,7 +25,7 @@ type ReportData struct {
 	Cases              []Case
 	Warnings           []WarningLine // the early warnings raised in the period, in time order
 	Workforce          WorkforceFigures
-	Narrative          string        // 分析与建议, written by the analyst
+	Narrative          string // 分析与建议, written by the analyst
 }
 
 // WarningLine is an early warning as a report lists it: its kind
