@@ -123,16 +123,19 @@ func (c *city) present(ctx context.Context, now time.Time) error {
 	if err := c.warnings(ctx, now); err != nil {
 		return err
 	}
-	if err := c.workforce(ctx, now); err != nil {
-		return err
-	}
 	// The agent on duty is ready for the next call (坐席状态), the others
-	// as their calls leave them.
+	// as their calls leave them — set before the staff records, so the
+	// attendance ledger is the roster's replay alone (the generated call
+	// history does not follow the roster).
 	c.db.Now = func() time.Time { return now.Add(-20 * time.Minute) }
 	if err := c.db.SetSeat(ctx, c.actors["agent"], hotline.SeatReady); err != nil {
 		return err
 	}
-	return c.seatsNow(ctx, now)
+	if err := c.seatsNow(ctx, now); err != nil {
+		return err
+	}
+	c.db.Now = func() time.Time { return now }
+	return c.workforce(ctx, now)
 }
 
 // callBack has the agent call back the demo's missed calls as a centre

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -159,20 +158,14 @@ func (s *Server) handleCorrectionForm(w http.ResponseWriter, r *http.Request) {
 
 // handleCorrectionDecisionForm approves or rejects from the page.
 func (s *Server) handleCorrectionDecisionForm(w http.ResponseWriter, r *http.Request) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := s.DB.Workforce().DecideCorrection(r.Context(), actorFrom(r), id, r.PostFormValue("approve") == "true", r.PostFormValue("note")); err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/staff/attendance?saved=1&month="+r.PostFormValue("month"), http.StatusSeeOther)
+	s.decisionForm(w, r, s.DB.Workforce().DecideCorrection, "/staff/attendance")
 }
 
 // handleAttendanceXLSX is GET /staff/attendance/{file} with file
 // YYYY-MM.xlsx: the month's ledger, its coverage gaps and corrections.
 func (s *Server) handleAttendanceXLSX(w http.ResponseWriter, r *http.Request) {
-	month, ok := strings.CutSuffix(r.PathValue("file"), ".xlsx")
+	month, ok := s.monthFile(w, r)
 	if !ok {
-		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "没有这个文件"))
 		return
 	}
 	v, err := s.DB.Workforce().Attendance(r.Context(), actorFrom(r), month)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -128,21 +129,36 @@ func (s *Server) handleRosterRequestForm(w http.ResponseWriter, r *http.Request)
 
 // handleRosterDecisionForm approves or rejects from the roster page.
 func (s *Server) handleRosterDecisionForm(w http.ResponseWriter, r *http.Request) {
+	s.decisionForm(w, r, s.DB.Workforce().DecideRosterRequest, "/staff/rosters")
+}
+
+// decisionForm runs an approval form ({id} in the path; approve, note
+// and month in the form) and returns to the page of the month.
+func (s *Server) decisionForm(w http.ResponseWriter, r *http.Request, decide func(context.Context, hotline.Actor, int64, bool, string) error, page string) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := s.DB.Workforce().DecideRosterRequest(r.Context(), actorFrom(r), id, r.PostFormValue("approve") == "true", r.PostFormValue("note")); err != nil {
+	if err := decide(r.Context(), actorFrom(r), id, r.PostFormValue("approve") == "true", r.PostFormValue("note")); err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/staff/rosters?saved=1&month="+r.PostFormValue("month"), http.StatusSeeOther)
+	http.Redirect(w, r, page+"?saved=1&month="+r.PostFormValue("month"), http.StatusSeeOther)
+}
+
+// monthFile is the month of a {file} named YYYY-MM.xlsx (a not-found
+// page is written for any other).
+func (s *Server) monthFile(w http.ResponseWriter, r *http.Request) (string, bool) {
+	month, ok := strings.CutSuffix(r.PathValue("file"), ".xlsx")
+	if !ok {
+		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "没有这个文件"))
+	}
+	return month, ok
 }
 
 // handleRosterXLSX is GET /staff/rosters/{file} with file YYYY-MM.xlsx:
 // the month as a grid, a row per person and a column per day, each cell
 // the shift (and the post when not a call post).
 func (s *Server) handleRosterXLSX(w http.ResponseWriter, r *http.Request) {
-	month, ok := strings.CutSuffix(r.PathValue("file"), ".xlsx")
+	month, ok := s.monthFile(w, r)
 	if !ok {
-		s.errorPage(w, r, hotline.Errorf(hotline.ENotFound, "没有这个文件"))
 		return
 	}
 	v, err := s.DB.Workforce().Roster(r.Context(), actorFrom(r), month)

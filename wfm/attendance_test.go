@@ -101,3 +101,30 @@ func TestRegap(t *testing.T) {
 		t.Fatal("Check found no violation in a roster that puts one person on three shifts a day")
 	}
 }
+
+// BenchmarkAttend: a month's ledger and 7×24 coverage for 30 people on
+// about 22 eight-hour shifts each (660 shifts, 1,320 sign-ins and -outs).
+func BenchmarkAttend(b *testing.B) {
+	month := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	var duties []Duty
+	var punches []Punch
+	for id := int64(1); id <= 30; id++ {
+		for d := 0; d < 31; d++ {
+			if (d+int(id))%7 < 2 {
+				continue
+			}
+			start := month.AddDate(0, 0, d).Add(time.Duration(id%3) * 8 * time.Hour)
+			duties = append(duties, Duty{MemberID: id, Date: start.Format("2006-01-02"), Shift: "s", Post: PostCall, Start: start, End: start.Add(8 * time.Hour)})
+			punches = append(punches, Punch{id, SignIn, start.Add(-5 * time.Minute)}, Punch{id, SignOut, start.Add(8*time.Hour + 3*time.Minute)})
+		}
+	}
+	now := month.AddDate(0, 1, 0)
+	b.ResetTimer()
+	for b.Loop() {
+		ss := Sessions(punches, now)
+		if len(Attend(duties, ss, now)) != len(duties) {
+			b.Fatal("lines lost")
+		}
+		Coverage(ss, month, now)
+	}
+}

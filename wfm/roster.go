@@ -169,9 +169,10 @@ func Generate(in RosterInput) Roster {
 }
 
 type gen struct {
-	in    RosterInput
-	loads map[int64]*load
-	out   Roster
+	in       RosterInput
+	loads    map[int64]*load
+	out      Roster
+	reserved map[int64]bool // kept off the day's shifts for the next night's key posts
 }
 
 func dateKey(t time.Time) string { return t.Format("2006-01-02") }
@@ -180,7 +181,11 @@ func dateKey(t time.Time) string { return t.Format("2006-01-02") }
 // and event days, then the call post until the need is met.
 func (g *gen) day(di int) {
 	d := g.in.Days[di]
+	g.reserved = nil
 	for si, sh := range g.in.Shifts {
+		if !sh.Night && g.reserved == nil {
+			g.reserve(di)
+		}
 		if !sh.Key {
 			continue
 		}
@@ -295,7 +300,7 @@ func (g *gen) shift(name string) Shift {
 func (g *gen) pick(di, si int, post string) (*Staff, string) {
 	d := g.in.Days[di]
 	weekend := d.Holiday || d.Date.Weekday() == time.Saturday || d.Date.Weekday() == time.Sunday
-	var best *Staff
+	var best, kept *Staff
 	reasons := map[string]int{}
 	for i := range g.in.Staff {
 		s := &g.in.Staff[i]
@@ -303,14 +308,74 @@ func (g *gen) pick(di, si int, post string) (*Staff, string) {
 			reasons[why]++
 			continue
 		}
+		if g.reserved[s.ID] && post == PostCall {
+			reasons[whyReserved]++ // kept for the next night's key post
+			continue
+		}
+		if g.reserved[s.ID] {
+			// Kept for the next night: taken only when no one else can.
+			if kept == nil || g.less(s, kept, g.in.Shifts[si], weekend) {
+				kept = s
+			}
+			continue
+		}
 		if best == nil || g.less(s, best, g.in.Shifts[si], weekend) {
 			best = s
 		}
+	}
+	if best == nil {
+		best = kept
 	}
 	if best != nil {
 		return best, ""
 	}
 	return nil, describeReasons(post, reasons)
+}
+
+// reserve keeps, for the next day's night shift, a team lead and a
+// dispatcher off today's day shifts (a day shift leaves too little rest
+// before a night starting at midnight): for each key post, unless
+// someone on this morning's night shift can go on to the next, the
+// least-loaded person who could take the next night if free today.
+func (g *gen) reserve(di int) {
+	g.reserved = map[int64]bool{}
+	if di+1 >= len(g.in.Days) {
+		return
+	}
+	night := -1
+	for si, sh := range g.in.Shifts {
+		if sh.Night && sh.Key {
+			night = si
+			break
+		}
+	}
+	if night < 0 {
+		return
+	}
+	for _, post := range []string{PostTeamLead, PostDispatcher} {
+		var best *Staff
+		covered := false
+		for i := range g.in.Staff {
+			s := &g.in.Staff[i]
+			if !s.can(post) || g.reserved[s.ID] {
+				continue
+			}
+			worked := g.loads[s.ID].worked
+			if checkShift(g.in, worked, s, di+1, night) != "" {
+				continue
+			}
+			if _, today := worked[di]; today {
+				covered = true // on this morning's night shift, free to go on
+				break
+			}
+			if best == nil || g.less(s, best, g.in.Shifts[night], false) {
+				best = s
+			}
+		}
+		if !covered && best != nil {
+			g.reserved[best.ID] = true
+		}
+	}
 }
 
 // less orders two candidates: for a night shift the fewest nights

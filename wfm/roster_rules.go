@@ -18,6 +18,7 @@ const (
 	whyDaysInRow   = "连续上班天数已满"
 	whyDaysOff     = "7天内休息日不足"
 	whyNights      = "连续夜班已满"
+	whyReserved    = "留给次日夜班的关键岗位"
 )
 
 // eligible is "" when the person may take the shift on the post, or why
