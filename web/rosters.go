@@ -50,7 +50,8 @@ type rosterContent struct {
 	PostNames         map[string]string
 	Missing           bool
 	MyID              int64
-	Mine              []rosterChoice // the actor's own shifts, for the swap and leave form
+	Mine              []rosterChoice // the actor's own shifts
+	Coming            []rosterChoice // those from today on, for the swap and leave form
 	People            []rosterPerson // everyone on the roster
 	Shifts            []string
 	Requests          []sqldb.RosterRequest
@@ -107,6 +108,7 @@ func (s *Server) handleRosterPage(w http.ResponseWriter, r *http.Request) {
 			gaps[g.Date]++
 		}
 		seen := map[int64]bool{}
+		today := s.DB.Now().In(hotline.ChinaZone).Format("2006-01-02")
 		for _, sl := range v.Shifts {
 			if n := len(c.Days); n == 0 || c.Days[n-1].Date != sl.Date {
 				c.Days = append(c.Days, rosterDayRow{Date: sl.Date, Gaps: gaps[sl.Date]})
@@ -116,6 +118,9 @@ func (s *Server) handleRosterPage(w http.ResponseWriter, r *http.Request) {
 				ch := rosterChoice{Value: sl.Date + "|" + sl.Name, Date: sl.Date, Shift: sl.Name, Post: p.Post, Name: p.Name}
 				if p.MemberID == c.MyID {
 					c.Mine = append(c.Mine, ch)
+					if sl.Date >= today {
+						c.Coming = append(c.Coming, ch)
+					}
 				}
 				if !seen[p.MemberID] {
 					seen[p.MemberID] = true
