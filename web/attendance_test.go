@@ -3,6 +3,9 @@ package web_test
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -88,4 +91,23 @@ func TestAPI_Attendance(t *testing.T) {
 		t.Fatalf("roster sheet %d rows, header %v", len(grid), grid[0])
 	}
 	e.call("lead", "GET", "/staff/rosters/"+month+".pdf", nil, 404, nil)
+
+	// LibreOffice, where installed (apt-get install libreoffice-calc-nogui;
+	// not in CI: a documented check), opens the roster grid.
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Log("LibreOffice not installed: the workbooks are checked with excelize only")
+		return
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "roster.xlsx"), e.call("lead", "GET", "/staff/rosters/"+month+".xlsx", nil, 200, nil), 0o600)
+	out, err := exec.Command(soffice, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "lo-profile"),
+		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", dir, filepath.Join(dir, "roster.xlsx")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("LibreOffice: %v %s", err, out)
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, "roster.csv"))
+	if !bytes.Contains(csv, []byte("员工00")) || !bytes.Contains(csv, []byte(month[5:]+"-")) {
+		t.Errorf("LibreOffice read the roster as %.200q", csv)
+	}
 }
