@@ -55,6 +55,9 @@ type DB struct {
 	Recordings files.Refs
 	// QualityLimits are the time limits of objections and rectifications.
 	QualityLimits quality.Limits
+	// PortalLimits bound what one phone may ask of the citizen channels
+	// (DefaultPortalLimits when zero).
+	PortalLimits PortalLimits
 	// ReportDueWorkdays is when an operations report is due: that many
 	// working days after its period (report.DefaultDueWorkdays when 0).
 	ReportDueWorkdays int
