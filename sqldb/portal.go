@@ -172,7 +172,7 @@ func (p *Portal) CanMessage(ctx context.Context, phone string) error {
 // refused transaction is gone.
 type wrongCode struct{ id int64 }
 
-func (wrongCode) Error() string { return "code: 验证码不正确" }
+func (wrongCode) Error() string { return "code: wrong verification code" }
 
 // withCode checks and spends the phone's latest code for the purpose,
 // then runs fn in the same transaction: a code is spent only with what

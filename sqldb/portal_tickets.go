@@ -118,22 +118,24 @@ func (p *Portal) FindPublicTicket(ctx context.Context, number, phone, code strin
 	return out, err
 }
 
-// ViewPublicTicket shows the ticket again to a citizen who verified
-// (the web keeps a signed token for a while; see ViewToken).
-func (p *Portal) ViewPublicTicket(ctx context.Context, number, phone string) (*PublicTicket, error) {
+// ViewPublicTicket shows the ticket again to a browser that verified
+// its phone (the web keeps a ViewToken for a while).
+func (p *Portal) ViewPublicTicket(ctx context.Context, number string) (*PublicTicket, error) {
 	tx, err := p.db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	return p.publicTicket(ctx, tx, number, hotline.NormalizePhone(phone))
+	return p.publicTicket(ctx, tx, number, "")
 }
 
+// publicTicket reads the ticket with the number; with a phone, only if
+// it is the requester's.
 func (p *Portal) publicTicket(ctx context.Context, tx *Tx, number, phone string) (*PublicTicket, error) {
 	var id int64
 	var key string
 	err := tx.QueryRowContext(ctx, `SELECT id, requester_phone_key FROM tickets WHERE number = $1`, number).Scan(&id, &key)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && key != p.db.Requesters.PhoneKey(phone) {
+	if errors.Is(err, sql.ErrNoRows) || err == nil && phone != "" && key != p.db.Requesters.PhoneKey(phone) {
 		return nil, hotline.Errorf(hotline.ENotFound, "未找到该工单，请核对工单编号和手机号")
 	} else if err != nil {
 		return nil, err
@@ -175,20 +177,43 @@ func (p *Portal) RateAsCitizen(ctx context.Context, ticketID int64, rating hotli
 		Resolved: &resolved, Note: "市民" + via + "评价"})
 }
 
-// ViewToken is a keyed token that lets the browser that verified a
-// phone see a ticket until expires (number, phone and time bound in).
-func (p *Portal) ViewToken(number, phone string, expires time.Time) string {
+// ViewToken is a keyed token that lets the browser that verified the
+// requester's phone see the ticket until expires.
+func (p *Portal) ViewToken(number string, expires time.Time) string {
 	exp := strconv.FormatInt(expires.Unix(), 10)
-	return exp + "." + p.db.keys.BlindIndex("view:"+number+":"+hotline.NormalizePhone(phone)+":"+exp)
+	return exp + "." + p.db.keys.BlindIndex("view:"+number+":"+exp)
 }
 
 // CheckViewToken reports whether token is ViewToken's for the ticket and
-// phone and has not expired.
-func (p *Portal) CheckViewToken(token, number, phone string) bool {
+// has not expired.
+func (p *Portal) CheckViewToken(token, number string) bool {
 	exp, _, ok := strings.Cut(token, ".")
 	sec, err := strconv.ParseInt(exp, 10, 64)
 	if !ok || err != nil || time.Unix(sec, 0).Before(p.db.Now()) {
 		return false
 	}
-	return p.ViewToken(number, phone, time.Unix(sec, 0)) == token
+	return p.ViewToken(number, time.Unix(sec, 0)) == token
+}
+
+// Sign is a keyed signature of s (the portal's proof-of-work
+// challenges: any instance checks what another issued).
+func (p *Portal) Sign(s string) string { return p.db.keys.BlindIndex("pow:" + s) }
+
+// AddPhoto attaches a citizen's photo to the appeal just filed, as the
+// portal's account.
+func (p *Portal) AddPhoto(ctx context.Context, ticketID int64, name string, data []byte) error {
+	tx, err := p.db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	actor, err := portalActor(ctx, tx)
+	if err == nil {
+		err = tx.Commit()
+	}
+	tx.Rollback()
+	if err != nil {
+		return err
+	}
+	_, err = p.db.AddTicketAttachment(ctx, actor, ticketID, name, data)
+	return err
 }

@@ -19,6 +19,7 @@ const (
 	api                       // a signed-in API client (bearer token, or a browser's cookie with CSRF)
 	browser                   // a signed-in browser page; without a session, sent to the login page
 	integration               // a partner system with an integration key of the route's scope (perm)
+	citizen                   // anyone, rate-limited per address (PortalPerMinute): the citizen portal
 )
 
 // route is one line of the route table.
@@ -302,6 +303,15 @@ func (s *Server) routeTable() []route {
 		{"/api/", public, "", func(w http.ResponseWriter, r *http.Request) {
 			s.error(w, r, hotline.Errorf(hotline.ENotFound, "没有这个接口：%s %s", r.Method, r.URL.Path))
 		}},
+		{"GET /portal", citizen, "", s.handlePortalHome},
+		{"GET /portal/appeal", citizen, "", s.handlePortalAppealPage},
+		{"POST /portal/appeal", citizen, "", s.handlePortalAppeal},
+		{"POST /portal/code", citizen, "", s.handlePortalCode},
+		{"GET /portal/done", citizen, "", s.handlePortalDone},
+		{"GET /portal/query", citizen, "", s.handlePortalQueryPage},
+		{"POST /portal/query", citizen, "", s.handlePortalQuery},
+		{"GET /portal/tickets/{number}", citizen, "", s.handlePortalTicket},
+		{"POST /portal/tickets/{number}/rate", citizen, "", s.handlePortalRate},
 		{"/", public, "", s.handleNoPage},
 	}
 }
@@ -313,6 +323,8 @@ func (s *Server) routes() {
 		switch rt.access {
 		case login:
 			h = s.limit(s.loginLimit, h)
+		case citizen:
+			h = s.portalLimited(h)
 		case api:
 			if rt.perm != "" {
 				h = s.requireAPI(rt.perm, h)

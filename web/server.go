@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"hotline"
+	"hotline/channel/sms"
 	"hotline/metrics"
 	"hotline/sqldb"
 )
@@ -38,6 +39,18 @@ type Server struct {
 	MetricsToken string
 	// AccessLog writes a line per request (no query, token or body).
 	AccessLog bool
+	// SMS sends the citizen channels' texts (codes, receipts); nil: none
+	// are sent and the portal cannot verify phones.
+	SMS sms.Gateway
+	// PowBits is the proof of work the portal asks before texting a code
+	// (DefaultPowBits when 0); PortalPerMinute bounds each address's
+	// portal requests (0: no limit, for benchmarks).
+	PowBits         int
+	PortalPerMinute int
+	portalLimit     *limiter
+	portalOnce      sync.Once
+	portalPages     map[string]map[string]*template.Template
+
 	// ReportFont is the CJK TrueType font file of the reports' PDF and
 	// charts (report.DefaultFont unless set); read at the first report.
 	ReportFont string
@@ -71,7 +84,7 @@ type Server struct {
 // NewServer returns a server with every route registered.
 func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
 	s := &Server{DB: db, Logger: logger, SecureCookies: true, mux: &routeTable{ServeMux: http.NewServeMux()}, loginLimit: newLimiter(30, 20),
-		stopping: make(chan struct{})}
+		PortalPerMinute: 30, stopping: make(chan struct{})}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.files = assets
 	pages, err := s.parseTemplates()
@@ -79,6 +92,9 @@ func NewServer(db *sqldb.DB, logger *slog.Logger) *Server {
 		panic(err) // a broken embedded template: the binary itself is broken
 	}
 	s.pages = pages
+	if s.portalPages, err = s.parsePortal(); err != nil {
+		panic(err)
+	}
 	s.routes()
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 
 	"hotline"
 	"hotline/channel/cti"
+	"hotline/channel/sms"
 	"hotline/demo"
 	"hotline/files"
 	"hotline/jobs"
@@ -46,6 +48,10 @@ type serveOptions struct {
 	planHours       int     // hours to plan it
 	reportFont      string  // the reports' CJK TrueType font
 	reportDue       int     // working days after its period a report is due
+	smsURL          string  // the SMS provider's endpoint (its secret from HOTLINE_SMS_SECRET)
+	smsFile         string  // or a file the texts are appended to (the demo's)
+	portalPerMinute int     // portal requests per address per minute
+	powBits         int     // the portal's proof of work
 }
 
 // newServeFlags registers every serve setting: the flags are also the
@@ -76,6 +82,10 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.IntVar(&o.planHours, "rectify-plan-hours", 48, "整改计划时限（小时，自发现问题起）")
 	fs.Float64Var(&o.sampleShare, "sample-share", quality.DefaultShare, "每周抽样质检的比例（每名话务员上周接听来电的份额，0 为不自动抽样）")
 	fs.StringVar(&o.reportFont, "report-font", report.DefaultFont, "运营报告（PDF 和图表）使用的中文 TrueType 字体文件")
+	fs.StringVar(&o.smsURL, "sms-url", "", "短信网关地址（JSON POST，以 HOTLINE_SMS_SECRET 签名）；不设则短信写入 --sms-file")
+	fs.StringVar(&o.smsFile, "sms-file", "", "未设短信网关时，短信（号码脱敏）追加写入的文件；默认 数据目录/sms-outbox.jsonl")
+	fs.IntVar(&o.portalPerMinute, "portal-per-minute", 30, "网上诉求门户每个地址每分钟的请求上限（0 为不限）")
+	fs.IntVar(&o.powBits, "portal-pow-bits", web.DefaultPowBits, "获取短信验证码前的工作量证明难度（位）")
 	fs.IntVar(&o.reportDue, "report-due-workdays", report.DefaultDueWorkdays, "运营报告在周期结束后第几个工作日内报送")
 	return fs, o
 }
@@ -211,6 +221,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	handler := web.NewServer(db, logger)
 	handler.SecureCookies = !*insecure && !*withDemo
 	handler.ReportFont = o.reportFont
+	handler.PortalPerMinute, handler.PowBits = o.portalPerMinute, o.powBits
+	if o.smsURL != "" {
+		handler.SMS = &sms.HTTP{URL: o.smsURL, Secret: os.Getenv("HOTLINE_SMS_SECRET")}
+	} else {
+		path := o.smsFile
+		if path == "" {
+			path = filepath.Join(o.db.data, "sms-outbox.jsonl")
+		}
+		handler.SMS = &sms.File{Path: path}
+	}
 	handler.Metrics, handler.MetricsToken, handler.AccessLog = m, *metricsToken, true
 	if o.dev != "" {
 		if err := handler.Develop(o.dev); err != nil {
