@@ -20,6 +20,7 @@ import (
 
 	"hotline"
 	"hotline/channel/sms"
+	"hotline/sqldb"
 	"hotline/web"
 )
 
@@ -34,6 +35,8 @@ func mustPortal(t *testing.T, perMinute int) *portalEnv {
 	s := e.srv.Config.Handler.(*web.Server)
 	p := &portalEnv{env: e, outbox: filepath.Join(t.TempDir(), "sms.jsonl")}
 	s.SecureCookies, s.SMS, s.PowBits, s.PortalPerMinute = false, &sms.File{Path: p.outbox}, 8, perMinute
+	e.db.PortalLimits = sqldb.DefaultPortalLimits
+	e.db.PortalLimits.CodeInterval = 0 // a citizen files, then follows at once
 	return p
 }
 
