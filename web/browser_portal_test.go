@@ -36,7 +36,7 @@ func (p *portalEnv) lastCode(t *testing.T) string {
 // the portal's pages are saved.
 func TestBrowser_Portal(t *testing.T) {
 	exe := chromium(t)
-	p := mustPortal(t, 0)
+	p := mustPortal(t, "sqlite", 0)
 	shots := os.Getenv("HOTLINE_SCREENSHOTS")
 	bctx, _ := startBrowser(t, exe)
 	type css = chromedp.CSS

@@ -30,8 +30,8 @@ type portalEnv struct {
 	outbox string
 }
 
-func mustPortal(t *testing.T, perMinute int) *portalEnv {
-	e := MustServer(t)
+func mustPortal(t testing.TB, dialect string, perMinute int) *portalEnv {
+	e := MustServerOn(t, dialect)
 	s := e.srv.Config.Handler.(*web.Server)
 	p := &portalEnv{env: e, outbox: filepath.Join(t.TempDir(), "sms.jsonl")}
 	s.SecureCookies, s.SMS, s.PowBits, s.PortalPerMinute = false, &sms.File{Path: p.outbox}, 8, perMinute
@@ -133,7 +133,7 @@ func (p *portalEnv) postAppeal(t *testing.T, c *http.Client, fields map[string]s
 // channel with the photo; the text log has no phone in plaintext; the
 // per-address limit answers 429.
 func TestPortal_HTTP(t *testing.T) {
-	p := mustPortal(t, 0)
+	p := mustPortal(t, "sqlite", 0)
 	c := browser(t)
 	const phone = "13907991234"
 	status, code := p.code(t, c, "/portal/appeal", phone, "submit")
@@ -205,7 +205,7 @@ func TestPortal_HTTP(t *testing.T) {
 		t.Errorf("outbox: %s", raw)
 	}
 
-	limited := mustPortal(t, 3)
+	limited := mustPortal(t, "sqlite", 3)
 	codes := map[int]int{}
 	for i := 0; i < 12; i++ {
 		st, _ := get(t, browser(t), limited.srv.URL+"/portal")
