@@ -135,6 +135,9 @@ func (c *city) present(ctx context.Context, now time.Time) error {
 		return err
 	}
 	c.db.Now = func() time.Time { return now }
+	if err := c.portal(ctx, now); err != nil {
+		return err
+	}
 	return c.workforce(ctx, now)
 }
 

@@ -42,6 +42,8 @@ type Server struct {
 	// SMS sends the citizen channels' texts (codes, receipts); nil: none
 	// are sent and the portal cannot verify phones.
 	SMS sms.Gateway
+	// SMSSecret checks the provider's inbound replies (/sms/inbound).
+	SMSSecret string
 	// PowBits is the proof of work the portal asks before texting a code
 	// (DefaultPowBits when 0); PortalPerMinute bounds each address's
 	// portal requests (0: no limit, for benchmarks).

@@ -222,8 +222,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	handler.SecureCookies = !*insecure && !*withDemo
 	handler.ReportFont = o.reportFont
 	handler.PortalPerMinute, handler.PowBits = o.portalPerMinute, o.powBits
+	handler.SMSSecret = os.Getenv("HOTLINE_SMS_SECRET")
 	if o.smsURL != "" {
-		handler.SMS = &sms.HTTP{URL: o.smsURL, Secret: os.Getenv("HOTLINE_SMS_SECRET")}
+		handler.SMS = &sms.HTTP{URL: o.smsURL, Secret: handler.SMSSecret}
 	} else {
 		path := o.smsFile
 		if path == "" {
@@ -253,6 +254,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start((&jobs.DispatchRetrainer{DB: db, Logger: logger}).Run)
 	start((&jobs.StatsRefresher{DB: db, Logger: logger}).Run)
 	start((&jobs.EarlyWarner{DB: db, Logger: logger}).Run)
+	start((&jobs.SMSNotifier{DB: db, SMS: handler.SMS, Logger: logger}).Run)
 	start(handler.WarmHotspots)
 	if o.sampleShare > 0 {
 		start((&jobs.WeeklySampler{DB: db, Logger: logger, Share: o.sampleShare}).Run)
