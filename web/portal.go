@@ -159,6 +159,9 @@ func (s *Server) portalForm(ctx context.Context, r *http.Request) (*portalForm, 
 		for _, k := range []string{"kind", "category_id", "title", "content", "place", "name", "phone", "anonymous", "confidential"} {
 			f.Values[k] = r.FormValue(k)
 		}
+	} else {
+		// A link from the official account brings the citizen's words.
+		f.Values["title"], f.Values["content"] = r.URL.Query().Get("title"), r.URL.Query().Get("content")
 	}
 	return f, nil
 }

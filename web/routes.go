@@ -304,6 +304,7 @@ func (s *Server) routeTable() []route {
 			s.error(w, r, hotline.Errorf(hotline.ENotFound, "没有这个接口：%s %s", r.Method, r.URL.Path))
 		}},
 		{"POST /sms/inbound", public, "", s.handleSMSInbound},
+		{"/wechat", public, "", s.handleWeChat},
 		{"GET /portal", citizen, "", s.handlePortalHome},
 		{"GET /portal/appeal", citizen, "", s.handlePortalAppealPage},
 		{"POST /portal/appeal", citizen, "", s.handlePortalAppeal},

@@ -44,6 +44,11 @@ type Server struct {
 	SMS sms.Gateway
 	// SMSSecret checks the provider's inbound replies (/sms/inbound).
 	SMSSecret string
+	// WeChat is the official account's server URL (/wechat); nil: off.
+	WeChat http.Handler
+	// PublicURL is the hotline's address as citizens reach it (links in
+	// texts and WeChat answers); "" gives paths only.
+	PublicURL string
 	// PowBits is the proof of work the portal asks before texting a code
 	// (DefaultPowBits when 0); PortalPerMinute bounds each address's
 	// portal requests (0: no limit, for benchmarks).

@@ -19,6 +19,7 @@ import (
 	"hotline"
 	"hotline/channel/cti"
 	"hotline/channel/sms"
+	"hotline/channel/wechat"
 	"hotline/demo"
 	"hotline/files"
 	"hotline/jobs"
@@ -52,6 +53,10 @@ type serveOptions struct {
 	smsFile         string  // or a file the texts are appended to (the demo's)
 	portalPerMinute int     // portal requests per address per minute
 	powBits         int     // the portal's proof of work
+	publicURL       string  // the hotline's address as citizens reach it
+	wechatToken     string  // the official account's server token (HOTLINE_WECHAT_TOKEN)
+	wechatAESKey    string  // its EncodingAESKey for the safe mode (HOTLINE_WECHAT_AES_KEY)
+	wechatAppID     string  // its AppID (HOTLINE_WECHAT_APPID)
 }
 
 // newServeFlags registers every serve setting: the flags are also the
@@ -86,6 +91,10 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
 	fs.StringVar(&o.smsFile, "sms-file", "", "未设短信网关时，短信（号码脱敏）追加写入的文件；默认 数据目录/sms-outbox.jsonl")
 	fs.IntVar(&o.portalPerMinute, "portal-per-minute", 30, "网上诉求门户每个地址每分钟的请求上限（0 为不限）")
 	fs.IntVar(&o.powBits, "portal-pow-bits", web.DefaultPowBits, "获取短信验证码前的工作量证明难度（位）")
+	fs.StringVar(&o.publicURL, "public-url", "", "市民访问热线平台的地址（短信和公众号回复中的链接），如 https://12345.pingxiang.gov.cn")
+	fs.StringVar(&o.wechatToken, "wechat-token", "", "公众号服务器配置的令牌 Token；不设则不开放 /wechat")
+	fs.StringVar(&o.wechatAESKey, "wechat-aes-key", "", "公众号消息加解密密钥 EncodingAESKey（安全模式）")
+	fs.StringVar(&o.wechatAppID, "wechat-appid", "", "公众号 AppID（安全模式校验）")
 	fs.IntVar(&o.reportDue, "report-due-workdays", report.DefaultDueWorkdays, "运营报告在周期结束后第几个工作日内报送")
 	return fs, o
 }
@@ -222,7 +231,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	handler.SecureCookies = !*insecure && !*withDemo
 	handler.ReportFont = o.reportFont
 	handler.PortalPerMinute, handler.PowBits = o.portalPerMinute, o.powBits
-	handler.SMSSecret = os.Getenv("HOTLINE_SMS_SECRET")
+	handler.SMSSecret, handler.PublicURL = os.Getenv("HOTLINE_SMS_SECRET"), o.publicURL
+	if o.wechatToken != "" {
+		wx := &wechat.Handler{Token: o.wechatToken, Answers: handler, Replies: db.WeChatReplies(),
+			OnError: func(err error) { logger.Warn("wechat", "err", err) }}
+		if o.wechatAESKey != "" {
+			c, err := wechat.NewCrypter(o.wechatAESKey, o.wechatAppID)
+			if err != nil {
+				return fmt.Errorf("wechat-aes-key: %w", err)
+			}
+			wx.Crypter = c
+		}
+		handler.WeChat = wx
+	}
 	if o.smsURL != "" {
 		handler.SMS = &sms.HTTP{URL: o.smsURL, Secret: handler.SMSSecret}
 	} else {
