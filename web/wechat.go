@@ -80,7 +80,7 @@ func (s *Server) Answer(ctx context.Context, m wechat.Message) (string, error) {
 		return "", err
 	}
 	if len(hits) == 0 || strings.TrimSpace(hits[0].Answer) == "" {
-		return "暂未找到相关答复。如需反映诉求，请点击在线提交：" + link + " ，或拨打12345。", nil
+		return "暂未找到相关答复。如需反映诉求，请点击在线提交：" + link + "，或拨打12345。", nil
 	}
 	answer := []rune(strings.TrimSpace(hits[0].Answer))
 	if len(answer) > 500 {
