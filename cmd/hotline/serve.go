@@ -59,6 +59,9 @@ type serveOptions struct {
 	wechatAppID     string  // its AppID (HOTLINE_WECHAT_APPID)
 }
 
+// demoWeChatToken is the demo's official-account token.
+const demoWeChatToken = "pingxiang-demo"
+
 // newServeFlags registers every serve setting: the flags are also the
 // configuration file's keys and the environment's variables (config.go).
 func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveOptions) {
@@ -232,6 +235,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	handler.ReportFont = o.reportFont
 	handler.PortalPerMinute, handler.PowBits = o.portalPerMinute, o.powBits
 	handler.SMSSecret, handler.PublicURL = os.Getenv("HOTLINE_SMS_SECRET"), o.publicURL
+	if handler.PublicURL == "" && *withDemo {
+		handler.PublicURL = "http://" + *addr // the demo's links point at itself
+	}
+	if o.wechatToken == "" && *withDemo {
+		o.wechatToken = demoWeChatToken // the demo's account, plaintext mode (docs: README)
+		logger.Info("demo: /wechat takes plaintext messages signed with the demo token", "token", demoWeChatToken)
+	}
 	if o.wechatToken != "" {
 		wx := &wechat.Handler{Token: o.wechatToken, Answers: handler, Replies: db.WeChatReplies(),
 			OnError: func(err error) { logger.Warn("wechat", "err", err) }}
