@@ -111,7 +111,9 @@ func Redact(text string, k Known) (string, []Finding) {
 	if len(found) == 0 {
 		return text, nil
 	}
-	sort.Slice(found, func(i, j int) bool { return found[i].Start < found[j].Start || found[i].Start == found[j].Start && found[i].End > found[j].End })
+	sort.Slice(found, func(i, j int) bool {
+		return found[i].Start < found[j].Start || found[i].Start == found[j].Start && found[i].End > found[j].End
+	})
 	var b strings.Builder
 	at := 0
 	for _, f := range found {
