@@ -169,21 +169,22 @@ type Permission string
 
 // Permissions.
 const (
-	PermRevealRequester Permission = "ticket.reveal"  // see a requester's name, phone and address unmasked
-	PermExportTickets   Permission = "ticket.export"  // export ticket lists
-	PermReadAudit       Permission = "audit.read"     // search the audit log
-	PermManageConfig    Permission = "config.manage"  // units, categories, catalogue, calendar, time limits
-	PermManageUsers     Permission = "user.manage"    // users, roles, tokens of others
-	PermRotateKeys      Permission = "keys.rotate"    // data-key rotation
-	PermEditKB          Permission = "kb.edit"        // write knowledge-base articles and send them for review
-	PermPublishKB       Permission = "kb.publish"     // publish, send back and retire articles
-	PermCallerHistory   Permission = "caller.history" // look up a caller's earlier tickets by phone (limited, audited)
-	PermCallStats       Permission = "call.stats"     // every agent's and queue's call figures (a call agent sees its own)
-	PermStats           Permission = "stats.read"     // the centre's statistics, ledgers, hotspots and early warnings
-	PermWriteReports    Permission = "report.write"   // write the operations reports' analysis and submit them to the centre
-	PermHandleWarnings  Permission = "warning.handle" // acknowledge and close the early warnings (预测预警)
-	PermManageStaff     Permission = "staff.manage"   // the staff records (人员档案) of the operator's team
-	PermApproveRoster   Permission = "roster.approve" // approve swaps, leave and attendance corrections
+	PermRevealRequester Permission = "ticket.reveal"     // see a requester's name, phone and address unmasked
+	PermExportTickets   Permission = "ticket.export"     // export ticket lists
+	PermReadAudit       Permission = "audit.read"        // search the audit log
+	PermManageConfig    Permission = "config.manage"     // units, categories, catalogue, calendar, time limits
+	PermManageUsers     Permission = "user.manage"       // users, roles, tokens of others
+	PermRotateKeys      Permission = "keys.rotate"       // data-key rotation
+	PermEditKB          Permission = "kb.edit"           // write knowledge-base articles and send them for review
+	PermPublishKB       Permission = "kb.publish"        // publish, send back and retire articles
+	PermCallerHistory   Permission = "caller.history"    // look up a caller's earlier tickets by phone (limited, audited)
+	PermCallStats       Permission = "call.stats"        // every agent's and queue's call figures (a call agent sees its own)
+	PermStats           Permission = "stats.read"        // the centre's statistics, ledgers, hotspots and early warnings
+	PermWriteReports    Permission = "report.write"      // write the operations reports' analysis and submit them to the centre
+	PermHandleWarnings  Permission = "warning.handle"    // acknowledge and close the early warnings (预测预警)
+	PermManageStaff     Permission = "staff.manage"      // the staff records (人员档案) of the operator's team
+	PermApproveRoster   Permission = "roster.approve"    // approve swaps, leave and attendance corrections
+	PermDisclose        Permission = "disclosure.manage" // choose, redact and publish tickets on the portal (信息公开)
 )
 
 // rolePermissions is the role × permission table.
@@ -193,9 +194,9 @@ var rolePermissions = map[Role][]Permission{
 	RoleDispatcher:     {PermExportTickets, PermCallerHistory},
 	RoleInspector:      {PermExportTickets, PermEditKB, PermCallStats},
 	RoleCallbackAgent:  {PermRevealRequester, PermCallerHistory},
-	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory, PermCallStats, PermStats, PermHandleWarnings, PermApproveRoster},
-	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings, PermManageStaff, PermApproveRoster},
-	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings, PermManageStaff, PermApproveRoster},
+	RoleTeamLead:       {PermRevealRequester, PermExportTickets, PermEditKB, PermCallerHistory, PermCallStats, PermStats, PermHandleWarnings, PermApproveRoster, PermDisclose},
+	RoleProjectManager: {PermRevealRequester, PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings, PermManageStaff, PermApproveRoster, PermDisclose},
+	RoleOpsSupervisor:  {PermExportTickets, PermEditKB, PermPublishKB, PermCallStats, PermStats, PermWriteReports, PermHandleWarnings, PermManageStaff, PermApproveRoster, PermDisclose},
 	RoleAnalyst:        {PermExportTickets, PermCallStats, PermStats, PermWriteReports},
 	RoleSupervisor:     {PermReadAudit, PermExportTickets, PermCallStats, PermStats},
 	RoleUnit:           {PermRevealRequester}, // only on its own, non-confidential tickets

@@ -14,7 +14,8 @@ import (
 // portal files three appeals through the citizen portal as citizens
 // would (a code for each phone, the receipt texted and logged): one
 // three days ago, checked, dispatched, answered and rated by its citizen
-// online; two this morning, waiting in 待提交 for the centre to check.
+// online, then published as a typical appeal (信息公开); two this
+// morning, waiting in 待提交 for the centre to check.
 func (c *city) portal(ctx context.Context, now time.Time) error {
 	if ps, err := c.db.FindSLAPolicies(ctx); err != nil || len(ps) == 0 {
 		return err // a city without time limits (the knowledge-base tests' demo) takes no appeals
@@ -83,6 +84,14 @@ func (c *city) portal(ctx context.Context, now time.Time) error {
 		rated := at.Add(20 * time.Hour)
 		c.db.Now = func() time.Time { return rated }
 		if _, err := p.RateAsCitizen(ctx, t.ID, hotline.Satisfied, "网上"); err != nil {
+			return err
+		}
+		// A typical appeal: the team lead publishes it (信息公开), redacted.
+		d, err := c.db.ProposeDisclosure(ctx, c.actors["lead"], t.ID)
+		if err != nil {
+			return fmt.Errorf("demo disclosure: %w", err)
+		}
+		if _, err := c.db.DecideDisclosure(ctx, c.actors["lead"], d.ID, true); err != nil {
 			return err
 		}
 	}

@@ -39,6 +39,7 @@ type page struct {
 	Stats     bool // the statistics pages
 	Staff     bool // the staff records
 	Team      bool // the operator's team: rosters and attendance
+	Disclose  bool // public disclosure
 	Admin     bool
 	Centre    bool
 	Flash     string
@@ -59,7 +60,7 @@ var teamRoles = map[hotline.Role]bool{hotline.RoleCallAgent: true, hotline.RoleD
 var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board", "calls", "call", "missed", "wall",
 	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users",
 	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch", "dispatch_figures", "password",
-	"quality/list", "quality/inspection", "quality/rectifications", "quality/rectification", "quality/figures", "quality/scorecards", "stats/page", "stats/reports", "stats/report", "stats/warnings", "wfm/forecast", "staff/list", "staff/exam", "staff/training", "staff/reserve", "staff/rosters", "staff/attendance"}
+	"quality/list", "quality/inspection", "quality/rectifications", "quality/rectification", "quality/figures", "quality/scorecards", "stats/page", "stats/reports", "stats/report", "stats/warnings", "wfm/forecast", "staff/list", "staff/exam", "staff/training", "staff/reserve", "staff/rosters", "staff/attendance", "disclosures"}
 
 // parseTemplates parses every page in every locale at start: a broken
 // template stops the server from starting rather than failing a user
@@ -147,6 +148,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.Stats = sess.User.Role.Has(hotline.PermStats)
 		p.Staff = sess.User.Role.Has(hotline.PermManageStaff)
 		p.Team = teamRoles[sess.User.Role]
+		p.Disclose = sess.User.Role.Has(hotline.PermDisclose)
 		p.ScreenPop = sess.User.Role == hotline.RoleCallAgent
 		p.Quality = (&quality.Inspection{}).CanSee(hotline.ActorOf(sess.User)) || sess.User.Role.Can(hotline.ActionAccept)
 		if p.ScreenPop {

@@ -19,7 +19,7 @@ import (
 // phone, and rate the reply.
 
 // portalPageNames are the portal's templates (templates/portal/).
-var portalPageNames = []string{"home", "appeal", "done", "query", "ticket"}
+var portalPageNames = []string{"home", "appeal", "done", "query", "ticket", "disclosures", "disclosure"}
 
 // viewCookie keeps a verified citizen's view of a ticket for a while.
 const (

@@ -304,6 +304,11 @@ func (s *Server) routeTable() []route {
 			s.error(w, r, hotline.Errorf(hotline.ENotFound, "没有这个接口：%s %s", r.Method, r.URL.Path))
 		}},
 		{"POST /sms/inbound", public, "", s.handleSMSInbound},
+		{"GET /disclosures", browser, hotline.PermDisclose, s.handleDisclosuresPage},
+		{"POST /disclosures", browser, hotline.PermDisclose, s.handleDisclosureForm},
+		{"GET /api/v1/disclosures", api, hotline.PermDisclose, s.handleDisclosures},
+		{"GET /portal/disclosures", citizen, "", s.handlePortalDisclosures},
+		{"GET /portal/disclosures/{id}", citizen, "", s.handlePortalDisclosure},
 		{"/wechat", public, "", s.handleWeChat},
 		{"GET /portal", citizen, "", s.handlePortalHome},
 		{"GET /portal/appeal", citizen, "", s.handlePortalAppealPage},
