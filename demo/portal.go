@@ -97,3 +97,47 @@ func (c *city) portal(ctx context.Context, now time.Time) error {
 	}
 	return nil
 }
+
+// account keeps the official account up to date as the operator does:
+// the menu, a policy explainer from the knowledge base and last month's
+// bulletin published (registered) over the last weeks; this month's
+// bulletin is a draft.
+func (c *city) account(ctx context.Context, now time.Time) error {
+	pm := c.actors["manager"]
+	this := now.In(hotline.ChinaZone)
+	last := time.Date(this.Year(), this.Month(), 1, 0, 0, 0, 0, hotline.ChinaZone).AddDate(0, -1, 0)
+	items := []struct {
+		back    time.Duration
+		content sqldb.AccountContent
+		publish bool
+	}{
+		{40 * 24 * time.Hour, sqldb.AccountContent{Kind: sqldb.ContentMenu, Title: "公众号菜单",
+			Body: `[{"type":"click","name":"我要反映","key":"appeal"},{"type":"click","name":"进度查询","key":"query"},{"type":"click","name":"常见问题","key":"faq"}]`}, true},
+		{6 * 24 * time.Hour, sqldb.AccountContent{Kind: sqldb.ContentBulletin, Title: fmt.Sprintf("萍乡12345热线%d年%d月工作简报", last.Year(), last.Month()),
+			Body: "上月热线共受理群众诉求，按时办结率、群众满意率保持稳定；供水、物业、噪音类诉求居前。"}, true},
+		{2 * 24 * time.Hour, sqldb.AccountContent{Kind: sqldb.ContentBulletin, Title: fmt.Sprintf("萍乡12345热线%d年%d月工作简报", this.Year(), this.Month()),
+			Body: "本月简报（草稿）。"}, false},
+	}
+	if len(c.articles) > 0 {
+		items = append(items, struct {
+			back    time.Duration
+			content sqldb.AccountContent
+			publish bool
+		}{3 * 24 * time.Hour, sqldb.AccountContent{Kind: sqldb.ContentArticle, ArticleID: c.articles[0]}, true})
+	}
+	defer func() { c.db.Now = func() time.Time { return now } }()
+	for _, it := range items {
+		at := now.Add(-it.back)
+		c.db.Now = func() time.Time { return at }
+		saved, err := c.db.SaveAccountContent(ctx, pm, it.content)
+		if err != nil {
+			return fmt.Errorf("demo account content: %w", err)
+		}
+		if it.publish {
+			if _, err := c.db.PublishAccountContent(ctx, pm, saved.ID, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

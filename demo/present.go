@@ -138,6 +138,9 @@ func (c *city) present(ctx context.Context, now time.Time) error {
 	if err := c.portal(ctx, now); err != nil {
 		return err
 	}
+	if err := c.account(ctx, now); err != nil {
+		return err
+	}
 	return c.workforce(ctx, now)
 }
 

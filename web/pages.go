@@ -60,7 +60,7 @@ var teamRoles = map[hotline.Role]bool{hotline.RoleCallAgent: true, hotline.RoleD
 var pageNames = []string{"login", "home", "audit", "sessions", "error", "tickets", "ticket", "intake", "board", "calls", "call", "missed", "wall",
 	"admin_calendar", "admin_sla", "admin_units", "admin_categories", "admin_catalogue", "admin_users",
 	"kb", "kb_article", "kb_edit", "kb_versions", "kb_review", "admin_dispatch", "dispatch_figures", "password",
-	"quality/list", "quality/inspection", "quality/rectifications", "quality/rectification", "quality/figures", "quality/scorecards", "stats/page", "stats/reports", "stats/report", "stats/warnings", "wfm/forecast", "staff/list", "staff/exam", "staff/training", "staff/reserve", "staff/rosters", "staff/attendance", "disclosures"}
+	"quality/list", "quality/inspection", "quality/rectifications", "quality/rectification", "quality/figures", "quality/scorecards", "stats/page", "stats/reports", "stats/report", "stats/warnings", "wfm/forecast", "staff/list", "staff/exam", "staff/training", "staff/reserve", "staff/rosters", "staff/attendance", "disclosures", "wechat_account"}
 
 // parseTemplates parses every page in every locale at start: a broken
 // template stops the server from starting rather than failing a user

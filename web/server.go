@@ -19,6 +19,7 @@ import (
 
 	"hotline"
 	"hotline/channel/sms"
+	"hotline/channel/wechat"
 	"hotline/metrics"
 	"hotline/sqldb"
 )
@@ -46,6 +47,9 @@ type Server struct {
 	SMSSecret string
 	// WeChat is the official account's server URL (/wechat); nil: off.
 	WeChat http.Handler
+	// WeChatAPI calls WeChat's server API (the menu); nil without the
+	// account's AppID and AppSecret.
+	WeChatAPI *wechat.API
 	// PublicURL is the hotline's address as citizens reach it (links in
 	// texts and WeChat answers); "" gives paths only.
 	PublicURL string

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -103,4 +104,69 @@ func TestWeChat_API(t *testing.T) {
 	if err := bad.CreateMenu(ctx, menu); err == nil || !strings.Contains(err.Error(), "40125") {
 		t.Errorf("a wrong secret: %v", err)
 	}
+}
+
+// TestWeChat_Account: the account's menu saved as a version and
+// published through the API (the fake WeChat gets it), a malformed menu
+// refused and left a draft, an article registered; the month counts the
+// two published updates (the assessment's figure); an agent may not edit.
+func TestWeChat_Account(t *testing.T) {
+	e := MustServer(t)
+	var got []string
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/cgi-bin/token" {
+			json.NewEncoder(w).Encode(map[string]any{"access_token": "T1", "expires_in": 7200})
+			return
+		}
+		var body struct{ Button []wechat.MenuButton }
+		json.NewDecoder(r.Body).Decode(&body)
+		for _, b := range body.Button {
+			got = append(got, b.Name)
+		}
+		json.NewEncoder(w).Encode(map[string]any{"errcode": 0})
+	}))
+	defer fake.Close()
+	s := e.server
+	s.WeChatAPI = &wechat.API{BaseURL: fake.URL, AppID: "wxdemo", Secret: "x", Tokens: e.db.WeChatTokens()}
+	e.addUser("pm", "project_manager", 0)
+	c, csrf := loggedIn(t, e, "pm")
+	save := func(kind, title, body string) {
+		t.Helper()
+		if code, loc := postForm(t, c, e.srv.URL+"/wechat/account", url.Values{"csrf_token": {csrf}, "kind": {kind}, "title": {title}, "body": {body}}); code != 303 {
+			t.Fatalf("save %s: %d %s", kind, code, loc)
+		}
+	}
+	save("menu", "公众号菜单", `[{"type":"click","name":"我要反映","key":"appeal"}]`)
+	save("menu", "坏菜单", `not json`)
+	save("article", "医保报销政策解读", "新政策自下月起执行。")
+	var list struct {
+		Items []struct {
+			ID           int64
+			Kind, Status string
+			Version      int
+		}
+		Updates int
+	}
+	e.call("pm", "GET", "/api/v1/wechat/contents", nil, 200, &list)
+	if len(list.Items) != 3 || list.Updates != 0 {
+		t.Fatalf("contents %+v", list)
+	}
+	publish := func(id int64) int {
+		code, _ := postForm(t, c, e.srv.URL+"/wechat/account", url.Values{"csrf_token": {csrf}, "action": {"publish"}, "id": {fmt.Sprint(id)}})
+		return code
+	}
+	for _, it := range list.Items {
+		want := 303
+		if it.Kind == "menu" && it.Version == 1 && it.ID == list.Items[1].ID {
+			want = 400 // the malformed menu
+		}
+		if code := publish(it.ID); code != want {
+			t.Errorf("publish %s %d: %d, want %d", it.Kind, it.ID, code, want)
+		}
+	}
+	e.call("pm", "GET", "/api/v1/wechat/contents", nil, 200, &list)
+	if list.Updates != 2 || len(got) != 1 || got[0] != "我要反映" {
+		t.Errorf("after publishing: %d updates, menus sent %v", list.Updates, got)
+	}
+	e.call("agent", "GET", "/api/v1/wechat/contents", nil, 403, nil)
 }

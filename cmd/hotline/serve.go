@@ -254,6 +254,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		handler.WeChat = wx
 	}
+	if secret := os.Getenv("HOTLINE_WECHAT_SECRET"); secret != "" && o.wechatAppID != "" {
+		handler.WeChatAPI = &wechat.API{AppID: o.wechatAppID, Secret: secret, Tokens: db.WeChatTokens()}
+	}
 	if o.smsURL != "" {
 		handler.SMS = &sms.HTTP{URL: o.smsURL, Secret: handler.SMSSecret}
 	} else {
