@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,40 +41,20 @@ func BenchmarkAPI_CreateTicket(b *testing.B) {
 				"requester": map[string]any{"name": "王五", "phone": "13912345678", "address": "凤凰街2号"},
 				"location":  map[string]any{"address": "安源区凤凰街"}})
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-			var mu sync.Mutex
-			var lat []time.Duration
-			b.SetParallelism(32 / max(1, runtimeProcs()))
-			b.ResetTimer()
-			start := time.Now()
-			b.RunParallel(func(pb *testing.PB) {
-				var mine []time.Duration
-				for pb.Next() {
-					req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/tickets", bytes.NewReader(body))
-					req.Header.Set("Authorization", "Bearer "+e.tokens["agent"])
-					t0 := time.Now()
-					resp, err := client.Do(req)
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					resp.Body.Close()
-					mine = append(mine, time.Since(t0))
-					if resp.StatusCode != 201 {
-						b.Errorf("status %d", resp.StatusCode)
-						return
-					}
+			lat, elapsed := runLoad(b, "tickets/s", func(int) error {
+				req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/tickets", bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+e.tokens["agent"])
+				resp, err := client.Do(req)
+				if err != nil {
+					return err
 				}
-				mu.Lock()
-				lat = append(lat, mine...)
-				mu.Unlock()
+				resp.Body.Close()
+				if resp.StatusCode != 201 {
+					return fmt.Errorf("status %d", resp.StatusCode)
+				}
+				return nil
 			})
-			elapsed := time.Since(start)
-			b.StopTimer()
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-			b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "tickets/s")
-			b.ReportMetric(pct(0.50), "p50_ms")
-			b.ReportMetric(pct(0.99), "p99_ms")
+			pct := func(q float64) float64 { return pctMS(lat, q) }
 			var indexed int64
 			if err := e.db.IndexTickets(context.Background(), func(done, total int) { indexed = int64(total) }); err != nil {
 				b.Fatal(err)
@@ -82,4 +63,47 @@ func BenchmarkAPI_CreateTicket(b *testing.B) {
 			fmt.Printf("# %s: %d tickets, %.0f tickets/s, p50 %.1f ms, p99 %.1f ms\n", d, len(lat), float64(len(lat))/elapsed.Seconds(), pct(0.5), pct(0.99))
 		})
 	}
+}
+
+// runLoad runs do from 32 concurrent clients (b.SetParallelism on the
+// machine's cores), do(i) with i counting from 0, timing each call, and
+// reports calls/s as unit and the p50 and p99 latencies; it returns the
+// latencies (sorted) and the elapsed time.
+func runLoad(b *testing.B, unit string, do func(i int) error) ([]time.Duration, time.Duration) {
+	var next atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
+	b.SetParallelism(32 / max(1, runtimeProcs()))
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			i := int(next.Add(1) - 1)
+			t0 := time.Now()
+			err := do(i)
+			mine = append(mine, time.Since(t0))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+		}
+		mu.Lock()
+		lat = append(lat, mine...)
+		mu.Unlock()
+	})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	if len(lat) > 0 {
+		b.ReportMetric(float64(len(lat))/elapsed.Seconds(), unit)
+		b.ReportMetric(pctMS(lat, 0.50), "p50_ms")
+		b.ReportMetric(pctMS(lat, 0.99), "p99_ms")
+	}
+	return lat, elapsed
+}
+
+// pctMS is the q quantile of sorted latencies, in milliseconds.
+func pctMS(lat []time.Duration, q float64) float64 {
+	return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000
 }

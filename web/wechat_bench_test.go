@@ -5,12 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"hotline/channel/wechat"
 	"hotline/web"
@@ -34,44 +30,21 @@ func BenchmarkWeChat_Text(b *testing.B) {
 		e.call("admin", "POST", fmt.Sprintf("/api/v1/kb/articles/%d/publish", kb.ID), nil, 200, nil)
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	var next atomic.Int64
-	var mu sync.Mutex
-	var lat []time.Duration
-	b.SetParallelism(32 / max(1, runtimeProcs()))
-	b.ResetTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		var mine []time.Duration
-		for pb.Next() {
-			i := next.Add(1)
-			ts, nonce := "1700000000", fmt.Sprint(i)
-			enc, _ := c.Encrypt([]byte(wxText(int(i), topics[int(i)%len(topics)]+"了怎么办")))
-			q := url.Values{"timestamp": {ts}, "nonce": {nonce}, "signature": {wechat.Signature(wxToken, ts, nonce)}, "encrypt_type": {"aes"},
-				"msg_signature": {wechat.Signature(wxToken, ts, nonce, enc)}}
-			body := "<xml><ToUserName><![CDATA[gh_px12345]]></ToUserName><Encrypt><![CDATA[" + enc + "]]></Encrypt></xml>"
-			t0 := time.Now()
-			resp, err := client.Post(e.srv.URL+"/wechat?"+q.Encode(), "text/xml", strings.NewReader(body))
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			raw, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			mine = append(mine, time.Since(t0))
-			if resp.StatusCode != 200 || !strings.Contains(string(raw), "<Encrypt>") {
-				b.Errorf("status %d: %.100s", resp.StatusCode, raw)
-				return
-			}
+	runLoad(b, "msgs/s", func(i int) error {
+		ts, nonce := "1700000000", fmt.Sprint(i)
+		enc, _ := c.Encrypt([]byte(wxText(i+1, topics[i%len(topics)]+"了怎么办")))
+		q := url.Values{"timestamp": {ts}, "nonce": {nonce}, "signature": {wechat.Signature(wxToken, ts, nonce)}, "encrypt_type": {"aes"},
+			"msg_signature": {wechat.Signature(wxToken, ts, nonce, enc)}}
+		body := "<xml><ToUserName><![CDATA[gh_px12345]]></ToUserName><Encrypt><![CDATA[" + enc + "]]></Encrypt></xml>"
+		resp, err := client.Post(e.srv.URL+"/wechat?"+q.Encode(), "text/xml", strings.NewReader(body))
+		if err != nil {
+			return err
 		}
-		mu.Lock()
-		lat = append(lat, mine...)
-		mu.Unlock()
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(raw), "<Encrypt>") {
+			return fmt.Errorf("status %d: %.100s", resp.StatusCode, raw)
+		}
+		return nil
 	})
-	elapsed := time.Since(start)
-	b.StopTimer()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "msgs/s")
-	b.ReportMetric(pct(0.50), "p50_ms")
-	b.ReportMetric(pct(0.99), "p99_ms")
 }
