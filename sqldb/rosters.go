@@ -230,10 +230,6 @@ func (w *Workforce) Roster(ctx context.Context, actor hotline.Actor, month strin
 		return nil, err
 	}
 	defer rows.Close()
-	shifts := map[string]wfm.Shift{}
-	for _, s := range wfm.DefaultShifts {
-		shifts[s.Name] = s
-	}
 	index := map[string]int{}
 	for rows.Next() {
 		var day, shift, sealed string
@@ -247,10 +243,8 @@ func (w *Workforce) Roster(ctx context.Context, actor hotline.Actor, month strin
 		key := day + "/" + shift
 		i, ok := index[key]
 		if !ok {
-			d, _ := time.ParseInLocation("2006-01-02", day, hotline.ChinaZone)
-			sh := shifts[shift]
-			start := d.Add(sh.Start)
-			v.Shifts = append(v.Shifts, RosterSlot{Date: day, Name: shift, Start: start, End: start.Add(time.Duration(sh.Hours * float64(time.Hour))), Staff: []RosterPerson{}})
+			start, end := shiftTimes(day, shift)
+			v.Shifts = append(v.Shifts, RosterSlot{Date: day, Name: shift, Start: start, End: end, Staff: []RosterPerson{}})
 			i = len(v.Shifts) - 1
 			index[key] = i
 		}

@@ -24,14 +24,7 @@ import (
 func TestAPI_Attendance(t *testing.T) {
 	e := MustServer(t)
 	e.addUser("pm", hotline.RoleProjectManager, 0)
-	for i := 0; i < 14; i++ {
-		posts := []string{"call_agent", []string{"team_lead", "dispatcher"}[i%2]}
-		rec := map[string]any{"name": fmt.Sprintf("员工%02d", i), "posts": posts, "status": "active", "hire_date": "2026-01-01", "certified_date": "2026-01-15"}
-		if i == 0 {
-			rec["user_id"] = e.actor("agent").UserID
-		}
-		e.call("pm", "POST", "/api/v1/staff", rec, 201, nil)
-	}
+	e.addTeam(7, 7, 0)
 	now := e.db.Now().In(hotline.ChinaZone)
 	month := now.Format("2006-01")
 	if now.Day() == now.AddDate(0, 1, -now.Day()).Day() {

@@ -48,19 +48,7 @@ func TestBrowser_Rosters(t *testing.T) {
 	e.srv.Config.Handler.(*web.Server).SecureCookies = false
 	ctx := context.Background()
 	e.addUser("pm", hotline.RoleProjectManager, 0)
-	for i := 0; i < 18; i++ {
-		posts := []string{"call_agent"}
-		if i < 7 {
-			posts = append(posts, "team_lead")
-		} else if i < 14 {
-			posts = append(posts, "dispatcher")
-		}
-		rec := map[string]any{"name": fmt.Sprintf("员工%02d", i), "posts": posts, "status": "active", "hire_date": "2026-01-01", "certified_date": "2026-01-15"}
-		if i == 0 {
-			rec["user_id"] = e.actor("agent").UserID
-		}
-		e.call("pm", "POST", "/api/v1/staff", rec, 201, nil)
-	}
+	e.addTeam(7, 7, 4)
 	month := e.db.Now().In(hotline.ChinaZone).AddDate(0, 1, 0).Format("2006-01")
 	page := e.srv.URL + "/staff/rosters?month=" + month
 	w, pm := e.db.Workforce(), e.actor("pm")

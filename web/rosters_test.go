@@ -17,19 +17,7 @@ import (
 func TestAPI_Rosters(t *testing.T) {
 	e := MustServer(t)
 	e.addUser("pm", hotline.RoleProjectManager, 0)
-	for i := 0; i < 14; i++ {
-		posts := []string{"call_agent"}
-		if i < 5 {
-			posts = append(posts, "team_lead")
-		} else if i < 10 {
-			posts = append(posts, "dispatcher")
-		}
-		rec := map[string]any{"name": fmt.Sprintf("员工%02d", i), "posts": posts, "status": "active", "hire_date": "2026-01-01", "certified_date": "2026-01-15"}
-		if i == 0 {
-			rec["user_id"] = e.actor("agent").UserID
-		}
-		e.call("pm", "POST", "/api/v1/staff", rec, 201, nil)
-	}
+	e.addTeam(5, 5, 4)
 	month := e.db.Now().In(hotline.ChinaZone).AddDate(0, 1, 0).Format("2006-01")
 	var v struct {
 		Status string
@@ -73,5 +61,25 @@ func TestAPI_Rosters(t *testing.T) {
 	}
 	if v.Status != "published" || mine == 0 {
 		t.Errorf("the agent's roster: %s, %d shifts", v.Status, mine)
+	}
+}
+
+// addTeam records staff for the project manager "pm" (added before):
+// leads who can also take calls, then dispatchers, then call agents, all
+// certified; the first is linked to the agent's account.
+func (e *env) addTeam(leads, dispatchers, agents int) {
+	e.tb.Helper()
+	for i := 0; i < leads+dispatchers+agents; i++ {
+		posts := []string{"call_agent"}
+		if i < leads {
+			posts = append(posts, "team_lead")
+		} else if i < leads+dispatchers {
+			posts = append(posts, "dispatcher")
+		}
+		rec := map[string]any{"name": fmt.Sprintf("员工%02d", i), "posts": posts, "status": "active", "hire_date": "2026-01-01", "certified_date": "2026-01-15"}
+		if i == 0 {
+			rec["user_id"] = e.actor("agent").UserID
+		}
+		e.call("pm", "POST", "/api/v1/staff", rec, 201, nil)
 	}
 }

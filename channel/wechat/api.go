@@ -41,6 +41,7 @@ type Error struct {
 	Msg  string `json:"errmsg"`
 }
 
+// Error tells the refusal's code and message.
 func (e *Error) Error() string { return fmt.Sprintf("wechat: errcode %d: %s", e.Code, e.Msg) }
 
 func (a *API) base() string {
